@@ -1,0 +1,70 @@
+package main
+
+import (
+	"crypto/sha256"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// maxSize is the size budget of the stripped helper binary.
+const maxSize = 2_500_000
+
+// buildHelper builds this package the way cairn does, for linux/goarch,
+// with the given build cache, and returns the binary's contents.
+func buildHelper(t *testing.T, goarch, cache string) []byte {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "cairn-helper")
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w -buildid=", "-o", out, ".")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch, "GOCACHE="+cache)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, msg)
+	}
+	b, err := os.ReadFile(out)
+	must(t, err)
+	return b
+}
+
+// goEnv returns one value of "go env".
+func goEnv(t *testing.T, key string) string {
+	t.Helper()
+	out, err := exec.Command("go", "env", key).Output()
+	must(t, err)
+	return strings.TrimSpace(string(out))
+}
+
+func TestReproducibleBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the helper four times")
+	}
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("go command not found")
+	}
+	shared, fresh := goEnv(t, "GOCACHE"), t.TempDir()
+	for _, goarch := range []string{"amd64", "arm64"} {
+		a, b := buildHelper(t, goarch, shared), buildHelper(t, goarch, fresh)
+		if sha256.Sum256(a) != sha256.Sum256(b) {
+			t.Errorf("%s: two builds differ", goarch)
+		}
+		if len(a) > maxSize {
+			t.Errorf("%s: binary is %d bytes, budget %d", goarch, len(a), maxSize)
+		}
+	}
+}
+
+func TestImportsStayMinimal(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("go command not found")
+	}
+	out, err := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", ".").Output()
+	must(t, err)
+	got := strings.Fields(string(out))
+	slices.Sort(got)
+	want := []string{"github.com/cairn-build/cairn/cmd/cairn-helper", "github.com/cairn-build/cairn/internal/archive"}
+	if !slices.Equal(got, want) {
+		t.Errorf("non-standard dependencies %q, want only %q", got, want)
+	}
+}

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/cairn-build/cairn/internal/archive"
+)
+
+// encoder is the shape of archive.WriteTar and archive.WriteCpio.
+type encoder func(w io.Writer, root string, opts archive.Options) error
+
+// runTar implements "tar [--epoch N] [--prefix P] SRC_DIR OUT_FILE".
+func runTar(e env, args []string) error {
+	fs := newFlagSet("tar")
+	prefix := fs.String("prefix", "", "directory `path` inside the archive to place the tree under")
+	return runArchive(e, fs, args, prefix, archive.WriteTar)
+}
+
+// runCpio implements "cpio [--epoch N] SRC_DIR OUT_FILE".
+func runCpio(e env, args []string) error {
+	empty := ""
+	return runArchive(e, newFlagSet("cpio"), args, &empty, archive.WriteCpio)
+}
+
+// runArchive parses the shared flags and arguments and writes the archive
+// with uid and gid 0.
+func runArchive(e env, fs *flag.FlagSet, args []string, prefix *string, enc encoder) error {
+	var epoch epochFlag
+	fs.Var(&epoch, "epoch", "mtime of every entry, in `seconds` since 1970")
+	pos, err := parseArgs(fs, args, 2)
+	if err != nil {
+		return err
+	}
+	src, out := pos[0], pos[1]
+	if err := checkOutside(src, out); err != nil {
+		return err
+	}
+	seconds, err := epoch.resolve(e.lookup)
+	if err != nil {
+		return err
+	}
+	opts := archive.Reproducible(seconds)
+	opts.Prefix = *prefix
+	return writeAtomic(out, func(w io.Writer) error { return enc(w, src, opts) })
+}
+
+// runVersion implements "version".
+func runVersion(e env, args []string) error {
+	if _, err := parseArgs(newFlagSet("version"), args, 0); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintln(e.stdout, version)
+	return err
+}

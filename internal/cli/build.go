@@ -1,0 +1,138 @@
+package cli
+
+import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/cairn-build/cairn/frontends"
+	"github.com/cairn-build/cairn/internal/engine"
+	"github.com/cairn-build/cairn/internal/epoch"
+	"github.com/moby/buildkit/client"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/tonistiigi/fsutil"
+	"golang.org/x/sync/errgroup"
+)
+
+// buildFlags are cairn build's options.
+type buildFlags struct {
+	file, out, platform, progress string
+	engine                        *engine.Config
+}
+
+func runBuild(e *env) error {
+	fs := newFlags("build", e.stderr)
+	f := buildFlags{file: "", engine: engineFlags(fs)}
+	fs.StringVar(&f.file, "f", "cairn.star", "recipe `file`")
+	fs.StringVar(&f.out, "o", "out", "output `dir`: each target is written to DIR/<target>")
+	fs.StringVar(&f.platform, "platform", "", "target `platforms`, comma separated (default: the engine's)")
+	fs.StringVar(&f.progress, "progress", "auto", "progress `mode`: auto, plain, tty, rawjson or quiet")
+	names, err := parse(fs, e.args)
+	if err != nil {
+		return err
+	}
+	plan, err := planBuild(e, f, names)
+	if err != nil {
+		return err
+	}
+	return plan.run(e)
+}
+
+// buildPlan is everything decided before the engine is touched, so recipe
+// mistakes fail fast, offline, with exit code 1.
+type buildPlan struct {
+	flags     buildFlags
+	project   *project
+	targets   []string
+	platforms []ocispecs.Platform
+	epoch     int64
+}
+
+func planBuild(e *env, f buildFlags, names []string) (*buildPlan, error) {
+	ps, err := parsePlatforms(f.platform)
+	if err != nil {
+		return nil, err
+	}
+	ep, err := epoch.FromEnv()
+	if err != nil {
+		return nil, err
+	}
+	p, err := loadRecipe(f.file, e.stderr)
+	if err != nil {
+		return nil, err
+	}
+	if len(names) == 0 {
+		for _, t := range p.recipe.Targets() {
+			names = append(names, t.Name)
+		}
+	}
+	for _, n := range names {
+		if _, err := frontends.FindTarget(p.recipe, n); err != nil {
+			return nil, err
+		}
+	}
+	if len(names) == 0 {
+		_, err := frontends.FindTarget(p.recipe, "")
+		return nil, err
+	}
+	return &buildPlan{flags: f, project: p, targets: names, platforms: ps, epoch: ep}, nil
+}
+
+func (b *buildPlan) run(e *env) error {
+	if err := engine.CheckPlatforms(b.platforms); err != nil {
+		return err
+	}
+	cfg := *b.flags.engine
+	cfg.Log = e.stderr
+	c, err := engine.Connect(e.ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	prog, err := newProgress(e, b.flags.progress)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	eg, ctx := errgroup.WithContext(e.ctx)
+	results := make([]*targetResult, len(b.targets))
+	for i, name := range b.targets {
+		eg.Go(func() (err error) {
+			results[i], err = b.buildTarget(ctx, c, name, prog)
+			return err
+		})
+	}
+	err = eg.Wait()
+	prog.wait()
+	if err != nil {
+		return prog.explain(err)
+	}
+	b.summary(e, results, prog, time.Since(start))
+	return nil
+}
+
+func (b *buildPlan) summary(e *env, results []*targetResult, prog *progress, d time.Duration) {
+	for _, r := range results {
+		fmt.Fprintf(e.stderr, "%s -> %s (%s)\n", r.Target, r.Dir, r.Digest)
+	}
+	total, cached := prog.counts()
+	fmt.Fprintf(e.stderr, "built %d target(s) in %.1fs; %d of %d exec steps cached\n", len(results), d.Seconds(), cached, total)
+}
+
+func (b *buildPlan) solveOpt(tmp string) (client.SolveOpt, error) {
+	ctxFS, err := fsutil.NewFS(b.project.dir)
+	if err != nil {
+		return client.SolveOpt{}, fmt.Errorf("project directory %s: %w", b.project.dir, err)
+	}
+	return client.SolveOpt{
+		Exports: []client.ExportEntry{{
+			Type:      client.ExporterLocal,
+			OutputDir: tmp,
+			Attrs:     map[string]string{"source-date-epoch": strconv.FormatInt(b.epoch, 10)},
+		}},
+		LocalMounts: map[string]fsutil.FS{"context": ctxFS},
+	}, nil
+}
+
+func (b *buildPlan) outDir(target string) string { return filepath.Join(b.flags.out, target) }

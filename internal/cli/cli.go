@@ -1,0 +1,75 @@
+// Package cli implements the cairn command line: one small function per
+// command, a shared flag parser that accepts flags after positional
+// arguments, and one place (exit.go) that turns errors into exit codes.
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// env is what every command gets: its arguments and where to write.
+type env struct {
+	ctx    context.Context
+	args   []string
+	stdout io.Writer
+	stderr io.Writer
+}
+
+type command struct {
+	summary string
+	run     func(e *env) error
+}
+
+func commands() map[string]command {
+	return map[string]command{
+		"build":   {"build targets of a recipe into ./out/<target>", runBuild},
+		"targets": {"list a recipe's targets and their docs", runTargets},
+		"graph":   {"print a target's LLB as JSON or dot (no engine needed)", runGraph},
+		"engine":  {"manage the embedded BuildKit engine: status | stop | prune | du", runEngine},
+		"docs":    {"write the generated recipe reference (docs/reference.md)", runDocs},
+		"version": {"print versions", runVersion},
+	}
+}
+
+// Main runs cairn with args and returns the process exit code.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stdout)
+		return 0
+	}
+	cmd, ok := commands()[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "cairn: unknown command %q%s\n", args[0], suggestCommand(args[0]))
+		usage(stderr)
+		return exitUsage
+	}
+	err := cmd.run(&env{ctx: ctx, args: args[1:], stdout: stdout, stderr: stderr})
+	return report(stderr, err)
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: cairn COMMAND [flags]\n\ncommands:")
+	cmds := commands()
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-8s %s\n", n, cmds[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun 'cairn COMMAND -h' for a command's flags.")
+}
+
+func suggestCommand(s string) string {
+	for n := range commands() {
+		if strings.HasPrefix(n, s) || strings.HasPrefix(s, n) {
+			return fmt.Sprintf(" (did you mean %q?)", n)
+		}
+	}
+	return ""
+}

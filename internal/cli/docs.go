@@ -1,0 +1,13 @@
+package cli
+
+import (
+	"github.com/cairn-build/cairn/stdlib"
+)
+
+func runDocs(e *env) error {
+	fs := newFlags("docs", e.stderr)
+	if _, err := parse(fs, e.args); err != nil {
+		return err
+	}
+	return stdlib.WriteReference(e.stdout)
+}

@@ -1,0 +1,61 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/moby/buildkit/solver/errdefs"
+)
+
+// explain writes a failed build's error the way a recipe author wants it:
+// the recipe position first (file:line:col from the op's source map), the
+// recipe lines around it, then the tail of the failing step's output.
+func (p *progress) explain(err error) error {
+	var b strings.Builder
+	srcs := errdefs.Sources(err)
+	if len(srcs) == 0 {
+		fmt.Fprintf(&b, "%s\n", err)
+	}
+	for _, s := range srcs {
+		fmt.Fprintf(&b, "%s: %s\n", position(s), err)
+		s.Print(&b)
+	}
+	b.WriteString(p.failedLogs())
+	fmt.Fprint(p.stderr, b.String())
+	return &reported{err}
+}
+
+func position(s *errdefs.Source) string {
+	if s.Info == nil || len(s.Ranges) == 0 || s.Ranges[0].Start == nil {
+		return "<unknown>"
+	}
+	r := s.Ranges[0].Start
+	return fmt.Sprintf("%s:%d:%d", s.Info.Filename, r.Line, r.Character)
+}
+
+// failedLogs returns the output tails of the steps that failed.
+func (p *progress) failedLogs() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var b strings.Builder
+	for d, v := range p.vertices {
+		t := p.logs[d]
+		if v.Error == "" || t == nil || len(t.b) == 0 || strings.Contains(v.Error, "context canceled") {
+			continue
+		}
+		fmt.Fprintf(&b, "output of %s (last lines):\n", v.Name)
+		for _, line := range lastLines(t.b, 20) {
+			fmt.Fprintf(&b, "  %s\n", line)
+		}
+	}
+	return b.String()
+}
+
+func lastLines(b []byte, n int) []string {
+	lines := strings.Split(string(bytes.TrimRight(b, "\n")), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return lines
+}

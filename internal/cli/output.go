@@ -1,0 +1,95 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/containerd/platforms"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+)
+
+// targetResult is the build record written beside each output as
+// <out>/<target>.cairn.json: what was built, from what, with which epoch.
+type targetResult struct {
+	Target    string   `json:"target"`
+	Recipe    string   `json:"recipe"`
+	Platforms []string `json:"platforms,omitempty"`
+	Epoch     int64    `json:"source_date_epoch"`
+	Digest    string   `json:"digest"`
+	Dir       string   `json:"-"`
+}
+
+// output is a target's output directory being replaced atomically: the
+// engine exports into tmp, and commit swaps it in; until then the previous
+// output is untouched, and a failed build leaves it as it was.
+type output struct {
+	dir, tmp, record string
+}
+
+func newOutput(root, target string) (*output, error) {
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return nil, fmt.Errorf("output directory: %w", err)
+	}
+	tmp, err := os.MkdirTemp(root, "."+target+".tmp-")
+	if err == nil {
+		err = os.Chmod(tmp, 0o755)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("output directory: %w", err)
+	}
+	return &output{
+		dir:    filepath.Join(root, target),
+		tmp:    tmp,
+		record: filepath.Join(root, target+".cairn.json"),
+	}, nil
+}
+
+// discard removes whatever commit did not move into place.
+func (o *output) discard() { os.RemoveAll(o.tmp) }
+
+func (o *output) commit(res *targetResult) error {
+	d, err := treeDigest(o.tmp)
+	if err != nil {
+		return fmt.Errorf("hashing output of %s: %w", res.Target, err)
+	}
+	res.Digest, res.Dir = d, o.dir
+	if err := o.swap(); err != nil {
+		return err
+	}
+	return writeRecord(o.record, res)
+}
+
+// swap moves tmp to dir, keeping the old output until the new one is there.
+func (o *output) swap() error {
+	old := o.tmp + ".old"
+	hadOld := os.Rename(o.dir, old) == nil
+	if err := os.Rename(o.tmp, o.dir); err != nil {
+		if hadOld {
+			os.Rename(old, o.dir)
+		}
+		return fmt.Errorf("replacing %s: %w", o.dir, err)
+	}
+	return os.RemoveAll(old)
+}
+
+func writeRecord(path string, res *targetResult) error {
+	dt, err := json.MarshalIndent(res, "", "  ")
+	if err != nil {
+		return fmt.Errorf("build record: %w", err)
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append(dt, '\n'), 0o644); err != nil {
+		return fmt.Errorf("build record: %w", err)
+	}
+	return os.Rename(tmp, path)
+}
+
+func platformIDs(ps []ocispecs.Platform) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, platforms.Format(p))
+	}
+	return out
+}

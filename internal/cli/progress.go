@@ -1,0 +1,131 @@
+package cli
+
+import (
+	"context"
+	"io"
+	"sync"
+
+	"github.com/cairn-build/cairn/internal/llbdump"
+	"github.com/moby/buildkit/client"
+	"github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/util/progress/progressui"
+	digest "github.com/opencontainers/go-digest"
+)
+
+// progress fans the status of concurrent target builds into one BuildKit
+// progress display, and remembers each step's state and log tail so a
+// failure can be explained after the display is done.
+type progress struct {
+	stderr io.Writer
+	main   chan *client.SolveStatus
+	fwd    sync.WaitGroup
+	done   chan struct{}
+
+	mu       sync.Mutex
+	vertices map[digest.Digest]*client.Vertex
+	logs     map[digest.Digest]*tail
+	execs    map[digest.Digest]bool
+}
+
+func newProgress(e *env, mode string) (*progress, error) {
+	d, err := progressui.NewDisplay(e.stderr, progressui.DisplayMode(mode))
+	if err != nil {
+		return nil, errUsage("--progress %q: want auto, plain, tty, rawjson or quiet (%s)", mode, err)
+	}
+	p := &progress{
+		stderr:   e.stderr,
+		main:     make(chan *client.SolveStatus, 16),
+		done:     make(chan struct{}),
+		vertices: map[digest.Digest]*client.Vertex{},
+		logs:     map[digest.Digest]*tail{},
+		execs:    map[digest.Digest]bool{},
+	}
+	go func() {
+		d.UpdateFrom(context.Background(), p.main)
+		close(p.done)
+	}()
+	return p, nil
+}
+
+// channel returns a status channel for one build; the build closes it.
+func (p *progress) channel() chan *client.SolveStatus {
+	ch := make(chan *client.SolveStatus)
+	p.fwd.Add(1)
+	go func() {
+		defer p.fwd.Done()
+		for s := range ch {
+			p.record(s)
+			p.main <- s
+		}
+	}()
+	return ch
+}
+
+// wait returns when every build's channel is closed and the display is done.
+func (p *progress) wait() {
+	p.fwd.Wait()
+	close(p.main)
+	<-p.done
+}
+
+func (p *progress) record(s *client.SolveStatus) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, v := range s.Vertexes {
+		p.vertices[v.Digest] = v
+	}
+	for _, l := range s.Logs {
+		t := p.logs[l.Vertex]
+		if t == nil {
+			t = &tail{}
+			p.logs[l.Vertex] = t
+		}
+		t.Write(l.Data)
+	}
+}
+
+// observe notes which vertices of a definition are exec steps: the ones
+// whose cache hits matter. (Sources and file ops without inputs report
+// "done" even on a no-op rebuild: BuildKit only computed their keys.)
+func (p *progress) observe(def *llb.Definition) {
+	ops, err := llbdump.Ops(def)
+	if err != nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, o := range ops {
+		if o.Op.GetExec() != nil {
+			p.execs[o.Digest] = true
+		}
+	}
+}
+
+// counts returns how many exec steps the builds had and how many of them
+// came from cache.
+func (p *progress) counts() (total, cached int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for d, v := range p.vertices {
+		if !p.execs[d] {
+			continue
+		}
+		total++
+		if v.Cached {
+			cached++
+		}
+	}
+	return total, cached
+}
+
+// tail keeps the last bytes of a step's output.
+type tail struct{ b []byte }
+
+const tailSize = 4096
+
+func (t *tail) Write(p []byte) {
+	t.b = append(t.b, p...)
+	if len(t.b) > tailSize {
+		t.b = t.b[len(t.b)-tailSize:]
+	}
+}

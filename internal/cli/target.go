@@ -1,0 +1,35 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/cairn-build/cairn/frontends"
+	"github.com/moby/buildkit/client"
+)
+
+// buildTarget solves one target into a temporary directory beside its output
+// and swaps it in only when the solve succeeded.
+func (b *buildPlan) buildTarget(ctx context.Context, c *client.Client, name string, prog *progress) (*targetResult, error) {
+	ch := prog.channel()
+	out, err := newOutput(b.flags.out, name)
+	if err != nil {
+		close(ch)
+		return nil, err
+	}
+	defer out.discard()
+	opt, err := b.solveOpt(out.tmp)
+	if err != nil {
+		close(ch)
+		return nil, err
+	}
+	req := frontends.Request{Recipe: b.project.recipe, Target: name, Platforms: b.platforms, Epoch: b.epoch, Observe: prog.observe}
+	if _, err := c.Build(ctx, opt, "cairn", frontends.Build(req), ch); err != nil {
+		return nil, fmt.Errorf("building %s: %w", name, err)
+	}
+	res := &targetResult{Target: name, Recipe: b.project.recipe.File, Epoch: b.epoch, Platforms: platformIDs(b.platforms)}
+	if err := out.commit(res); err != nil {
+		return nil, err
+	}
+	return res, nil
+}

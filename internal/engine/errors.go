@@ -1,0 +1,151 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+)
+
+// SetupError reports that the engine cannot be used until the user acts on
+// the host (install a package, stop a stuck engine, fix an address). The CLI
+// maps it to exit code 2.
+type SetupError struct {
+	// Cause says what is wrong, in one sentence.
+	Cause string
+	// Fix is the command or action that repairs it.
+	Fix string
+	// Log holds the last lines of buildkitd's log when they explain Cause.
+	Log string
+	// LogFile is the log Log was taken from.
+	LogFile string
+	// Err is the underlying error, if any.
+	Err error
+}
+
+// Error renders one paragraph: the cause and underlying error, the log
+// excerpt (indented), then "Fix: ...".
+func (e *SetupError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Cause)
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	if strings.TrimSpace(e.Log) != "" {
+		fmt.Fprintf(&b, "\nLast lines of %s:", e.LogFile)
+		for line := range strings.SplitSeq(strings.TrimRight(e.Log, "\n"), "\n") {
+			b.WriteString("\n    ")
+			b.WriteString(line)
+		}
+	}
+	if e.Fix != "" {
+		b.WriteString("\nFix: ")
+		b.WriteString(e.Fix)
+	}
+	return b.String()
+}
+
+// Unwrap returns the underlying error.
+func (e *SetupError) Unwrap() error { return e.Err }
+
+const retryFix = "cairn engine stop, then run the command again"
+
+func errNoBuildkitd(looked string, err error) error {
+	cause := "buildkitd, the build engine, was not found"
+	if looked != "" {
+		cause += " (" + looked + ")"
+	}
+	return &SetupError{
+		Cause: cause,
+		Fix:   "make setup (or set CAIRN_BUILDKITD to a buildkitd binary)",
+		Err:   err,
+	}
+}
+
+func errNoRunc(err error) error {
+	return &SetupError{
+		Cause: "runc is not installed; the embedded engine needs it to run build steps",
+		Fix:   "apt-get install runc",
+		Err:   err,
+	}
+}
+
+func errNotRoot() error {
+	return &SetupError{
+		Cause: "the embedded engine must run as root (buildkitd runs build steps with runc and overlay mounts)",
+		Fix:   "run cairn as root (sudo cairn ...), or start a buildkitd you can use yourself and pass --addr",
+	}
+}
+
+func errSocketDir(dir string, err error) error {
+	return &SetupError{
+		Cause: "cannot use " + dir + " for the engine socket",
+		Fix:   "set CAIRN_HOME to a short directory you own",
+		Err:   err,
+	}
+}
+
+func errEngineExited(logPath, tail string, err error) error {
+	return &SetupError{
+		Cause:   "the engine (buildkitd) exited while starting",
+		Fix:     retryFix,
+		Log:     tail,
+		LogFile: logPath,
+		Err:     err,
+	}
+}
+
+func errEngineTimeout(sock, logPath, tail string, wait time.Duration) error {
+	return &SetupError{
+		Cause:   fmt.Sprintf("the engine (buildkitd) did not answer on %s within %s", sock, wait),
+		Fix:     retryFix,
+		Log:     tail,
+		LogFile: logPath,
+	}
+}
+
+func errEngineUnresponsive(pid int, sock string) error {
+	return &SetupError{
+		Cause: fmt.Sprintf("the engine (buildkitd, pid %d) is running but does not answer on %s", pid, sock),
+		Fix:   retryFix,
+	}
+}
+
+func errEngineStuck(pid int, err error) error {
+	return &SetupError{
+		Cause: fmt.Sprintf("the engine (buildkitd, pid %d) did not exit after SIGKILL", pid),
+		Fix:   fmt.Sprintf("kill -9 %d, then run the command again", pid),
+		Err:   err,
+	}
+}
+
+func errUnreachable(addr string, err error) error {
+	return &SetupError{
+		Cause: "cannot reach the engine at " + addr,
+		Fix:   "check that buildkitd is running at " + addr + " (and the TLS flags), or drop --addr and unset BUILDKIT_HOST to use the embedded engine",
+		Err:   err,
+	}
+}
+
+func errNotManaged(addr string) error {
+	return &SetupError{
+		Cause: "the engine at " + addr + " was not started by cairn, so cairn does not stop it",
+		Fix:   "stop it where it was started, or drop --addr and unset BUILDKIT_HOST to act on the embedded engine",
+	}
+}
+
+func errUnsupportedOS(p ocispecs.Platform) error {
+	return &SetupError{
+		Cause: "cannot run build steps for " + formatPlatform(p) + ": the engine runs Linux containers only",
+		Fix:   "build for a linux/* platform",
+	}
+}
+
+func errNoEmulator(p ocispecs.Platform, handler, fix string) error {
+	return &SetupError{
+		Cause: fmt.Sprintf("cannot run %s build steps on this host: no enabled binfmt_misc handler %s (QEMU user emulation)", formatPlatform(p), handler),
+		Fix:   fix,
+	}
+}

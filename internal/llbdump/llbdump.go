@@ -1,0 +1,114 @@
+// Package llbdump renders a marshalled LLB definition as stable JSON (for
+// golden tests and `cairn graph`) or Graphviz dot, without an engine.
+//
+// protojson is deliberately unstable across runs, so the JSON here goes
+// through encoding/json over the generated structs, the way buildctl's
+// dump-llb does; map keys come out sorted.
+package llbdump
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/solver/pb"
+	digest "github.com/opencontainers/go-digest"
+)
+
+// Op is one vertex of the definition.
+type Op struct {
+	Digest   digest.Digest  `json:"digest"`
+	Op       *pb.Op         `json:"op"`
+	Metadata *pb.OpMetadata `json:"metadata,omitempty"`
+}
+
+// Ops decodes a definition into its vertices in definition order.
+func Ops(def *llb.Definition) ([]Op, error) {
+	ops := make([]Op, 0, len(def.Def))
+	for _, dt := range def.Def {
+		var op pb.Op
+		if err := op.UnmarshalVT(dt); err != nil {
+			return nil, fmt.Errorf("decoding LLB op: %w", err)
+		}
+		d := digest.FromBytes(dt)
+		ops = append(ops, Op{Digest: d, Op: &op, Metadata: def.Metadata[d].ToPB()})
+	}
+	return ops, nil
+}
+
+// JSON writes the definition as indented JSON: one object per op, then the
+// source map.
+func JSON(w io.Writer, def *llb.Definition) error {
+	ops, err := Ops(def)
+	if err != nil {
+		return err
+	}
+	doc := struct {
+		Ops    []Op       `json:"ops"`
+		Source *pb.Source `json:"source,omitempty"`
+	}{ops, def.Source}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+// Dot writes the definition as a Graphviz digraph.
+func Dot(w io.Writer, def *llb.Definition) error {
+	ops, err := Ops(def)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	b.WriteString("digraph llb {\n  rankdir=BT;\n  node [shape=box];\n")
+	for _, o := range ops {
+		fmt.Fprintf(&b, "  %q [label=%q];\n", o.Digest, label(o))
+		for _, in := range o.Op.Inputs {
+			fmt.Fprintf(&b, "  %q -> %q;\n", o.Digest, in.Digest)
+		}
+	}
+	b.WriteString("}\n")
+	_, err = io.WriteString(w, b.String())
+	return err
+}
+
+func label(o Op) string {
+	name := ""
+	if o.Metadata != nil {
+		name = o.Metadata.Description["llb.customname"]
+	}
+	if name == "" {
+		name = opKind(o.Op)
+	}
+	return name + "\n" + o.Digest.Encoded()[:12]
+}
+
+func opKind(op *pb.Op) string {
+	switch v := op.Op.(type) {
+	case *pb.Op_Source:
+		return "source " + v.Source.Identifier
+	case *pb.Op_Exec:
+		return "exec " + strings.Join(v.Exec.Meta.Args, " ")
+	case *pb.Op_File:
+		return "file"
+	case *pb.Op_Merge:
+		return "merge"
+	case *pb.Op_Diff:
+		return "diff"
+	case *pb.Op_Build:
+		return "build"
+	}
+	return "result"
+}
+
+// Digests returns the sorted op digests of a definition.
+func Digests(def *llb.Definition) []string {
+	out := make([]string, 0, len(def.Def))
+	for _, dt := range def.Def {
+		out = append(out, digest.FromBytes(dt).String())
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,117 @@
+package stdlib
+
+import (
+	"context"
+	"time"
+
+	"github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/solver/pb"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"go.starlark.net/syntax"
+)
+
+// Compiler lowers artifacts to LLB for one target platform. It is not safe for
+// concurrent use; make one per (recipe, platform).
+type Compiler struct {
+	platform  ocispecs.Platform
+	helper    Helper
+	epoch     int64
+	localName string
+	sources   func(filename string) ([]byte, bool)
+	maps      map[string]*llb.SourceMap
+	memo      map[node]llb.State
+}
+
+// CompileOptions configures a Compiler.
+type CompileOptions struct {
+	// Platform is the default platform of exec steps (run() may override).
+	Platform ocispecs.Platform
+	// Helper is the in-graph helper binary matching the engine's native
+	// platform.
+	Helper Helper
+	// Epoch is SOURCE_DATE_EPOCH: every timestamp cairn writes.
+	Epoch int64
+	// LocalName names the BuildKit local source holding the project
+	// directory; DefaultLocalName when empty.
+	LocalName string
+}
+
+// DefaultLocalName is the session local that serves the project directory,
+// named as BuildKit's Dockerfile frontend names its build context.
+const DefaultLocalName = "context"
+
+// NewCompiler returns a Compiler for the recipe's artifacts.
+func (r *Recipe) NewCompiler(opts CompileOptions) *Compiler {
+	if opts.LocalName == "" {
+		opts.LocalName = DefaultLocalName
+	}
+	return &Compiler{
+		platform:  opts.Platform,
+		helper:    opts.Helper,
+		epoch:     opts.Epoch,
+		localName: opts.LocalName,
+		sources:   r.sources,
+		maps:      map[string]*llb.SourceMap{},
+		memo:      map[node]llb.State{},
+	}
+}
+
+// State compiles an artifact, reusing the state of nodes compiled before.
+func (c *Compiler) State(a *Artifact) (llb.State, error) {
+	if st, ok := c.memo[a.node]; ok {
+		return st, nil
+	}
+	st, err := a.node.compile(c)
+	if err != nil {
+		return llb.State{}, err
+	}
+	c.memo[a.node] = st
+	return st, nil
+}
+
+// Marshal compiles an artifact and marshals it with the compiler's platform.
+func (c *Compiler) Marshal(ctx context.Context, a *Artifact) (*llb.Definition, error) {
+	st, err := c.State(a)
+	if err != nil {
+		return nil, err
+	}
+	return st.Marshal(ctx, llb.Platform(c.platform), llb.LocalUniqueID(localUniqueID))
+}
+
+// localUniqueID replaces BuildKit's random per-process local source ID, which
+// would make every marshalled graph different. Content, not this ID, decides
+// what the engine caches.
+const localUniqueID = "cairn"
+
+// loc attaches a recipe position to an op as a source-map location, so
+// BuildKit errors show the .star line. Source maps do not change cache keys.
+func (c *Compiler) loc(p syntax.Position) llb.ConstraintsOpt {
+	sm := c.sourceMap(p.Filename())
+	line, col := int32(p.Line), int32(p.Col)
+	return sm.Location([]*pb.Range{{
+		Start: &pb.Position{Line: line, Character: col},
+		End:   &pb.Position{Line: line, Character: col},
+	}})
+}
+
+func (c *Compiler) sourceMap(filename string) *llb.SourceMap {
+	if sm, ok := c.maps[filename]; ok {
+		return sm
+	}
+	var sm *llb.SourceMap
+	if data, ok := c.sources(filename); ok {
+		sm = llb.NewSourceMap(nil, filename, "Starlark", data)
+	}
+	c.maps[filename] = sm
+	return sm
+}
+
+// created is the timestamp for files cairn creates or copies.
+func (c *Compiler) created() llb.CreatedTime {
+	return llb.WithCreatedTime(time.Unix(c.epoch, 0).UTC())
+}
+
+// rootOwner makes copied files owned by 0:0 whoever owns them on the host.
+func rootOwner() *llb.ChownOpt {
+	return &llb.ChownOpt{User: &llb.UserOpt{UID: 0}, Group: &llb.UserOpt{UID: 0}}
+}

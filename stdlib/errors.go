@@ -1,0 +1,34 @@
+package stdlib
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error constructors, one per kind, so every message reads the same.
+
+var errOutsideEvaluate = errors.New("cairn builtins run only inside stdlib.Evaluate")
+
+// errParam reports a bad argument: `disk: for parameter size: got "4X", want a size like "512M"`.
+func errParam(fn, param, got, want string) error {
+	return fmt.Errorf("%s: for parameter %s: got %s, want %s", fn, param, got, want)
+}
+
+// errNotFound reports a project path that does not exist, with a suggestion.
+func errNotFound(fn, path, hint string) error {
+	msg := fmt.Sprintf("%s: %q does not exist in the project", fn, path)
+	if hint != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", hint)
+	}
+	return errors.New(msg)
+}
+
+// errDuplicateTarget reports a target declared twice.
+func errDuplicateTarget(name, first string) error {
+	return fmt.Errorf("target: %q is already declared at %s; target names must be unique", name, first)
+}
+
+// errNoHelper reports a cairn binary built without its in-graph helper.
+func errNoHelper(fn, platform string) error {
+	return fmt.Errorf("%s needs cairn's in-graph helper for %s, but this cairn binary was built without it; build cairn with `make build`", fn, platform)
+}

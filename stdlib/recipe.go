@@ -1,0 +1,101 @@
+package stdlib
+
+import (
+	"io/fs"
+	"sort"
+
+	"github.com/cairn-build/cairn/lang"
+	"go.starlark.net/starlark"
+	"go.starlark.net/syntax"
+)
+
+// Target is what `cairn build NAME` produces, declared by target().
+type Target struct {
+	Name     string
+	Doc      string
+	Pos      syntax.Position
+	Artifact *Artifact
+}
+
+// Recipe is an evaluated recipe: its targets and the sources they came from.
+type Recipe struct {
+	// File is the display name of the main recipe file.
+	File    string
+	targets map[string]*Target
+	sources func(filename string) ([]byte, bool)
+}
+
+// Targets returns the recipe's targets sorted by name.
+func (r *Recipe) Targets() []*Target {
+	out := make([]*Target, 0, len(r.targets))
+	for _, t := range r.targets {
+		out = append(out, t)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Target returns the named target, or nil.
+func (r *Recipe) Target(name string) *Target { return r.targets[name] }
+
+// Source returns the bytes of a recipe file by its display name.
+func (r *Recipe) Source(filename string) ([]byte, bool) { return r.sources(filename) }
+
+// Options configures Evaluate.
+type Options struct {
+	// Project is the project directory; loads and local() stay inside it.
+	Project fs.FS
+	// Display prefixes file names in messages, e.g. "examples/hello".
+	Display string
+	// File is the main recipe, relative to Project (default "cairn.star").
+	File string
+	// Library is the bundled recipe library addressed as @cairn//.
+	Library fs.FS
+	// Print receives the recipe's print() output; nil discards it.
+	Print func(thread *starlark.Thread, msg string)
+}
+
+// Evaluate runs a recipe and returns its targets. Errors carry recipe
+// positions (see package lang).
+func Evaluate(opts Options) (*Recipe, error) {
+	if opts.File == "" {
+		opts.File = "cairn.star"
+	}
+	st := &evalState{project: opts.Project, targets: map[string]*Target{}}
+	ev := lang.New(lang.Options{
+		Project:     opts.Project,
+		Display:     opts.Display,
+		Library:     opts.Library,
+		Predeclared: Universe(),
+		SetupThread: func(t *starlark.Thread) { t.SetLocal(stateKey, st) },
+		Print:       opts.Print,
+	})
+	if _, err := ev.Load(opts.File); err != nil {
+		return nil, err
+	}
+	return &Recipe{File: displayName(opts.Display, opts.File), targets: st.targets, sources: ev.Source}, nil
+}
+
+func displayName(prefix, file string) string {
+	if prefix == "" || prefix == "." {
+		return file
+	}
+	return prefix + "/" + file
+}
+
+// evalState is the per-evaluation state the builtins share, reached through
+// the thread (never a package global).
+type evalState struct {
+	project fs.FS
+	targets map[string]*Target
+}
+
+const stateKey = "cairn.stdlib.state"
+
+func stateOf(t *starlark.Thread) (*evalState, error) {
+	st, _ := t.Local(stateKey).(*evalState)
+	if st == nil {
+		return nil, errOutsideEvaluate
+	}
+	return st, nil
+}

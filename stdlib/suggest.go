@@ -1,0 +1,43 @@
+package stdlib
+
+import (
+	"io/fs"
+	"path"
+	"strconv"
+
+	"github.com/moby/buildkit/util/suggest"
+	"go.starlark.net/starlark"
+	"go.starlark.net/syntax"
+)
+
+// callPos is the position of the recipe call that invoked the running builtin.
+func callPos(t *starlark.Thread) syntax.Position {
+	return t.CallFrame(1).Pos
+}
+
+// nearestPath suggests an existing sibling of a missing project path.
+func nearestPath(fsys fs.FS, p string) string {
+	dir := path.Dir(p)
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return ""
+	}
+	names := make([]string, len(entries))
+	for i, e := range entries {
+		names[i] = e.Name()
+	}
+	best := nearest(path.Base(p), names)
+	if best == "" {
+		return ""
+	}
+	return path.Join(dir, best)
+}
+
+// nearest returns the candidate closest to s, if it is close enough to be a
+// likely typo (BuildKit's own suggestion rule).
+func nearest(s string, candidates []string) string {
+	best, _ := suggest.Search(s, candidates, true)
+	return best
+}
+
+func quote(s string) string { return strconv.Quote(s) }
