@@ -117,4 +117,3 @@ func nativePlatform(c gateway.Client) ocispecs.Platform {
 	}
 	return platforms.Normalize(platforms.DefaultSpec())
 }
-

@@ -3,8 +3,8 @@ package stdlib
 import (
 	"github.com/containerd/platforms"
 	"github.com/moby/buildkit/client/llb"
-	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	digest "github.com/opencontainers/go-digest"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
 // Helper is cairn's in-graph helper binary (cmd/cairn-helper) for one
