@@ -3,7 +3,7 @@
 
 GO        ?= go
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-REPRO     := -trimpath
+REPRO     := -trimpath -buildvcs=false
 LDFLAGS   := -s -w -buildid=
 HELPERDIR := internal/helperbin/bin
 ARCHES    := amd64 arm64

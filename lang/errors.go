@@ -158,6 +158,11 @@ func errNameNotFound(pos syntax.Position, module, name, suggestion string) *Erro
 	return &Error{Pos: pos, Msg: msg}
 }
 
+// errUnpositioned wraps a failure that carries no position of its own.
+func errUnpositioned(err error) *Error {
+	return &Error{Msg: err.Error(), Err: err}
+}
+
 func errSyntax(e syntax.Error) *Error {
 	return &Error{Pos: e.Pos, Msg: e.Msg, Err: e}
 }
@@ -169,7 +174,7 @@ func errSyntax(e syntax.Error) *Error {
 func errResolve(err error, builtins []string) ErrorList {
 	var list resolve.ErrorList
 	if !errors.As(err, &list) {
-		return ErrorList{{Msg: err.Error(), Err: err}}
+		return ErrorList{errUnpositioned(err)}
 	}
 	out := make(ErrorList, len(list))
 	for i, e := range list {
@@ -197,7 +202,7 @@ func withBuiltinHint(msg string, builtins []string) string {
 func errEval(err error) *Error {
 	var ee *starlark.EvalError
 	if !errors.As(err, &ee) {
-		return &Error{Msg: err.Error(), Err: err}
+		return errUnpositioned(err)
 	}
 	frames := starlarkFrames(ee.CallStack)
 	e := &Error{Msg: ee.Msg, Err: err}

@@ -46,6 +46,7 @@ type Evaluator struct {
 
 	mu      sync.Mutex
 	modules map[string]*module // by file.key()
+	srcMu   sync.Mutex         // guards sources apart from mu, so builtins may call Source during Load
 	sources map[string][]byte  // by display file name
 }
 
@@ -96,7 +97,8 @@ func New(opts Options) *Evaluator {
 // returns its frozen globals. p is project-relative and slash separated
 // ("cairn.star"); "//x.star" and "@cairn//x.star" are accepted too. Each
 // module is evaluated at most once per Evaluator; later loads share the
-// result (or the failure). A failure is an ErrorList.
+// result (or the failure). All the loads of a file are evaluated before its
+// first statement runs. A failure is an ErrorList.
 func (e *Evaluator) Load(p string) (starlark.StringDict, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -115,8 +117,8 @@ func (e *Evaluator) Load(p string) (starlark.StringDict, error) {
 // the name that appears in syntax.Position.Filename(). Files that failed
 // to parse are included.
 func (e *Evaluator) Source(filename string) ([]byte, bool) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	e.srcMu.Lock()
+	defer e.srcMu.Unlock()
 	src, ok := e.sources[filename]
 	return src, ok
 }
@@ -163,7 +165,9 @@ func (e *Evaluator) chain(stack []file, f file) []string {
 // its dependencies. stack ends with f.
 func (e *Evaluator) exec(stack []file, f file, src []byte) (starlark.StringDict, ErrorList) {
 	name := e.displayName(f)
+	e.srcMu.Lock()
 	e.sources[name] = src
+	e.srcMu.Unlock()
 	parsed, errs := parseFile(e.fileOpts, name, src)
 	if len(errs) > 0 {
 		return nil, errs

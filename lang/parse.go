@@ -47,7 +47,7 @@ func parseFile(opts *syntax.FileOptions, filename string, src []byte) (*syntax.F
 	for err != nil && len(errs) < maxSyntaxErrors {
 		var se syntax.Error
 		if !errors.As(err, &se) {
-			return nil, append(errs, &Error{Msg: err.Error(), Err: err})
+			return nil, append(errs, errUnpositioned(err))
 		}
 		errs = append(errs, errSyntax(se))
 		lines, err = nextSyntaxError(opts, filename, lines, int(se.Pos.Line))

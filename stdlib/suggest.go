@@ -6,14 +6,7 @@ import (
 	"strconv"
 
 	"github.com/moby/buildkit/util/suggest"
-	"go.starlark.net/starlark"
-	"go.starlark.net/syntax"
 )
-
-// callPos is the position of the recipe call that invoked the running builtin.
-func callPos(t *starlark.Thread) syntax.Position {
-	return t.CallFrame(1).Pos
-}
 
 // nearestPath suggests an existing sibling of a missing project path.
 func nearestPath(fsys fs.FS, p string) string {

@@ -59,8 +59,13 @@ func TestImportsStayMinimal(t *testing.T) {
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("go command not found")
 	}
-	out, err := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", ".").Output()
-	must(t, err)
+	var stderr strings.Builder
+	cmd := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", ".")
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, stderr.String())
+	}
 	got := strings.Fields(string(out))
 	slices.Sort(got)
 	want := []string{"github.com/cairn-build/cairn/cmd/cairn-helper", "github.com/cairn-build/cairn/internal/archive"}

@@ -9,6 +9,12 @@ import (
 	"syscall"
 
 	"github.com/cairn-build/cairn/internal/cli"
+
+	// Engine addresses beyond unix:// and tcp://, as buildctl accepts them.
+	_ "github.com/moby/buildkit/client/connhelper/dockercontainer"
+	_ "github.com/moby/buildkit/client/connhelper/kubepod"
+	_ "github.com/moby/buildkit/client/connhelper/podmancontainer"
+	_ "github.com/moby/buildkit/client/connhelper/ssh"
 )
 
 func main() {

@@ -40,7 +40,9 @@
 //     first in archive order carries the data; later ones are tar
 //     TypeLink entries naming it. In cpio, all of them share one inode
 //     number and link count, and only the last one carries the data, as
-//     GNU cpio and the kernel's initramfs unpacker expect.
+//     GNU cpio and the kernel's initramfs unpacker expect. Hard-linked
+//     symbolic links, devices and FIFOs are archived as independent
+//     entries.
 //   - Inode numbers are assigned from 1 in archive order; host inode
 //     numbers never appear.
 //   - Symbolic links below the root are never followed; the root may

@@ -33,6 +33,7 @@ func portableTree() []item {
 		{path: "etc", kind: 'd', perm: 0o755},
 		{path: "etc/passwd", kind: 'f', perm: 0o644, data: "root:x:0:0:root:/root:/bin/sh\n"},
 		{path: "etc/shadow", kind: 'f', perm: 0o600},
+		{path: "etc/shadow-", kind: 'h', data: "etc/shadow"},
 		{path: "etc/localtime", kind: 'l', data: "/usr/share/zoneinfo/UTC"},
 		{path: "tmp", kind: 'd', perm: 0o1777},
 		{path: "srv", kind: 'd', perm: 0o2775},

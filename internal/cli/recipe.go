@@ -22,8 +22,13 @@ func loadRecipe(file string, stderr io.Writer) (*project, error) {
 		return nil, fmt.Errorf("%s: recipe not found; pass the recipe with -f FILE (default cairn.star in the current directory)", file)
 	}
 	dir, display, name := projectOf(file)
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("project directory: %w", err)
+	}
+	defer root.Close()
 	r, err := stdlib.Evaluate(stdlib.Options{
-		Project: os.DirFS(dir),
+		Project: root.FS(), // confined: symlinks cannot lead loads out of the project
 		Display: display,
 		File:    name,
 		Library: recipes.FS,

@@ -39,7 +39,12 @@ func ensureEmbedded(ctx context.Context, cfg Config, p paths) error {
 // awaitOrphan waits for an engine whose starter gave up (for instance was
 // interrupted) while it was still starting.
 func awaitOrphan(ctx context.Context, p paths, pid int) error {
-	err := waitReady(ctx, p, nil)
+	err := waitReady(ctx, p, func() error {
+		if !alive(pid) {
+			return fmt.Errorf("buildkitd pid %d exited", pid)
+		}
+		return nil
+	})
 	if errors.Is(err, errStartTimeout) {
 		return errEngineUnresponsive(pid, p.sock)
 	}
@@ -59,7 +64,14 @@ func start(ctx context.Context, cfg Config, p paths) error {
 	cfg.progress("starting engine: %s (log: %s)", cmd.Path, p.log)
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }() // reap it if it dies while we live
-	err = waitReady(ctx, p, exited)
+	err = waitReady(ctx, p, func() error {
+		select {
+		case err := <-exited:
+			return fmt.Errorf("buildkitd: %w", err)
+		default:
+			return nil
+		}
+	})
 	if err == nil {
 		cfg.progress("engine ready: pid %d, %s", cmd.Process.Pid, p.address())
 		return nil
@@ -125,7 +137,12 @@ func launch(cmd *exec.Cmd, p paths) error {
 	if err := cmd.Start(); err != nil {
 		return errEngineExited(p.log, "", err)
 	}
-	return writePID(p.pid, cmd.Process.Pid)
+	if err := writePID(p.pid, cmd.Process.Pid); err != nil {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		return err
+	}
+	return nil
 }
 
 // openLog moves the previous engine's log to <log>.1 and opens a new one,
@@ -144,16 +161,13 @@ func openLog(path string) (*os.File, error) {
 // errStartTimeout marks a buildkitd that did not answer within startTimeout.
 var errStartTimeout = errors.New("engine did not answer in time")
 
-// waitReady polls the socket until the engine answers, the process exits
-// (exited may be nil when we did not start it), startTimeout passes or ctx
-// is done.
-func waitReady(ctx context.Context, p paths, exited <-chan error) error {
+// waitReady polls the socket until the engine answers, exited reports that
+// the process is gone, startTimeout passes or ctx is done.
+func waitReady(ctx context.Context, p paths, exited func() error) error {
 	deadline := time.Now().Add(startTimeout)
 	for ping(ctx, p) != nil {
-		select {
-		case err := <-exited:
-			return fmt.Errorf("buildkitd: %w", err)
-		default:
+		if err := exited(); err != nil {
+			return err
 		}
 		if time.Now().After(deadline) {
 			return errStartTimeout

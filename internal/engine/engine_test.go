@@ -394,3 +394,27 @@ func TestPruneAndDiskUsage(t *testing.T) {
 		t.Errorf("DiskUsage after Prune = %+v, %v; want nothing reclaimable", after, err)
 	}
 }
+
+// TestInterruptedStartIsAdopted gives up on a start at once (as on Ctrl-C):
+// the engine keeps starting, and the next Connect waits for it and reuses
+// it instead of starting a second one.
+func TestInterruptedStartIsAdopted(t *testing.T) {
+	cfg := testConfig(t, t.TempDir())
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := Connect(ctx, cfg); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Connect with a cancelled context: %v, want context.Canceled", err)
+	}
+	p, _ := cfg.layout()
+	pid, ok := runningPID(p)
+	if !ok {
+		t.Fatal("no engine left starting after the interrupted Connect")
+	}
+	connect(t, cfg)
+	if info := status(t, cfg); info.PID != pid {
+		t.Errorf("Connect after interrupt: engine pid %d, want the adopted %d", info.PID, pid)
+	}
+	if pids := enginesServing(t, p.root); len(pids) != 1 {
+		t.Errorf("buildkitd processes: %v, want one", pids)
+	}
+}
