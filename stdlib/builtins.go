@@ -1,7 +1,9 @@
 package stdlib
 
 import (
+	"fmt"
 	"sort"
+	"strings"
 
 	"go.starlark.net/starlark"
 )
@@ -49,7 +51,43 @@ func Builtins() []Builtin {
 func Universe() starlark.StringDict {
 	u := starlark.StringDict{}
 	for _, b := range Builtins() {
-		u[b.Name] = starlark.NewBuiltin(b.Name, b.fn)
+		u[b.Name] = starlark.NewBuiltin(b.Name, b.call)
 	}
 	return u
+}
+
+// call runs the builtin and, when Starlark rejects a keyword without a
+// suggestion, suggests the nearest documented parameter.
+func (b Builtin) call(t *starlark.Thread, fn *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	v, err := b.fn(t, fn, args, kwargs)
+	if err == nil || strings.Contains(err.Error(), "did you mean") {
+		return v, err
+	}
+	for _, kv := range kwargs {
+		k := string(kv[0].(starlark.String))
+		if !b.hasParam(k) && strings.Contains(err.Error(), fmt.Sprintf("unexpected keyword argument %q", k)) {
+			return v, fmt.Errorf("%w %s", err, nearestParam(k, b.Params))
+		}
+	}
+	return v, err
+}
+
+func (b Builtin) hasParam(name string) bool {
+	for _, p := range b.Params {
+		if p.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func nearestParam(k string, ps []Param) string {
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		names[i] = p.Name
+	}
+	if n := nearest(k, names); n != "" {
+		return "(did you mean " + n + "?)"
+	}
+	return "(parameters: " + strings.Join(names, ", ") + ")"
 }
