@@ -83,17 +83,18 @@ func (b *buildPlan) run(e *env) error {
 	if err := engine.CheckPlatforms(b.platforms); err != nil {
 		return err
 	}
-	cfg := *b.flags.engine
-	cfg.Log = e.stderr
-	c, err := engine.Connect(e.ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
 	prog, err := newProgress(e, b.flags.progress)
 	if err != nil {
 		return err
 	}
+	cfg := *b.flags.engine
+	cfg.Log = e.stderr
+	c, err := engine.Connect(e.ctx, cfg)
+	if err != nil {
+		prog.wait()
+		return err
+	}
+	defer c.Close()
 	start := time.Now()
 	eg, ctx := errgroup.WithContext(e.ctx)
 	results := make([]*targetResult, len(b.targets))
@@ -106,10 +107,20 @@ func (b *buildPlan) run(e *env) error {
 	err = eg.Wait()
 	prog.wait()
 	if err != nil {
+		b.landed(e, results)
 		return prog.explain(err)
 	}
 	b.summary(e, results, prog, time.Since(start))
 	return nil
+}
+
+// landed lists the targets written before another one failed.
+func (b *buildPlan) landed(e *env, results []*targetResult) {
+	for _, r := range results {
+		if r != nil {
+			fmt.Fprintf(e.stderr, "%s -> %s (%s); other targets failed:\n", r.Target, r.Dir, r.Digest)
+		}
+	}
 }
 
 func (b *buildPlan) summary(e *env, results []*targetResult, prog *progress, d time.Duration) {
