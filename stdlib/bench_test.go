@@ -46,15 +46,38 @@ func bigRecipe(n int) fstest.MapFS {
 	}
 }
 
+// bigCase is one way of compiling the big recipe.
+type bigCase struct {
+	name       string
+	helperSize int // bytes of the fake helper binary
+	// perTarget gives each target its own Compiler, as frontends.Definition
+	// does for every (target, platform) of a build; otherwise one Compiler
+	// marshals all targets, sharing the nodes they have in common.
+	perTarget bool
+}
+
+// bigCases: the first is the budgeted figure. The last has a helper of the
+// real one's size (about 2 MiB), which every archive() inlines into its
+// target's definition.
+var bigCases = []bigCase{
+	{"shared-compiler", 1, false},
+	{"compiler-per-target", 1, true},
+	{"compiler-per-target-2MiB-helper", 2 << 20, true},
+}
+
 // evaluateAndMarshal is the measured work: evaluate the recipe and marshal
-// every target for linux/amd64 with one compiler.
-func evaluateAndMarshal(proj fstest.MapFS, helper stdlib.Helper) (targets, ops int, err error) {
+// every target for linux/amd64.
+func evaluateAndMarshal(proj fstest.MapFS, bc bigCase) (targets, ops int, err error) {
 	r, err := stdlib.Evaluate(stdlib.Options{Project: proj})
 	if err != nil {
 		return 0, 0, err
 	}
-	c := r.NewCompiler(stdlib.CompileOptions{Platform: amd64, Helper: helper, Epoch: 315532800})
+	opts := stdlib.CompileOptions{Platform: amd64, Helper: sizedHelper(bc.helperSize), Epoch: 315532800}
+	c := r.NewCompiler(opts)
 	for _, tg := range r.Targets() {
+		if bc.perTarget {
+			c = r.NewCompiler(opts)
+		}
 		def, err := c.Marshal(context.Background(), tg.Artifact)
 		if err != nil {
 			return 0, 0, fmt.Errorf("marshal %s: %w", tg.Name, err)
@@ -65,22 +88,22 @@ func evaluateAndMarshal(proj fstest.MapFS, helper stdlib.Helper) (targets, ops i
 	return targets, ops, nil
 }
 
-var benchHelper = sizedHelper(1)
-
 // sizedHelper is a fake helper binary of n bytes.
 func sizedHelper(n int) stdlib.Helper {
 	return stdlib.Helper{Platform: amd64, Binary: bytes.Repeat([]byte("x"), n)}
 }
 
 // TestEvaluate1000TargetsBudget keeps the generator of the benchmark
-// working. It asserts no timing. When peakEnv holds a helper size, it uses
-// a helper of that size and prints its peak RSS.
+// working. It asserts no timing. When peakEnv names a case, it runs that
+// one and prints its peak RSS.
 func TestEvaluate1000TargetsBudget(t *testing.T) {
-	helper := benchHelper
-	if n, err := strconv.Atoi(os.Getenv(peakEnv)); err == nil {
-		helper = sizedHelper(n)
+	bc := bigCases[0]
+	for _, c := range bigCases {
+		if c.name == os.Getenv(peakEnv) {
+			bc = c
+		}
 	}
-	targets, ops, err := evaluateAndMarshal(bigRecipe(budgetTargets), helper)
+	targets, ops, err := evaluateAndMarshal(bigRecipe(budgetTargets), bc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,35 +124,30 @@ func TestEvaluate1000TargetsBudget(t *testing.T) {
 // marshalling every target, and reports the peak memory of doing it once
 // in a fresh process as peak-MiB.
 func BenchmarkEvaluate1000Targets(b *testing.B) {
-	benchmarkBig(b, benchHelper)
-}
-
-// BenchmarkEvaluate1000TargetsHelperSized is the same with a helper of the
-// real one's size (about 2 MiB), which every archive() inlines into its
-// target's definition.
-func BenchmarkEvaluate1000TargetsHelperSized(b *testing.B) {
-	benchmarkBig(b, sizedHelper(2<<20))
-}
-
-func benchmarkBig(b *testing.B, helper stdlib.Helper) {
 	proj := bigRecipe(budgetTargets)
+	for _, bc := range bigCases {
+		b.Run(bc.name, func(b *testing.B) { benchmarkBig(b, proj, bc) })
+	}
+}
+
+func benchmarkBig(b *testing.B, proj fstest.MapFS, bc bigCase) {
 	b.ReportAllocs()
 	start := time.Now()
 	for b.Loop() {
-		if _, _, err := evaluateAndMarshal(proj, helper); err != nil {
+		if _, _, err := evaluateAndMarshal(proj, bc); err != nil {
 			b.Fatal(err)
 		}
 	}
 	perOp := time.Since(start).Seconds() / float64(b.N)
 	b.Logf("evaluate + marshal %d targets: %.3f s per run (goal < %.1f s)", budgetTargets, perOp, budgetSeconds)
-	reportPeak(b, len(helper.Binary))
+	reportPeak(b, bc.name)
 }
 
-// reportPeak runs TestEvaluate1000TargetsBudget with a helper of
-// helperSize bytes in a child process and reports its peak RSS.
-func reportPeak(b *testing.B, helperSize int) {
+// reportPeak runs TestEvaluate1000TargetsBudget for one case in a child
+// process and reports its peak RSS.
+func reportPeak(b *testing.B, name string) {
 	cmd := exec.Command(os.Args[0], "-test.run=^TestEvaluate1000TargetsBudget$", "-test.count=1")
-	cmd.Env = append(os.Environ(), peakEnv+"="+strconv.Itoa(helperSize))
+	cmd.Env = append(os.Environ(), peakEnv+"="+name)
 	out, err := cmd.Output()
 	if err != nil {
 		b.Fatalf("child: %v\n%s", err, out)
