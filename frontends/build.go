@@ -26,6 +26,9 @@ type Request struct {
 	// Helper returns the helper binary for an architecture; nil uses the
 	// binaries embedded in this cairn.
 	Helper func(arch string) []byte
+	// HelperLocal names a session local serving the helpers (see
+	// stdlib.Helper); empty inlines the helper into the LLB.
+	HelperLocal string
 	// Observe, when set, sees each definition before it is solved (the CLI
 	// uses it to tell exec steps from the rest in progress reports).
 	Observe func(*llb.Definition)
@@ -78,14 +81,10 @@ func Definition(ctx context.Context, req Request, p, helperPlatform ocispecs.Pla
 	if err != nil {
 		return nil, err
 	}
-	helper := req.Helper
-	if helper == nil {
-		helper = helperbin.For
-	}
 	comp := req.Recipe.NewCompiler(stdlib.CompileOptions{
 		Platform: p,
 		Epoch:    req.Epoch,
-		Helper:   stdlib.Helper{Platform: helperPlatform, Binary: helper(helperPlatform.Architecture)},
+		Helper:   req.helper(helperPlatform),
 	})
 	return comp.Marshal(ctx, t.Artifact)
 }
@@ -116,4 +115,14 @@ func nativePlatform(c gateway.Client) ocispecs.Platform {
 		return platforms.Normalize(ws[0].Platforms[0])
 	}
 	return platforms.Normalize(platforms.DefaultSpec())
+}
+
+func (req Request) helper(p ocispecs.Platform) stdlib.Helper {
+	h := stdlib.Helper{Platform: p, Local: req.HelperLocal}
+	if req.Helper != nil {
+		h.Binary = req.Helper(p.Architecture)
+		return h
+	}
+	h.Binary, h.Digest = helperbin.For(p.Architecture), helperbin.Digest(p.Architecture)
+	return h
 }

@@ -51,7 +51,7 @@ func archiveFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwa
 }
 
 func (n *archiveNode) compile(c *Compiler) (llb.State, error) {
-	root, err := c.helper.state(c, "archive")
+	root, err := c.helperState("archive")
 	if err != nil {
 		return llb.State{}, fmt.Errorf("%s: %w", n.p, err)
 	}

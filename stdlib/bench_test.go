@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	digest "github.com/opencontainers/go-digest"
 	"os"
 	"os/exec"
 	"strconv"
@@ -54,15 +55,18 @@ type bigCase struct {
 	// does for every (target, platform) of a build; otherwise one Compiler
 	// marshals all targets, sharing the nodes they have in common.
 	perTarget bool
+	// local serves the helper from a session local, as `cairn build` does,
+	// instead of inlining it into every definition.
+	local bool
 }
 
 // bigCases: the first is the budgeted figure. The last has a helper of the
-// real one's size (about 2 MiB), which every archive() inlines into its
-// target's definition.
+// real one's size (about 2 MiB), served from a session local the way
+// `cairn build` serves it.
 var bigCases = []bigCase{
-	{"shared-compiler", 1, false},
-	{"compiler-per-target", 1, true},
-	{"compiler-per-target-2MiB-helper", 2 << 20, true},
+	{"shared-compiler", 1, false, false},
+	{"compiler-per-target", 1, true, false},
+	{"compiler-per-target-2MiB-helper", 2 << 20, true, true},
 }
 
 // evaluateAndMarshal is the measured work: evaluate the recipe and marshal
@@ -72,7 +76,7 @@ func evaluateAndMarshal(proj fstest.MapFS, bc bigCase) (targets, ops int, err er
 	if err != nil {
 		return 0, 0, err
 	}
-	opts := stdlib.CompileOptions{Platform: amd64, Helper: sizedHelper(bc.helperSize), Epoch: 315532800}
+	opts := stdlib.CompileOptions{Platform: amd64, Helper: sizedHelper(bc.helperSize, bc.local), Epoch: 315532800}
 	c := r.NewCompiler(opts)
 	for _, tg := range r.Targets() {
 		if bc.perTarget {
@@ -88,9 +92,14 @@ func evaluateAndMarshal(proj fstest.MapFS, bc bigCase) (targets, ops int, err er
 	return targets, ops, nil
 }
 
-// sizedHelper is a fake helper binary of n bytes.
-func sizedHelper(n int) stdlib.Helper {
-	return stdlib.Helper{Platform: amd64, Binary: bytes.Repeat([]byte("x"), n)}
+// sizedHelper is a fake helper binary of n bytes, inlined or served from a
+// session local (digest computed once, as frontends does).
+func sizedHelper(n int, local bool) stdlib.Helper {
+	h := stdlib.Helper{Platform: amd64, Binary: bytes.Repeat([]byte("x"), n)}
+	if local {
+		h.Local, h.Digest = "cairn-helper", digest.FromBytes(h.Binary)
+	}
+	return h
 }
 
 // TestEvaluate1000TargetsBudget keeps the generator of the benchmark

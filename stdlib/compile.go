@@ -20,6 +20,8 @@ type Compiler struct {
 	sources   func(filename string) ([]byte, bool)
 	maps      map[string]*llb.SourceMap
 	memo      map[node]llb.State
+	// helperRoot is the helper's root filesystem, once built.
+	helperRoot *llb.State
 }
 
 // CompileOptions configures a Compiler.

@@ -9,6 +9,8 @@ import (
 	"github.com/cairn-build/cairn/frontends"
 	"github.com/cairn-build/cairn/internal/engine"
 	"github.com/cairn-build/cairn/internal/epoch"
+	"github.com/cairn-build/cairn/internal/helperbin"
+	"github.com/cairn-build/cairn/stdlib"
 	"github.com/moby/buildkit/client"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/tonistiigi/fsutil"
@@ -47,6 +49,7 @@ type buildPlan struct {
 	targets   []string
 	platforms []ocispecs.Platform
 	epoch     int64
+	helperDir string
 }
 
 func planBuild(e *env, f buildFlags, names []string) (*buildPlan, error) {
@@ -89,6 +92,10 @@ func (b *buildPlan) run(e *env) error {
 	}
 	cfg := *b.flags.engine
 	cfg.Log = e.stderr
+	if b.helperDir, err = helperbin.Dir(homeOf(cfg)); err != nil {
+		prog.wait()
+		return err
+	}
 	c, err := engine.Connect(e.ctx, cfg)
 	if err != nil {
 		prog.wait()
@@ -136,14 +143,28 @@ func (b *buildPlan) solveOpt(tmp string) (client.SolveOpt, error) {
 	if err != nil {
 		return client.SolveOpt{}, fmt.Errorf("project directory %s: %w", b.project.dir, err)
 	}
+	helperFS, err := fsutil.NewFS(b.helperDir)
+	if err != nil {
+		return client.SolveOpt{}, fmt.Errorf("helper directory %s: %w", b.helperDir, err)
+	}
 	return client.SolveOpt{
 		Exports: []client.ExportEntry{{
 			Type:      client.ExporterLocal,
 			OutputDir: tmp,
 			Attrs:     map[string]string{"source-date-epoch": strconv.FormatInt(b.epoch, 10)},
 		}},
-		LocalMounts: map[string]fsutil.FS{"context": ctxFS},
+		LocalMounts: map[string]fsutil.FS{stdlib.DefaultLocalName: ctxFS, helperLocal: helperFS},
 	}, nil
 }
 
+// helperLocal is the session local serving cairn's helper binaries.
+const helperLocal = "cairn-helper"
+
 func (b *buildPlan) outDir(target string) string { return filepath.Join(b.flags.out, target) }
+
+func homeOf(cfg engine.Config) string {
+	if cfg.Home != "" {
+		return cfg.Home
+	}
+	return engine.DefaultHome()
+}

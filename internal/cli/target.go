@@ -23,7 +23,7 @@ func (b *buildPlan) buildTarget(ctx context.Context, c *client.Client, name stri
 		close(ch)
 		return nil, err
 	}
-	req := frontends.Request{Recipe: b.project.recipe, Target: name, Platforms: b.platforms, Epoch: b.epoch, Observe: prog.observe}
+	req := frontends.Request{Recipe: b.project.recipe, Target: name, Platforms: b.platforms, Epoch: b.epoch, Observe: prog.observe, HelperLocal: helperLocal}
 	if _, err := c.Build(ctx, opt, "cairn", frontends.Build(req), ch); err != nil {
 		return nil, fmt.Errorf("building %s: %w", name, err)
 	}

@@ -6,7 +6,6 @@ import (
 	"runtime/debug"
 
 	"github.com/cairn-build/cairn/internal/helperbin"
-	digest "github.com/opencontainers/go-digest"
 )
 
 // Version is set by the Makefile (-X) from git describe.
@@ -17,8 +16,8 @@ func runVersion(e *env) error {
 	fmt.Fprintf(e.stdout, "buildkit %s\n", moduleVersion("github.com/moby/buildkit"))
 	for _, arch := range []string{"amd64", "arm64"} {
 		h := "not embedded (build with make build)"
-		if b := helperbin.For(arch); b != nil {
-			h = digest.FromBytes(b).String()
+		if helperbin.For(arch) != nil {
+			h = helperbin.Digest(arch).String()
 		}
 		fmt.Fprintf(e.stdout, "helper linux/%s %s\n", arch, h)
 	}
