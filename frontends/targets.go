@@ -19,7 +19,7 @@ func FindTarget(r *stdlib.Recipe, name string) (*stdlib.Target, error) {
 		names = append(names, t.Name)
 	}
 	if len(names) == 0 {
-		return nil, fmt.Errorf("%s: no target %q: the recipe declares no targets; add one with target(name, artifact)", r.File, name)
+		return nil, fmt.Errorf("%s: nothing to build: the recipe declares no targets; add one with target(name, artifact)", r.File)
 	}
 	msg := fmt.Sprintf("%s: no target %q", r.File, name)
 	if s, ok := suggest.Search(name, names, true); ok {

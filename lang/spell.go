@@ -49,7 +49,7 @@ func nearestFile(name string, candidates []string) string {
 // suggestions, which live in an internal package.)
 func nearest(x string, candidates []string) string {
 	x = fold(x)
-	best, bestD := "", (len(x)+1)/2
+	best, bestD := "", max((len(x)+1)/2, 2) // short names: one edit away still counts
 	for _, c := range candidates {
 		if d := levenshtein(x, fold(c)); d < bestD {
 			best, bestD = c, d

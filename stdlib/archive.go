@@ -31,9 +31,9 @@ type archiveNode struct {
 }
 
 func archiveFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	src := artifactArg{fn: "archive", param: "artifact"}
+	src := artifactArg{}
 	format := "tar"
-	name := relPath{fn: "archive", param: "name"}
+	name := relPath{}
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "artifact", &src, "format?", &format, "name?", &name); err != nil {
 		return nil, err
 	}

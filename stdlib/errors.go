@@ -3,6 +3,8 @@ package stdlib
 import (
 	"errors"
 	"fmt"
+
+	"go.starlark.net/starlark"
 )
 
 // Error constructors, one per kind, so every message reads the same.
@@ -11,7 +13,13 @@ var errOutsideEvaluate = errors.New("cairn builtins run only inside stdlib.Evalu
 
 // errParam reports a bad argument: `disk: for parameter size: got "4X", want a size like "512M"`.
 func errParam(fn, param, got, want string) error {
-	return fmt.Errorf("%s: for parameter %s: got %s, want %s", fn, param, got, want)
+	return fmt.Errorf("%s: for parameter %s: %w", fn, param, errGot(got, want))
+}
+
+// errGot is the part of errParam an Unpacker returns: starlark.UnpackArgs
+// puts "fn: for parameter p: " in front of it.
+func errGot(got, want string) error {
+	return fmt.Errorf("got %s, want %s", got, want)
 }
 
 // errNotFound reports a project path that does not exist, with a suggestion.
@@ -31,4 +39,13 @@ func errDuplicateTarget(name, first string) error {
 // errNoHelper reports a cairn binary built without its in-graph helper.
 func errNoHelper(fn, platform string) error {
 	return fmt.Errorf("%s needs cairn's in-graph helper for %s, but this cairn binary was built without it; build cairn with `make build`", fn, platform)
+}
+
+// unpackIn runs an Unpacker outside starlark.UnpackArgs, adding the prefix
+// UnpackArgs would add.
+func unpackIn(fn, param string, u starlark.Unpacker, v starlark.Value) error {
+	if err := u.Unpack(v); err != nil {
+		return fmt.Errorf("%s: for parameter %s: %w", fn, param, err)
+	}
+	return nil
 }

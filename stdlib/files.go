@@ -35,7 +35,7 @@ type filesNode struct {
 
 func filesFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var d *starlark.Dict
-	mode := fileMode{fn: "files", param: "mode", v: 0o644}
+	mode := fileMode{v: 0o644}
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "entries", &d, "mode?", &mode); err != nil {
 		return nil, err
 	}

@@ -31,8 +31,8 @@ type httpNode struct {
 
 func httpFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var rawURL string
-	sum := sha256Sum{fn: "http", param: "sha256"}
-	name := relPath{fn: "http", param: "name"}
+	sum := sha256Sum{}
+	name := relPath{}
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "url", &rawURL, "sha256", &sum, "name?", &name); err != nil {
 		return nil, err
 	}

@@ -32,9 +32,9 @@ type localNode struct {
 }
 
 func localFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	p := relPath{fn: "local", param: "path"}
-	inc := stringList{fn: "local", param: "include"}
-	exc := stringList{fn: "local", param: "exclude"}
+	p := relPath{}
+	inc := stringList{}
+	exc := stringList{}
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "path", &p, "include?", &inc, "exclude?", &exc); err != nil {
 		return nil, err
 	}

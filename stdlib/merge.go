@@ -29,8 +29,8 @@ func mergeFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwarg
 	}
 	n := &mergeNode{at: at{callPos(t)}}
 	for i := 0; i < list.Len(); i++ {
-		a := artifactArg{fn: "merge", param: "artifacts"}
-		if err := a.Unpack(list.Index(i)); err != nil {
+		a := artifactArg{}
+		if err := unpackIn("merge", "artifacts", &a, list.Index(i)); err != nil {
 			return nil, err
 		}
 		n.inputs = append(n.inputs, a.v)

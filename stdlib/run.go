@@ -50,11 +50,11 @@ type runNode struct {
 
 func runFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var cmd starlark.Value
-	var rootfs artifactArg = artifactArg{fn: "run", param: "rootfs"}
+	var rootfs artifactArg = artifactArg{}
 	var mounts, env *starlark.Dict
-	workdir := absPath{fn: "run", param: "workdir", v: "/"}
-	output := absPath{fn: "run", param: "output"}
-	plat := platformArg{fn: "run", param: "platform"}
+	workdir := absPath{v: "/"}
+	output := absPath{}
+	plat := platformArg{}
 	var network bool
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "cmd", &cmd, "rootfs?", &rootfs,
 		"mounts?", &mounts, "env?", &env, "workdir?", &workdir, "network?", &network,
@@ -79,8 +79,8 @@ func argv(cmd starlark.Value) ([]string, error) {
 	if s, ok := cmd.(starlark.String); ok {
 		return []string{"/bin/sh", "-c", string(s)}, nil
 	}
-	l := stringList{fn: "run", param: "cmd"}
-	if err := l.Unpack(cmd); err != nil {
+	l := stringList{}
+	if err := unpackIn("run", "cmd", &l, cmd); err != nil {
 		return nil, err
 	}
 	if len(l.v) == 0 {
@@ -99,12 +99,12 @@ func mountsOf(d *starlark.Dict, output string) ([]mountEntry, error) {
 	}
 	out := make([]mountEntry, len(keys))
 	for i, k := range keys {
-		dest := absPath{fn: "run", param: "mounts"}
-		src := artifactArg{fn: "run", param: "mounts[" + quote(k) + "]"}
-		if err := dest.Unpack(starlark.String(k)); err != nil {
+		dest := absPath{}
+		var src artifactArg
+		if err := unpackIn("run", "mounts", &dest, starlark.String(k)); err != nil {
 			return nil, err
 		}
-		if err := src.Unpack(vals[i]); err != nil {
+		if err := unpackIn("run", "mounts["+quote(k)+"]", &src, vals[i]); err != nil {
 			return nil, err
 		}
 		if dest.v == "/" || dest.v == output {

@@ -24,7 +24,7 @@ var targetName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 
 func targetFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var name, doc string
-	art := artifactArg{fn: "target", param: "artifact"}
+	art := artifactArg{}
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "name", &name, "artifact", &art, "doc?", &doc); err != nil {
 		return nil, err
 	}

@@ -18,18 +18,17 @@ import (
 
 // relPath is a slash-separated path inside a tree: no "..", no leading "/".
 type relPath struct {
-	fn, param string
-	v         string
+	v string
 }
 
 func (p *relPath) Unpack(v starlark.Value) error {
 	s, ok := starlark.AsString(v)
 	if !ok {
-		return errParam(p.fn, p.param, v.Type(), "a string path")
+		return errGot(v.Type(), "a string path")
 	}
 	clean, err := cleanRel(s)
 	if err != nil {
-		return errParam(p.fn, p.param, fmt.Sprintf("%q", s), err.Error())
+		return errGot(fmt.Sprintf("%q", s), err.Error())
 	}
 	p.v = clean
 	return nil
@@ -48,14 +47,13 @@ func cleanRel(s string) (string, error) {
 
 // absPath is an absolute path inside a container, e.g. a mount point.
 type absPath struct {
-	fn, param string
-	v         string
+	v string
 }
 
 func (p *absPath) Unpack(v starlark.Value) error {
 	s, ok := starlark.AsString(v)
 	if !ok || !path.IsAbs(s) {
-		return errParam(p.fn, p.param, repr(v), `an absolute path like "/out"`)
+		return errGot(repr(v), `an absolute path like "/out"`)
 	}
 	p.v = path.Clean(s)
 	return nil
@@ -63,15 +61,14 @@ func (p *absPath) Unpack(v starlark.Value) error {
 
 // sha256Sum is a hex SHA-256, optionally prefixed "sha256:".
 type sha256Sum struct {
-	fn, param string
-	v         string
+	v string
 }
 
 func (c *sha256Sum) Unpack(v starlark.Value) error {
 	s, _ := starlark.AsString(v)
 	hexs := strings.TrimPrefix(s, "sha256:")
 	if b, err := hex.DecodeString(hexs); err != nil || len(b) != 32 {
-		return errParam(c.fn, c.param, repr(v), `a SHA-256 like "sha256:<64 hex digits>"`)
+		return errGot(repr(v), `a SHA-256 like "sha256:<64 hex digits>"`)
 	}
 	c.v = "sha256:" + strings.ToLower(hexs)
 	return nil
@@ -79,18 +76,17 @@ func (c *sha256Sum) Unpack(v starlark.Value) error {
 
 // platformArg is an OCI platform such as "linux/arm64".
 type platformArg struct {
-	fn, param string
-	v         *ocispecs.Platform
+	v *ocispecs.Platform
 }
 
 func (p *platformArg) Unpack(v starlark.Value) error {
 	s, ok := starlark.AsString(v)
 	if !ok {
-		return errParam(p.fn, p.param, v.Type(), `a platform like "linux/arm64"`)
+		return errGot(v.Type(), `a platform like "linux/arm64"`)
 	}
 	pl, err := platforms.Parse(s)
 	if err != nil {
-		return errParam(p.fn, p.param, fmt.Sprintf("%q", s), `a platform like "linux/arm64"`)
+		return errGot(fmt.Sprintf("%q", s), `a platform like "linux/arm64"`)
 	}
 	pl = platforms.Normalize(pl)
 	p.v = &pl
@@ -99,14 +95,13 @@ func (p *platformArg) Unpack(v starlark.Value) error {
 
 // stringList is a list or tuple of strings.
 type stringList struct {
-	fn, param string
-	v         []string
+	v []string
 }
 
 func (l *stringList) Unpack(v starlark.Value) error {
 	it, ok := v.(starlark.Iterable)
 	if !ok || isString(v) {
-		return errParam(l.fn, l.param, v.Type(), "a list of strings")
+		return errGot(v.Type(), "a list of strings")
 	}
 	iter := it.Iterate()
 	defer iter.Done()
@@ -114,7 +109,7 @@ func (l *stringList) Unpack(v starlark.Value) error {
 	for iter.Next(&x) {
 		s, ok := starlark.AsString(x)
 		if !ok {
-			return errParam(l.fn, l.param, "a list holding "+x.Type(), "a list of strings")
+			return errGot("a list holding "+x.Type(), "a list of strings")
 		}
 		l.v = append(l.v, s)
 	}
@@ -123,14 +118,13 @@ func (l *stringList) Unpack(v starlark.Value) error {
 
 // fileMode is a Unix permission such as 0o644.
 type fileMode struct {
-	fn, param string
-	v         int
+	v int
 }
 
 func (m *fileMode) Unpack(v starlark.Value) error {
 	var i int
 	if err := starlark.AsInt(v, &i); err != nil || i < 0 || i > 0o7777 {
-		return errParam(m.fn, m.param, repr(v), "a file mode like 0o644")
+		return errGot(repr(v), "a file mode like 0o644")
 	}
 	m.v = i
 	return nil
@@ -138,14 +132,13 @@ func (m *fileMode) Unpack(v starlark.Value) error {
 
 // artifactArg is an artifact value.
 type artifactArg struct {
-	fn, param string
-	v         *Artifact
+	v *Artifact
 }
 
 func (a *artifactArg) Unpack(v starlark.Value) error {
 	art, ok := v.(*Artifact)
 	if !ok {
-		return errParam(a.fn, a.param, v.Type(), "an artifact (from local(), http(), run(), files(), ...)")
+		return errGot(v.Type(), "an artifact (from local(), http(), run(), files(), ...)")
 	}
 	a.v = art
 	return nil

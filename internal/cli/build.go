@@ -59,7 +59,7 @@ func planBuild(e *env, f buildFlags, names []string) (*buildPlan, error) {
 	}
 	ep, err := epoch.FromEnv()
 	if err != nil {
-		return nil, err
+		return nil, errUsage("cairn: %s", err)
 	}
 	p, err := loadRecipe(f.file, e.stderr)
 	if err != nil {

@@ -16,12 +16,16 @@ const (
 	exitUsage = 2
 )
 
-// usageError is a bad command line.
-type usageError struct{ msg string }
+// usageError is a bad command line; printed is set when the flag package
+// has already shown it with the usage text.
+type usageError struct {
+	msg     string
+	printed bool
+}
 
 func (e *usageError) Error() string { return e.msg }
 
-func errUsage(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+func errUsage(format string, args ...any) error { return &usageError{msg: fmt.Sprintf(format, args...)} }
 
 // reported marks an error whose message was already written in full.
 type reported struct{ err error }
@@ -38,6 +42,7 @@ func report(w io.Writer, err error) int {
 	var done *reported
 	switch {
 	case errors.As(err, &done):
+	case errors.As(err, &use) && use.printed:
 	case errors.As(err, &setup):
 		fmt.Fprintf(w, "cairn: %s\n", err)
 	default:

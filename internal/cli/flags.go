@@ -2,6 +2,7 @@ package cli
 
 import (
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -25,7 +26,7 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 			if err == flag.ErrHelp {
 				return nil, &reported{err}
 			}
-			return nil, errUsage("%s: %s", fs.Name(), err)
+			return nil, &usageError{msg: fmt.Sprintf("%s: %s", fs.Name(), err), printed: true}
 		}
 		args = fs.Args()
 		if len(args) == 0 {

@@ -39,7 +39,7 @@ func runGraph(e *env) error {
 	}
 	ep, err := epoch.FromEnv()
 	if err != nil {
-		return err
+		return errUsage("cairn: %s", err)
 	}
 	req := frontends.Request{Recipe: p.recipe, Target: args[0], Epoch: ep}
 	def, err := frontends.Definition(e.ctx, req, ps[0], host)
