@@ -25,7 +25,9 @@ type usageError struct {
 
 func (e *usageError) Error() string { return e.msg }
 
-func errUsage(format string, args ...any) error { return &usageError{msg: fmt.Sprintf(format, args...)} }
+func errUsage(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
 
 // reported marks an error whose message was already written in full.
 type reported struct{ err error }
