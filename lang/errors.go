@@ -199,7 +199,7 @@ func withBuiltinHint(msg string, builtins []string) string {
 // errEval turns a runtime failure into an Error positioned at the innermost
 // Starlark frame, with the call stack as backtrace when it has more than
 // that one frame.
-func errEval(err error) *Error {
+func errEval(err error, callStart func(syntax.Position) syntax.Position) *Error {
 	var ee *starlark.EvalError
 	if !errors.As(err, &ee) {
 		return errUnpositioned(err)
@@ -208,6 +208,9 @@ func errEval(err error) *Error {
 	e := &Error{Msg: ee.Msg, Err: err}
 	if len(frames) > 0 {
 		e.Pos = frames[len(frames)-1].Pos
+	}
+	if len(frames) < len(ee.CallStack) {
+		e.Pos = callStart(e.Pos) // raised inside a builtin: point at the call
 	}
 	if len(frames) > 1 {
 		e.Backtrace = strings.TrimSuffix(frames.String(), "\n")

@@ -45,9 +45,10 @@ type Evaluator struct {
 	fileOpts *syntax.FileOptions
 
 	mu      sync.Mutex
-	modules map[string]*module // by file.key()
-	srcMu   sync.Mutex         // guards sources apart from mu, so builtins may call Source during Load
-	sources map[string][]byte  // by display file name
+	modules map[string]*module    // by file.key()
+	srcMu   sync.Mutex            // guards sources apart from mu, so builtins may call Source during Load
+	sources map[string][]byte     // by display file name
+	calls   map[string]callStarts // by display file name, guarded by srcMu
 }
 
 // module is the cached outcome of evaluating one file.
@@ -90,6 +91,7 @@ func New(opts Options) *Evaluator {
 		fileOpts: fileOptions(),
 		modules:  map[string]*module{},
 		sources:  map[string][]byte{},
+		calls:    map[string]callStarts{},
 	}
 }
 
@@ -172,6 +174,9 @@ func (e *Evaluator) exec(stack []file, f file, src []byte) (starlark.StringDict,
 	if len(errs) > 0 {
 		return nil, errs
 	}
+	e.srcMu.Lock()
+	e.calls[name] = callStartsOf(parsed)
+	e.srcMu.Unlock()
 	prog, err := starlark.FileProgram(parsed, e.opts.Predeclared.Has)
 	deps, errs := e.loadDeps(stack, f, parsed)
 	if err != nil {
@@ -183,7 +188,7 @@ func (e *Evaluator) exec(stack []file, f file, src []byte) (starlark.StringDict,
 	globals, err := prog.Init(e.newThread(name, deps), e.opts.Predeclared)
 	globals.Freeze()
 	if err != nil {
-		return nil, ErrorList{errEval(err)}
+		return nil, ErrorList{errEval(err, e.CallStart)}
 	}
 	return globals, nil
 }

@@ -124,7 +124,7 @@ func TestErrorsAs(t *testing.T) {
 		t.Fatalf("errors.As(ErrorList) failed on %v", err)
 	}
 	var first *Error
-	if !errors.As(err, &first) || first.Pos.String() != "lib.star:2:9" || first.Msg != "fail: boom" {
+	if !errors.As(err, &first) || first.Pos.String() != "lib.star:2:5" || first.Msg != "fail: boom" {
 		t.Errorf("first error = %#v", first)
 	}
 	var ee *starlark.EvalError

@@ -61,7 +61,7 @@ func Evaluate(opts Options) (*Recipe, error) {
 	if opts.File == "" {
 		opts.File = "cairn.star"
 	}
-	st := &evalState{project: opts.Project, targets: map[string]*Target{}, calls: map[string]callStarts{}}
+	st := &evalState{project: opts.Project, targets: map[string]*Target{}}
 	ev := lang.New(lang.Options{
 		Project:     opts.Project,
 		Display:     opts.Display,
@@ -70,7 +70,7 @@ func Evaluate(opts Options) (*Recipe, error) {
 		SetupThread: func(t *starlark.Thread) { t.SetLocal(stateKey, st) },
 		Print:       opts.Print,
 	})
-	st.source = ev.Source
+	st.callStart = ev.CallStart
 	if _, err := ev.Load(opts.File); err != nil {
 		return nil, err
 	}
@@ -89,8 +89,8 @@ func displayName(prefix, file string) string {
 type evalState struct {
 	project fs.FS
 	targets map[string]*Target
-	source  func(filename string) ([]byte, bool)
-	calls   map[string]callStarts
+	// callStart maps a call's "(" to the start of the call.
+	callStart func(syntax.Position) syntax.Position
 }
 
 const stateKey = "cairn.stdlib.state"
