@@ -50,9 +50,6 @@ func (a *Artifact) Truth() starlark.Bool { return starlark.True }
 // Hash implements starlark.Value: artifacts are not dict keys.
 func (a *Artifact) Hash() (uint32, error) { return 0, fmt.Errorf("unhashable type: artifact") }
 
-// Pos is the recipe position that created the artifact.
-func (a *Artifact) Pos() syntax.Position { return a.node.pos() }
-
 // File reports the single file the artifact holds, if it is known to hold one.
 func (a *Artifact) File() string { return a.file }
 

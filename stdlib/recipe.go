@@ -38,9 +38,6 @@ func (r *Recipe) Targets() []*Target {
 // Target returns the named target, or nil.
 func (r *Recipe) Target(name string) *Target { return r.targets[name] }
 
-// Source returns the bytes of a recipe file by its display name.
-func (r *Recipe) Source(filename string) ([]byte, bool) { return r.sources(filename) }
-
 // Options configures Evaluate.
 type Options struct {
 	// Project is the project directory; loads and local() stay inside it.

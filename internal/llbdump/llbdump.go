@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 
 	"github.com/moby/buildkit/client/llb"
@@ -101,14 +100,4 @@ func opKind(op *pb.Op) string {
 		return "build"
 	}
 	return "result"
-}
-
-// Digests returns the sorted op digests of a definition.
-func Digests(def *llb.Definition) []string {
-	out := make([]string, 0, len(def.Def))
-	for _, dt := range def.Def {
-		out = append(out, digest.FromBytes(dt).String())
-	}
-	sort.Strings(out)
-	return out
 }
