@@ -64,9 +64,12 @@ test: setup build
 ## demo: build the flagship example into ./out
 demo: setup build
 	bin/cairn build -f examples/hello/cairn.star -o out --progress plain
+	bin/cairn build -f examples/container/cairn.star -o out/container --locked --progress plain
 
 ## bench: timings and memory of the hot paths, as figures and ratios
 bench: setup build
+	@dpkg-query -W -f='$${Status}\n' mmdebstrap 2>/dev/null | grep -q 'install ok installed' || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mmdebstrap >/dev/null; }
 	CAIRN_BIN=$(CURDIR)/bin/cairn CAIRN_BUILDKITD=$(CURDIR)/bin/buildkitd \
 	  $(GO) test -run '^$$' -bench . -benchmem -count 1 -timeout 30m ./stdlib/ ./cmd/cairn/
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/cairn-build/cairn/internal/helperbin"
+	"github.com/cairn-build/cairn/internal/pkgs"
 	"github.com/cairn-build/cairn/stdlib"
 	"github.com/containerd/platforms"
 	"github.com/moby/buildkit/client/llb"
@@ -32,6 +33,9 @@ type Request struct {
 	// Observe, when set, sees each definition before it is solved (the CLI
 	// uses it to tell exec steps from the rest in progress reports).
 	Observe func(*llb.Definition)
+	// Packages answers the recipe's rootfs() requests; nil makes them
+	// errors.
+	Packages pkgs.Source
 }
 
 // Build returns the BuildKit build function for req. The result has one ref,
@@ -85,6 +89,9 @@ func Definition(ctx context.Context, req Request, p, helperPlatform ocispecs.Pla
 		Platform: p,
 		Epoch:    req.Epoch,
 		Helper:   req.helper(helperPlatform),
+		Packages: req.Packages,
+		Context:  ctx,
+		Target:   req.Target,
 	})
 	return comp.Marshal(ctx, t.Artifact)
 }

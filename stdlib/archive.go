@@ -16,6 +16,7 @@ var archiveBuiltin = Builtin{
 		{Name: "artifact", Type: "artifact", Doc: "the tree to pack"},
 		{Name: "format", Type: "string", Default: `"tar"`, Doc: `"tar" (PAX) or "cpio" (newc, the initramfs format)`},
 		{Name: "name", Type: "string", Default: `"archive.tar" or "archive.cpio"`, Doc: "file name of the archive inside the resulting artifact"},
+		{Name: "owners", Type: "string", Default: `"root"`, Doc: `"root" records every entry as 0:0; "keep" keeps each file's uid and gid (root filesystems from rootfs(), whose packages own files as other users)`},
 	},
 	Returns: "artifact holding one file",
 	Doc: "Runs cairn's helper binary inside BuildKit. Entries are sorted, owned by 0:0 and stamped with " +
@@ -26,16 +27,20 @@ var archiveBuiltin = Builtin{
 
 type archiveNode struct {
 	at
-	src          *Artifact
-	format, name string
+	src                  *Artifact
+	format, name, owners string
 }
 
 func archiveFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	src := artifactArg{}
 	format := "tar"
 	name := relPath{}
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "artifact", &src, "format?", &format, "name?", &name); err != nil {
+	owners := "root"
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "artifact", &src, "format?", &format, "name?", &name, "owners?", &owners); err != nil {
 		return nil, err
+	}
+	if owners != "root" && owners != "keep" {
+		return nil, errParam("archive", "owners", quote(owners), `"root" or "keep"`)
 	}
 	if format != "tar" && format != "cpio" {
 		return nil, errParam("archive", "format", quote(format), `"tar" or "cpio"`)
@@ -46,7 +51,7 @@ func archiveFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwa
 	if strings.Contains(name.v, "/") {
 		return nil, errParam("archive", "name", quote(name.v), `a file name without "/" (place it with files() if it belongs in a directory)`)
 	}
-	n := &archiveNode{at: at{callPos(t)}, src: src.v, format: format, name: name.v}
+	n := &archiveNode{at: at{callPos(t)}, src: src.v, format: format, name: name.v, owners: owners}
 	return newFileArtifact(n, fmt.Sprintf("archive(%s)", quote(name.v)), name.v), nil
 }
 
@@ -59,8 +64,12 @@ func (n *archiveNode) compile(c *Compiler) (llb.State, error) {
 	if err != nil {
 		return llb.State{}, err
 	}
+	args := []string{helperPath, n.format, "--epoch", fmt.Sprint(c.epoch)}
+	if n.owners == "keep" {
+		args = append(args, "--keep-owners")
+	}
 	es := root.Run(
-		llb.Args([]string{helperPath, n.format, "--epoch", fmt.Sprint(c.epoch), "/src", "/out/" + n.name}),
+		llb.Args(append(args, "/src", "/out/"+n.name)),
 		llb.AddMount("/src", src, llb.Readonly),
 		llb.Network(pb.NetMode_NONE),
 		llb.Platform(c.helper.Platform),

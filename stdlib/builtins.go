@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"go.starlark.net/starlark"
+	"go.starlark.net/starlarkstruct"
 )
 
 // Builtin is one entry of the builtin table: the function and the
@@ -38,7 +39,11 @@ func Builtins() []Builtin {
 		httpBuiltin,
 		localBuiltin,
 		mergeBuiltin,
+		ociImageBuiltin,
+		repoDebBuiltin,
+		rootfsBuiltin,
 		runBuiltin,
+		sbomBuiltin,
 		scratchBuiltin,
 		targetBuiltin,
 	}
@@ -47,11 +52,22 @@ func Builtins() []Builtin {
 }
 
 // Universe returns the predeclared names of a recipe: the builtin table plus
-// go.starlark.net's own universe (len, str, ...).
+// go.starlark.net's own universe (len, str, ...). A dotted name such as
+// "repo.deb" becomes a member of a module value ("repo").
 func Universe() starlark.StringDict {
-	u := starlark.StringDict{}
+	u := starlark.StringDict{"struct": starlark.NewBuiltin("struct", starlarkstruct.Make)}
 	for _, b := range Builtins() {
-		u[b.Name] = starlark.NewBuiltin(b.Name, b.call)
+		mod, member, dotted := strings.Cut(b.Name, ".")
+		if !dotted {
+			u[b.Name] = starlark.NewBuiltin(b.Name, b.call)
+			continue
+		}
+		m, _ := u[mod].(*starlarkstruct.Module)
+		if m == nil {
+			m = &starlarkstruct.Module{Name: mod, Members: starlark.StringDict{}}
+			u[mod] = m
+		}
+		m.Members[member] = starlark.NewBuiltin(b.Name, b.call)
 	}
 	return u
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/cairn-build/cairn/internal/pkgs"
+	"github.com/containerd/platforms"
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/solver/pb"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
@@ -22,6 +24,21 @@ type Compiler struct {
 	memo      map[node]llb.State
 	// helperRoot is the helper's root filesystem, once built.
 	helperRoot *llb.State
+	packages   pkgs.Source
+	ctx        context.Context
+	target     string
+	opts       CompileOptions
+	shared     *shared
+	recipe     *Recipe
+}
+
+// shared is what a compiler and its per-platform children have in common:
+// package layers (an Architecture: all package is one layer for every
+// platform) and the package sets resolved so far.
+type shared struct {
+	layers   map[string]llb.State
+	sets     map[setKey]*pkgs.Set
+	children map[string]*Compiler
 }
 
 // CompileOptions configures a Compiler.
@@ -36,6 +53,13 @@ type CompileOptions struct {
 	// LocalName names the BuildKit local source holding the project
 	// directory; DefaultLocalName when empty.
 	LocalName string
+	// Packages answers rootfs() requests (lockfile, repositories); nil
+	// makes rootfs() an error.
+	Packages pkgs.Source
+	// Context bounds package resolution; context.Background() when nil.
+	Context context.Context
+	// Target names the target being compiled, for messages and the lock.
+	Target string
 }
 
 // DefaultLocalName is the session local that serves the project directory,
@@ -47,6 +71,14 @@ func (r *Recipe) NewCompiler(opts CompileOptions) *Compiler {
 	if opts.LocalName == "" {
 		opts.LocalName = DefaultLocalName
 	}
+	if opts.Context == nil {
+		opts.Context = context.Background()
+	}
+	sh := &shared{layers: map[string]llb.State{}, sets: map[setKey]*pkgs.Set{}, children: map[string]*Compiler{}}
+	return r.newCompiler(opts, sh)
+}
+
+func (r *Recipe) newCompiler(opts CompileOptions, sh *shared) *Compiler {
 	return &Compiler{
 		platform:  opts.Platform,
 		helper:    opts.Helper,
@@ -55,8 +87,35 @@ func (r *Recipe) NewCompiler(opts CompileOptions) *Compiler {
 		sources:   r.sources,
 		maps:      map[string]*llb.SourceMap{},
 		memo:      map[node]llb.State{},
+		packages:  opts.Packages,
+		ctx:       opts.Context,
+		target:    opts.Target,
+		opts:      opts,
+		shared:    sh,
+		recipe:    r,
 	}
 }
+
+// forPlatform is a compiler for another target platform sharing this one's
+// package layers, so oci_image() can build one image per platform.
+func (c *Compiler) forPlatform(p ocispecs.Platform) *Compiler {
+	key := platforms.Format(p)
+	if key == platforms.Format(c.platform) {
+		return c
+	}
+	if child, ok := c.shared.children[key]; ok {
+		return child
+	}
+	opts := c.opts
+	opts.Platform = p
+	child := c.recipe.newCompiler(opts, c.shared)
+	child.helperRoot = c.helperRoot
+	c.shared.children[key] = child
+	return child
+}
+
+// epochTime is SOURCE_DATE_EPOCH as a time.
+func (c *Compiler) epochTime() time.Time { return time.Unix(c.epoch, 0).UTC() }
 
 // State compiles an artifact, reusing the state of nodes compiled before.
 func (c *Compiler) State(a *Artifact) (llb.State, error) {
@@ -110,7 +169,7 @@ func (c *Compiler) sourceMap(filename string) *llb.SourceMap {
 
 // created is the timestamp for files cairn creates or copies.
 func (c *Compiler) created() llb.CreatedTime {
-	return llb.WithCreatedTime(time.Unix(c.epoch, 0).UTC())
+	return llb.WithCreatedTime(c.epochTime())
 }
 
 // rootOwner makes copied files owned by 0:0 whoever owns them on the host.

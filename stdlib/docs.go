@@ -14,7 +14,7 @@ func WriteReference(w io.Writer) error {
 	b.WriteString("<!-- Generated from the builtin table in stdlib/ by `make docs`; do not edit. -->\n\n")
 	b.WriteString("Recipes are Starlark. Besides the Starlark built-ins (`len`, `str`, `dict`, ...) and `load()`, these are predeclared:\n\n")
 	for _, bi := range Builtins() {
-		fmt.Fprintf(&b, "- [`%s`](#%s): %s\n", bi.Name, bi.Name, bi.Summary)
+		fmt.Fprintf(&b, "- [`%s`](#%s): %s\n", bi.Name, strings.ReplaceAll(bi.Name, ".", ""), bi.Summary)
 	}
 	for _, bi := range Builtins() {
 		writeBuiltin(&b, bi)

@@ -49,3 +49,9 @@ func unpackIn(fn, param string, u starlark.Unpacker, v starlark.Value) error {
 	}
 	return nil
 }
+
+// errNoPackageSource reports a compiler built without a package source.
+var errNoPackageSource = errors.New("this build has no package source (the caller passed no CompileOptions.Packages)")
+
+// errNoURL reports a locked package with no download URL on this machine.
+var errNoURL = errors.New("no download URL (no mirror configured for its repository)")

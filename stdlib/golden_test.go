@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"testing/fstest"
 
 	"github.com/cairn-build/cairn/internal/llbdump"
+	"github.com/cairn-build/cairn/internal/pkgs"
 	"github.com/cairn-build/cairn/recipes"
 	"github.com/cairn-build/cairn/stdlib"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
@@ -81,7 +83,7 @@ func evalArchive(t *testing.T, ar *txtar.Archive) *stdlib.Recipe {
 
 func dump(t *testing.T, r *stdlib.Recipe, tg *stdlib.Target) []byte {
 	t.Helper()
-	c := r.NewCompiler(stdlib.CompileOptions{Platform: amd64, Helper: fakeHelper, Epoch: 315532800})
+	c := r.NewCompiler(stdlib.CompileOptions{Platform: amd64, Helper: fakeHelper, Epoch: 315532800, Packages: fakePackages{}})
 	def, err := c.Marshal(context.Background(), tg.Artifact)
 	if err != nil {
 		t.Fatalf("marshal %s: %v", tg.Name, err)
@@ -91,6 +93,21 @@ func dump(t *testing.T, r *stdlib.Recipe, tg *stdlib.Target) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// fakePackages answers every request with two packages of the requested
+// architecture, so golden tests need no repository.
+type fakePackages struct{}
+
+func (fakePackages) Resolve(_ context.Context, req pkgs.Request) (*pkgs.Set, error) {
+	set := &pkgs.Set{}
+	for _, n := range []string{"base-files", "bash"} {
+		file := "pool/main/" + n[:1] + "/" + n + "/" + n + "_1.0_" + req.Arch + ".deb"
+		sum := fmt.Sprintf("%064x", len(n)+len(req.Arch))
+		set.Packages = append(set.Packages, pkgs.Locked{Repo: req.Repos[0].Name, Suite: req.Repos[0].Suite, Arch: req.Arch,
+			Name: n, Version: "1.0", Filename: file, Size: 1000, SHA256: sum, URL: "http://mirror.example/debian/" + file})
+	}
+	return set, nil
 }
 
 func rewrite(t *testing.T, file string, ar *txtar.Archive, graphs []txtar.File) {

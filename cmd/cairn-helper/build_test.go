@@ -10,8 +10,10 @@ import (
 	"testing"
 )
 
-// maxSize is the size budget of the stripped helper binary.
-const maxSize = 2_500_000
+// maxSize is the size budget of the stripped helper binary; the xz and
+// zstd decoders, encoding/json and crypto/sha256 and crypto/md5 of
+// deb-unpack and oci brought it from 2.1 MB to 3.3 MB.
+const maxSize = 3_600_000
 
 // buildHelper builds this package the way cairn does, for linux/goarch,
 // with the given build cache, and returns the binary's contents.
@@ -55,6 +57,18 @@ func TestReproducibleBuild(t *testing.T) {
 	}
 }
 
+// allowedDeps are the only non-standard packages the helper may import,
+// with their subpackages.
+var allowedDeps = []string{
+	"github.com/cairn-build/cairn/cmd/cairn-helper",
+	"github.com/cairn-build/cairn/internal/archive",
+	"github.com/cairn-build/cairn/internal/debunpack",
+	"github.com/cairn-build/cairn/internal/ocilayout",
+	"github.com/klauspost/compress",
+	"github.com/ulikunitz/xz",
+	"golang.org/x/sys/unix",
+}
+
 func TestImportsStayMinimal(t *testing.T) {
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("go command not found")
@@ -66,10 +80,9 @@ func TestImportsStayMinimal(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go list: %v\n%s", err, stderr.String())
 	}
-	got := strings.Fields(string(out))
-	slices.Sort(got)
-	want := []string{"github.com/cairn-build/cairn/cmd/cairn-helper", "github.com/cairn-build/cairn/internal/archive"}
-	if !slices.Equal(got, want) {
-		t.Errorf("non-standard dependencies %q, want only %q", got, want)
+	for _, dep := range strings.Fields(string(out)) {
+		if !slices.ContainsFunc(allowedDeps, func(p string) bool { return dep == p || strings.HasPrefix(dep, p+"/") }) {
+			t.Errorf("non-standard dependency %q, want only %q and their subpackages", dep, allowedDeps)
+		}
 	}
 }

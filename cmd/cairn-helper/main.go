@@ -1,24 +1,34 @@
 // Command cairn-helper is the small static binary cairn mounts into
-// BuildKit exec steps to do pure-Go work inside the build graph, such as
-// packing a directory into a reproducible tar or initramfs cpio archive.
+// BuildKit exec steps to do pure-Go work inside the build graph: packing a
+// directory into a reproducible tar or initramfs cpio archive, unpacking a
+// Debian package into its own layer the way dpkg's unpack phase would,
+// and writing root file systems as an OCI image layout.
 //
 // It exists because cairn's outputs must be bit-for-bit reproducible and
 // the tools found in a build image are not: host tar and cpio record
-// mtimes, owners and readdir order. The binary itself is built
-// reproducibly (CGO_ENABLED=0, -trimpath, -ldflags='-s -w -buildid='), so
-// it imports only the standard library and internal/archive, and its
-// output never depends on the clock or on map iteration order.
+// mtimes, owners and readdir order, and dpkg and image tools stamp the
+// current time. The binary itself is built reproducibly (CGO_ENABLED=0,
+// -trimpath, -ldflags='-s -w -buildid='), and its output never depends on
+// the clock or on map iteration order. To stay small it imports, besides
+// the standard library and cairn's internal/archive, internal/debunpack
+// and internal/ocilayout, only what reading real .deb files requires: the
+// xz (github.com/ulikunitz/xz) and zstd (github.com/klauspost/compress)
+// decoders and golang.org/x/sys/unix for xattrs, devices and symlink
+// times.
 //
 // Usage:
 //
 //	cairn-helper tar [--epoch N] [--prefix P] SRC_DIR OUT_FILE
 //	cairn-helper cpio [--epoch N] SRC_DIR OUT_FILE
+//	cairn-helper deb-unpack [--merged-usr] [--arch ARCH] [--epoch N] DEB OUT_DIR
+//	cairn-helper oci [--epoch N] --out DIR [--sbom FILE] [--ref NAME] OS/ARCH[/VARIANT]=ROOTFS_DIR...
 //	cairn-helper version
 //
 // The epoch defaults to $SOURCE_DATE_EPOCH when set and non-empty, else 0.
-// OUT_FILE is written atomically. Errors go to stderr prefixed with
-// "cairn-helper: "; the exit status is 1 for failures and 2 for usage
-// errors.
+// OUT_FILE is written atomically. deb-unpack creates OUT_DIR if missing
+// and needs root (numeric owners, devices); oci requires DIR to be missing
+// or empty. Errors go to stderr prefixed with "cairn-helper: "; the exit
+// status is 1 for failures and 2 for usage errors.
 package main
 
 import (
@@ -32,7 +42,7 @@ import (
 
 // version identifies this build of the helper; bump it whenever the
 // output of any subcommand changes.
-const version = "cairn-helper 0.1.0"
+const version = "cairn-helper 0.2.0"
 
 // env gives a subcommand its surroundings, so tests can run it in-process.
 type env struct {
@@ -52,6 +62,8 @@ func commands() []command {
 	return []command{
 		{"tar", "tar [--epoch N] [--prefix P] SRC_DIR OUT_FILE", runTar},
 		{"cpio", "cpio [--epoch N] SRC_DIR OUT_FILE", runCpio},
+		{"deb-unpack", "deb-unpack [--merged-usr] [--arch ARCH] [--epoch N] DEB OUT_DIR", runDebUnpack},
+		{"oci", "oci [--epoch N] --out DIR [--sbom FILE] [--ref NAME] OS/ARCH[/VARIANT]=ROOTFS_DIR...", runOCI},
 		{"version", "version", runVersion},
 	}
 }

@@ -51,6 +51,9 @@ type Entry struct {
 	// Major and Minor are the device number of a character or block
 	// device.
 	Major, Minor uint32
+	// Xattrs are the recorded extended attributes, sorted by name; nil
+	// unless [Options.Xattrs] is set.
+	Xattrs []Xattr
 
 	src string // host path of the content; "" for synthesized entries
 }

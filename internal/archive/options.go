@@ -19,6 +19,11 @@ type Options struct {
 	// which the tree is placed. Leading and trailing slashes are ignored;
 	// ".." components are rejected.
 	Prefix string
+	// Xattrs, when true, records each entry's extended attributes (those
+	// the package documentation lists) in [Entry.Xattrs], which
+	// [WriteTar] writes as PAX records SCHILY.xattr.NAME. [WriteCpio]
+	// ignores them: newc has no place for them.
+	Xattrs bool
 }
 
 // Reproducible returns the options cairn normally uses: the given mtime and

@@ -65,7 +65,21 @@ func tarHeader(e Entry) *tar.Header {
 	case KindFifo:
 		hdr.Typeflag = tar.TypeFifo
 	}
+	setTarXattrs(hdr, e)
 	return hdr
+}
+
+// setTarXattrs adds e's extended attributes as PAX records, except to a
+// hard link, whose target already carries them. archive/tar writes PAX
+// records sorted by key.
+func setTarXattrs(hdr *tar.Header, e Entry) {
+	if len(e.Xattrs) == 0 || hdr.Typeflag == tar.TypeLink {
+		return
+	}
+	hdr.PAXRecords = make(map[string]string, len(e.Xattrs))
+	for _, x := range e.Xattrs {
+		hdr.PAXRecords[paxXattr+x.Name] = x.Value
+	}
 }
 
 // setTarRegular makes hdr a regular file or, for a later member of a

@@ -84,12 +84,12 @@ func (w *walker) root(root string) error {
 }
 
 // prefixNodes returns dir (named by the prefix) and its ancestors, which
-// get mode 0755.
+// get mode 0755 and no extended attributes.
 func prefixNodes(dir node) []node {
 	nodes := []node{dir}
 	for p := path.Dir(dir.Path); p != "."; p = path.Dir(p) {
 		up := dir
-		up.Path, up.Perm = p, 0o755
+		up.Path, up.Perm, up.Xattrs = p, 0o755, nil
 		nodes = append(nodes, up)
 	}
 	return nodes
@@ -145,7 +145,13 @@ func (w *walker) newNode(host, name string, fi fs.FileInfo) (node, bool, error) 
 		UID: hi.uid, GID: hi.gid, ModTime: w.opts.Epoch, Nlink: 1, src: host,
 	}}
 	w.opts.own(&n.Entry)
-	return n, true, fill(&n, fi, hi)
+	if err := fill(&n, fi, hi); err != nil {
+		return node{}, false, err
+	}
+	if w.opts.Xattrs {
+		n.Xattrs, err = readXattrs(host)
+	}
+	return n, true, err
 }
 
 // own applies the forced owner, if any.

@@ -3,6 +3,7 @@ package archive
 import (
 	"cmp"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -71,7 +72,7 @@ func checkInodes(t *testing.T, entries []Entry) {
 func checkEntry(t *testing.T, got, want Entry) {
 	t.Helper()
 	got.Path, got.UID, got.GID, got.ModTime, got.Ino, got.src = "", 0, 0, 0, 0, ""
-	if got != want {
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
 }

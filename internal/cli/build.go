@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/cairn-build/cairn/internal/engine"
 	"github.com/cairn-build/cairn/internal/epoch"
 	"github.com/cairn-build/cairn/internal/helperbin"
+	"github.com/cairn-build/cairn/internal/pkgsrc"
 	"github.com/cairn-build/cairn/stdlib"
 	"github.com/moby/buildkit/client"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
@@ -21,6 +23,7 @@ import (
 type buildFlags struct {
 	file, out, platform, progress string
 	engine                        *engine.Config
+	packages                      *packageFlags
 }
 
 func runBuild(e *env) error {
@@ -30,6 +33,7 @@ func runBuild(e *env) error {
 	fs.StringVar(&f.out, "o", "out", "output `dir`: each target is written to DIR/<target>")
 	fs.StringVar(&f.platform, "platform", "", "target `platforms`, comma separated (default: the engine's)")
 	fs.StringVar(&f.progress, "progress", "auto", "progress `mode`: auto, plain, tty, rawjson or quiet")
+	f.packages = addPackageFlags(fs, true)
 	names, err := parse(fs, e.args)
 	if err != nil {
 		return err
@@ -50,6 +54,7 @@ type buildPlan struct {
 	platforms []ocispecs.Platform
 	epoch     int64
 	helperDir string
+	source    *pkgsrc.Source
 }
 
 func planBuild(e *env, f buildFlags, names []string) (*buildPlan, error) {
@@ -96,6 +101,10 @@ func (b *buildPlan) run(e *env) error {
 		prog.wait()
 		return err
 	}
+	if b.source, _, err = newSource(b.project.dir, homeOf(cfg), b.flags.packages, sourceOptions{}, e.stderr); err != nil {
+		prog.wait()
+		return err
+	}
 	c, err := engine.Connect(e.ctx, cfg)
 	if err != nil {
 		prog.wait()
@@ -138,23 +147,43 @@ func (b *buildPlan) summary(e *env, results []*targetResult, prog *progress, d t
 	fmt.Fprintf(e.stderr, "built %d target(s) in %.1fs; %d of %d exec steps cached\n", len(results), d.Seconds(), cached, total)
 }
 
-func (b *buildPlan) solveOpt(tmp string) (client.SolveOpt, error) {
+// solveOpt exports the result as a tar stream that untar unpacks into tmp
+// (see untar.go for why not BuildKit's directory export); wait reports the
+// unpacking's outcome once the solve has returned.
+func (b *buildPlan) solveOpt(tmp string) (opt client.SolveOpt, wait func() error, err error) {
 	ctxFS, err := fsutil.NewFS(b.project.dir)
 	if err != nil {
-		return client.SolveOpt{}, fmt.Errorf("project directory %s: %w", b.project.dir, err)
+		return opt, nil, fmt.Errorf("project directory %s: %w", b.project.dir, err)
 	}
 	helperFS, err := fsutil.NewFS(b.helperDir)
 	if err != nil {
-		return client.SolveOpt{}, fmt.Errorf("helper directory %s: %w", b.helperDir, err)
+		return opt, nil, fmt.Errorf("helper directory %s: %w", b.helperDir, err)
+	}
+	var done chan error
+	output := func(map[string]string) (io.WriteCloser, error) {
+		pr, pw := io.Pipe()
+		done = make(chan error, 1)
+		go func() {
+			err := untar(pr, tmp)
+			pr.CloseWithError(err)
+			done <- err
+		}()
+		return pw, nil
+	}
+	wait = func() error {
+		if done == nil {
+			return nil
+		}
+		return <-done
 	}
 	return client.SolveOpt{
 		Exports: []client.ExportEntry{{
-			Type:      client.ExporterLocal,
-			OutputDir: tmp,
-			Attrs:     map[string]string{"source-date-epoch": strconv.FormatInt(b.epoch, 10)},
+			Type:   client.ExporterTar,
+			Output: output,
+			Attrs:  map[string]string{"source-date-epoch": strconv.FormatInt(b.epoch, 10)},
 		}},
 		LocalMounts: map[string]fsutil.FS{stdlib.DefaultLocalName: ctxFS, helperLocal: helperFS},
-	}, nil
+	}, wait, nil
 }
 
 // helperLocal is the session local serving cairn's helper binaries.

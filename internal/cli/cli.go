@@ -29,6 +29,7 @@ func commands() map[string]command {
 		"build":   {"build targets of a recipe into ./out/<target>", runBuild},
 		"targets": {"list a recipe's targets and their docs", runTargets},
 		"graph":   {"print a target's LLB as JSON or dot (no engine needed)", runGraph},
+		"lock":    {"resolve every target's packages and write cairn.lock", runLock},
 		"engine":  {"manage the embedded BuildKit engine: status | stop | prune | du", runEngine},
 		"docs":    {"write the generated recipe reference (docs/reference.md)", runDocs},
 		"version": {"print versions", runVersion},

@@ -4,6 +4,7 @@ import (
 	"runtime"
 
 	"github.com/cairn-build/cairn/frontends"
+	"github.com/cairn-build/cairn/internal/engine"
 	"github.com/cairn-build/cairn/internal/epoch"
 	"github.com/cairn-build/cairn/internal/llbdump"
 	"github.com/containerd/platforms"
@@ -15,6 +16,7 @@ func runGraph(e *env) error {
 	file := recipeFlag(fs)
 	format := fs.String("format", "json", "output `format`: json or dot")
 	plat := fs.String("platform", "", "target `platform` (default: this host's)")
+	pf := addPackageFlags(fs, true)
 	args, err := parse(fs, e.args)
 	if err != nil {
 		return err
@@ -41,7 +43,11 @@ func runGraph(e *env) error {
 	if err != nil {
 		return errUsage("cairn: %s", err)
 	}
-	req := frontends.Request{Recipe: p.recipe, Target: args[0], Epoch: ep}
+	src, _, err := newSource(p.dir, homeOf(engine.Config{}), pf, sourceOptions{}, e.stderr)
+	if err != nil {
+		return err
+	}
+	req := frontends.Request{Recipe: p.recipe, Target: args[0], Epoch: ep, Packages: src}
 	def, err := frontends.Definition(e.ctx, req, ps[0], host)
 	if err != nil {
 		return err

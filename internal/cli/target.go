@@ -18,13 +18,17 @@ func (b *buildPlan) buildTarget(ctx context.Context, c *client.Client, name stri
 		return nil, err
 	}
 	defer out.discard()
-	opt, err := b.solveOpt(out.tmp)
+	opt, unpacked, err := b.solveOpt(out.tmp)
 	if err != nil {
 		close(ch)
 		return nil, err
 	}
-	req := frontends.Request{Recipe: b.project.recipe, Target: name, Platforms: b.platforms, Epoch: b.epoch, Observe: prog.observe, HelperLocal: helperLocal}
-	if _, err := c.Build(ctx, opt, "cairn", frontends.Build(req), ch); err != nil {
+	req := frontends.Request{Recipe: b.project.recipe, Target: name, Platforms: b.platforms, Epoch: b.epoch, Observe: prog.observe, HelperLocal: helperLocal, Packages: b.source}
+	_, err = c.Build(ctx, opt, "cairn", frontends.Build(req), ch)
+	if uerr := unpacked(); err == nil && uerr != nil {
+		err = fmt.Errorf("writing the output: %w", uerr)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("building %s: %w", name, err)
 	}
 	res := &targetResult{Target: name, Recipe: b.project.recipe.File, Epoch: b.epoch, Platforms: platformIDs(b.platforms)}

@@ -1,0 +1,66 @@
+package debrepo
+
+// indexPlan is one Packages index to fetch, as the Release lists it.
+type indexPlan struct {
+	comp, arch string
+	path       string  // the file to fetch, e.g. "main/binary-amd64/Packages.xz"
+	sum        FileSum // its size and hash
+	// plain is the uncompressed index's sum when the Release lists it and
+	// path is compressed: the decompressed data is checked against it and
+	// cached under it, so later evaluations skip decompression.
+	plain *FileSum
+}
+
+// plainPath returns the uncompressed index's path.
+func (p indexPlan) plainPath() string { return p.comp + "/binary-" + p.arch + "/Packages" }
+
+// compressions are the index encodings, in order of preference.
+var compressions = []string{".xz", ".gz", ""}
+
+// plan picks, for each component and architecture, the best-compressed
+// Packages index the Release lists.
+func (f *fetcher) plan(rel *Release) ([]indexPlan, error) {
+	var plan []indexPlan
+	for _, comp := range f.r.Components {
+		for _, arch := range archesFor(f.r.Arches, rel) {
+			p, ok := pickIndex(rel, comp, arch)
+			if !ok {
+				return nil, newMissingIndexError(f.where("Release"), comp, arch, rel)
+			}
+			plan = append(plan, p)
+		}
+	}
+	return plan, nil
+}
+
+// archesFor returns the requested architectures, once each, plus "all"
+// when the Release has arch-all indexes of their own (it lists "all" and
+// does not declare No-Support-for-Architecture-all).
+func archesFor(requested []string, rel *Release) []string {
+	var out []string
+	for _, a := range requested {
+		if !hasWord(out, a) {
+			out = append(out, a)
+		}
+	}
+	if !rel.NoSupportForArchAll && hasWord(rel.Architectures, "all") && !hasWord(out, "all") {
+		out = append(out, "all")
+	}
+	return out
+}
+
+// pickIndex finds comp/binary-arch/Packages in the Release.
+func pickIndex(rel *Release, comp, arch string) (indexPlan, bool) {
+	p := indexPlan{comp: comp, arch: arch}
+	base := p.plainPath()
+	for _, ext := range compressions {
+		if sum, ok := rel.SHA256[base+ext]; ok {
+			p.path, p.sum = base+ext, sum
+			if plain, ok := rel.SHA256[base]; ok && ext != "" {
+				p.plain = &plain
+			}
+			return p, true
+		}
+	}
+	return indexPlan{}, false
+}

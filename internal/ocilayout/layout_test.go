@@ -1,0 +1,232 @@
+package ocilayout
+
+import (
+	"bytes"
+	"encoding/json"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	v1 "github.com/opencontainers/image-spec/specs-go/v1"
+)
+
+// testSBOM is a minimal SPDX document.
+const testSBOM = `{"spdxVersion":"SPDX-2.3","dataLicense":"CC0-1.0","SPDXID":"SPDXRef-DOCUMENT","name":"test","packages":[]}`
+
+// writeTwo writes a two-platform layout with an SBOM and a reference.
+func writeTwo(t *testing.T, amd64, arm64 string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "layout")
+	images := []Image{
+		{Platform{OS: "linux", Architecture: "amd64"}, amd64},
+		{Platform{OS: "linux", Architecture: "arm64", Variant: "v8"}, arm64},
+	}
+	must(t, Write(dir, images, Options{Epoch: 1700000000, Ref: "cairn/test:1.0", SBOM: []byte(testSBOM)}))
+	return dir
+}
+
+// files maps each file of a directory tree to its content.
+func files(t *testing.T, root string) map[string]string {
+	t.Helper()
+	out := make(map[string]string)
+	must(t, filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(root, p)
+		out[rel] = string(data)
+		return err
+	}))
+	return out
+}
+
+func TestDeterministic(t *testing.T) {
+	needRoot(t)
+	amd64, arm64 := rootfs(t, true), rootfs(t, false)
+	a, b := files(t, writeTwo(t, amd64, arm64)), files(t, writeTwo(t, amd64, arm64))
+	// oci-layout, index.json, empty config, SBOM, per image a layer, a
+	// config, a manifest and an artifact manifest.
+	if len(a) != 2+2+2*4 {
+		t.Errorf("layout has %d files: %v", len(a), slices.Sorted(maps.Keys(a)))
+	}
+	for name, data := range a {
+		if b[name] != data {
+			t.Errorf("%s differs between two runs", name)
+		}
+	}
+	// Same trees built again in other places, with other mtimes: same bytes.
+	c := files(t, writeTwo(t, rootfs(t, true), rootfs(t, false)))
+	for name, data := range a {
+		if c[name] != data {
+			t.Errorf("%s differs for an equal tree built elsewhere", name)
+		}
+	}
+}
+
+func TestLayoutStructure(t *testing.T) {
+	needRoot(t)
+	dir := writeTwo(t, rootfs(t, true), rootfs(t, false))
+	idx := readIndex(t, dir)
+	if idx.MediaType != v1.MediaTypeImageIndex || idx.SchemaVersion != 2 || len(idx.Manifests) != 4 {
+		t.Fatalf("index: %+v", idx)
+	}
+	wantPlatforms := []string{"linux/amd64/", "linux/arm64/v8"}
+	wantCmd := []string{"/bin/bash", "/bin/sh"}
+	for i, d := range idx.Manifests[:2] {
+		if p := d.Platform; p == nil || p.OS+"/"+p.Architecture+"/"+p.Variant != wantPlatforms[i] {
+			t.Errorf("manifest %d: platform %+v", i, d.Platform)
+		}
+		if d.Annotations[v1.AnnotationRefName] != "cairn/test:1.0" || d.MediaType != v1.MediaTypeImageManifest {
+			t.Errorf("manifest %d: %+v", i, d)
+		}
+		checkImage(t, dir, d, wantCmd[i])
+		checkSBOM(t, dir, idx.Manifests[2+i], d)
+	}
+}
+
+// checkImage checks one image manifest and its configuration.
+func checkImage(t *testing.T, dir string, d v1.Descriptor, cmd string) {
+	var m v1.Manifest
+	decode(t, blob(t, dir, d), &m)
+	if m.MediaType != v1.MediaTypeImageManifest || m.Config.MediaType != v1.MediaTypeImageConfig ||
+		len(m.Layers) != 1 || m.Layers[0].MediaType != v1.MediaTypeImageLayerGzip {
+		t.Errorf("manifest: %+v", m)
+	}
+	var c v1.Image
+	decode(t, blob(t, dir, m.Config), &c)
+	blob(t, dir, m.Layers[0])
+	if c.Architecture != d.Platform.Architecture || c.OS != "linux" || c.Variant != d.Platform.Variant ||
+		c.Created.Unix() != 1700000000 || !slices.Equal(c.Config.Cmd, []string{cmd}) ||
+		!slices.Equal(c.Config.Env, []string{defaultPath}) || len(c.RootFS.DiffIDs) != 1 ||
+		len(c.History) != 1 || c.History[0].CreatedBy != "cairn" || !c.History[0].Created.Equal(*c.Created) {
+		t.Errorf("config: %+v", c)
+	}
+	if s := string(blob(t, dir, m.Config)); !strings.Contains(s, `"created":"2023-11-14T22:13:20Z"`) {
+		t.Errorf("created is not RFC 3339 UTC: %s", s)
+	}
+}
+
+// checkSBOM checks the artifact manifest attaching the SBOM to image.
+func checkSBOM(t *testing.T, dir string, d, image v1.Descriptor) {
+	var m v1.Manifest
+	decode(t, blob(t, dir, d), &m)
+	if d.ArtifactType != mediaTypeSPDX || m.ArtifactType != mediaTypeSPDX || d.Platform != nil || d.Annotations != nil {
+		t.Errorf("SBOM descriptor %+v, manifest %+v", d, m)
+	}
+	if m.Config.MediaType != v1.MediaTypeEmptyJSON || string(blob(t, dir, m.Config)) != "{}" {
+		t.Errorf("SBOM config %+v", m.Config)
+	}
+	if len(m.Layers) != 1 || m.Layers[0].MediaType != mediaTypeSPDX || string(blob(t, dir, m.Layers[0])) != testSBOM {
+		t.Errorf("SBOM layers %+v", m.Layers)
+	}
+	if m.Subject == nil || m.Subject.Digest != image.Digest || m.Subject.Size != image.Size ||
+		m.Subject.MediaType != image.MediaType || m.Subject.Platform != nil {
+		t.Errorf("SBOM subject %+v, want %s", m.Subject, image.Digest)
+	}
+}
+
+func TestSinglePlatformWithoutExtras(t *testing.T) {
+	needRoot(t)
+	dir := filepath.Join(t.TempDir(), "layout")
+	must(t, Write(dir, []Image{{Platform{OS: "linux", Architecture: "amd64"}, rootfs(t, true)}}, Options{}))
+	idx := readIndex(t, dir)
+	if len(idx.Manifests) != 1 || idx.Manifests[0].Annotations != nil || idx.Manifests[0].Platform == nil {
+		t.Errorf("index: %+v", idx)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, "index.json"))
+	must(t, err)
+	if bytes.Contains(raw, []byte("variant")) || bytes.Contains(raw, []byte("annotations")) {
+		t.Errorf("empty fields written: %s", raw)
+	}
+}
+
+func TestWriteErrors(t *testing.T) {
+	root := rootfs(t, false)
+	amd64 := Image{Platform{OS: "linux", Architecture: "amd64"}, root}
+	full := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(full, "x"), nil, 0o644))
+	for name, tc := range map[string]struct {
+		dir    string
+		images []Image
+		opts   Options
+	}{
+		"no images":          {"", nil, Options{}},
+		"duplicate platform": {"", []Image{amd64, amd64}, Options{}},
+		"bad ref":            {"", []Image{amd64}, Options{Ref: "-bad"}},
+		"bad sbom":           {"", []Image{amd64}, Options{SBOM: []byte("{")}},
+		"negative epoch":     {"", []Image{amd64}, Options{Epoch: -1}},
+		"not empty":          {full, []Image{amd64}, Options{}},
+		"missing rootfs":     {"", []Image{{amd64.Platform, filepath.Join(root, "nope")}}, Options{}},
+	} {
+		dir := tc.dir
+		if dir == "" {
+			dir = filepath.Join(t.TempDir(), "layout")
+		}
+		err := Write(dir, tc.images, tc.opts)
+		if err == nil {
+			t.Errorf("%s: no error", name)
+		}
+		if _, statErr := os.Stat(filepath.Join(dir, "index.json")); statErr == nil {
+			t.Errorf("%s: index.json written", name)
+		}
+	}
+}
+
+func TestParseImage(t *testing.T) {
+	for arg, want := range map[string]string{
+		"linux/amd64=/r":      `{"Platform":{"architecture":"amd64","os":"linux"},"Rootfs":"/r"}`,
+		"linux/arm64/v8=a=b":  `{"Platform":{"architecture":"arm64","os":"linux","variant":"v8"},"Rootfs":"a=b"}`,
+		"linux/amd64":         "",
+		"linux=/r":            "",
+		"linux/amd64/v1/x=/r": "",
+		"Linux/amd64=/r":      "",
+		"linux//v7=/r":        "",
+		"linux/amd64=":        "",
+	} {
+		img, err := ParseImage(arg)
+		got := ""
+		if err == nil {
+			b, _ := json.Marshal(img)
+			got = string(b)
+		}
+		if got != want {
+			t.Errorf("ParseImage(%q) = %s, %v; want %s", arg, got, err, want)
+		}
+	}
+}
+
+func TestRefNames(t *testing.T) {
+	for ref, want := range map[string]bool{
+		"latest": true, "cairn/test:1.0": true, "a--b": true, "example.com/x/y:v1_2+b@c": true,
+		"": false, "-a": false, "a-": false, "a---b": false, "a//b": false, "a b": false, "a/:b": false,
+	} {
+		if got := validRefName(ref); got != want {
+			t.Errorf("validRefName(%q) = %v", ref, got)
+		}
+	}
+}
+
+func TestIsFileInRoot(t *testing.T) {
+	root := t.TempDir()
+	p := func(rel string) string { return filepath.Join(root, rel) }
+	must(t, os.MkdirAll(p("usr/bin"), 0o755))
+	must(t, os.WriteFile(p("usr/bin/bash"), nil, 0o755))
+	must(t, os.Symlink("usr/bin", p("bin")))
+	must(t, os.Symlink("/usr/bin/bash", p("usr/bin/abs")))
+	must(t, os.Symlink("../../usr/bin/bash", p("usr/bin/rel")))
+	must(t, os.Symlink("loop", p("loop")))
+	must(t, os.Symlink("/../../../../../../etc/passwd", p("escape")))
+	for name, want := range map[string]bool{
+		"/bin/bash": true, "/bin/abs": true, "/bin/rel": true, "/bin/../bin/bash": true,
+		"/bin": false, "/bin/sh": false, "/loop": false, "/escape": false, "/../usr/bin/bash": true,
+	} {
+		if got := isFileInRoot(root, name); got != want {
+			t.Errorf("isFileInRoot(%q) = %v", name, got)
+		}
+	}
+}

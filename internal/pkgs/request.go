@@ -1,0 +1,92 @@
+package pkgs
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+)
+
+// RepoSpec is a package repository as a recipe declares it. The mirror is
+// not part of it unless the recipe names one: mirrors are configuration of
+// the machine that builds, so the same recipe and lockfile build anywhere.
+type RepoSpec struct {
+	// Type is the package format: "deb" (later "rpm").
+	Type string `json:"type"`
+	// Name identifies the repository in the lockfile and in --mirror NAME=URL.
+	Name       string   `json:"name"`
+	Suite      string   `json:"suite"`
+	Components []string `json:"components"`
+	// Mirror is the recipe's own URL for the repository, "" for the
+	// configured one.
+	Mirror string `json:"mirror,omitempty"`
+	// Snapshot pins the archive to a point in time ("20250520T000000Z");
+	// the configured mirror must then contain "{snapshot}".
+	Snapshot string `json:"snapshot,omitempty"`
+	// Keyring names the trusted keys: "" for the host's archive keyring,
+	// else a project file, whose bytes are KeyringData.
+	Keyring     string `json:"keyring,omitempty"`
+	KeyringData []byte `json:"-"`
+	// KeyringSHA256 pins KeyringData, so the lock notices a changed key.
+	KeyringSHA256 string `json:"keyring_sha256,omitempty"`
+}
+
+// Request is what one rootfs() call asks of its repositories for one
+// architecture.
+type Request struct {
+	Repos    []RepoSpec `json:"repos"`
+	Packages []string   `json:"packages"`
+	// Variant chooses the base set: "none", "essential", "minbase",
+	// "required", "important" or "standard" (mmdebstrap's names).
+	Variant string `json:"variant"`
+	Arch    string `json:"arch"`
+	// Pos is the recipe position of the call, for messages only.
+	Pos string `json:"-"`
+	// Target is the target being built, for messages only.
+	Target string `json:"-"`
+}
+
+// Key is the request's identity in the lockfile: a digest of everything
+// that decides the answer, and nothing that does not (mirror URLs,
+// positions).
+func (r Request) Key() string {
+	c := r
+	c.Repos = append([]RepoSpec(nil), r.Repos...)
+	for i := range c.Repos {
+		c.Repos[i].Mirror = ""
+	}
+	b, _ := json.Marshal(c)
+	sum := sha256.Sum256(b)
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// Locked is one resolved package, pinned by content: everything needed to
+// fetch and verify it without repository metadata.
+type Locked struct {
+	Repo     string `json:"repo"`
+	Suite    string `json:"suite"`
+	Arch     string `json:"arch"`
+	Name     string `json:"name"`
+	Version  string `json:"version"`
+	Filename string `json:"filename"`
+	Size     int64  `json:"size"`
+	SHA256   string `json:"sha256"`
+	// URL is where to fetch it from on this machine (mirror + Filename);
+	// not recorded in the lockfile.
+	URL string `json:"-"`
+	// MultiArch is "same" for packages whose dpkg files carry ":arch".
+	MultiArch string `json:"multi_arch,omitempty"`
+}
+
+// Set is the answer to a Request.
+type Set struct {
+	// Packages in configure order: pre-dependencies and dependencies
+	// before their dependents, ties by name.
+	Packages []Locked
+}
+
+// Source answers requests, from a lockfile or from repositories. It must be
+// safe for concurrent use.
+type Source interface {
+	Resolve(ctx context.Context, req Request) (*Set, error)
+}

@@ -1,0 +1,111 @@
+package resolve
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// aptRoot is a private apt configuration whose only source is one
+// Packages index and whose dpkg status is empty, so that
+// `apt-get -s install` answers what a fresh system would get. Nothing of
+// the host's apt configuration is read: APT_CONFIG names our file, which
+// points Dir::Etc (main file, parts, sources, preferences) into the root.
+type aptRoot struct {
+	dir, conf, arch string
+}
+
+// fakeURI is the source apt is told about; nothing ever contacts it, it
+// only names the list file.
+const fakeURI = "http://mirror.example/debian"
+
+// newAptRoot lays out the root for arch with index linked in as the list.
+func newAptRoot(t *testing.T, arch, index string) *aptRoot {
+	t.Helper()
+	if _, err := exec.LookPath("apt-get"); err != nil {
+		t.Skip("apt-get not installed")
+	}
+	r := &aptRoot{dir: t.TempDir(), arch: arch}
+	for _, d := range []string{"etc/apt/apt.conf.d", "etc/apt/preferences.d", "etc/apt/sources.list.d",
+		"etc/apt/trusted.gpg.d", "state/lists/partial", "cache/archives/partial", "log"} {
+		must(t, os.MkdirAll(filepath.Join(r.dir, d), 0o755))
+	}
+	must(t, os.WriteFile(filepath.Join(r.dir, "state/status"), nil, 0o644))
+	must(t, os.WriteFile(filepath.Join(r.dir, "etc/apt/sources.list"),
+		[]byte(fmt.Sprintf("deb [trusted=yes] %s %s %s\n", fakeURI, suite, component)), 0o644))
+	list := fmt.Sprintf("mirror.example_debian_dists_%s_%s_binary-%s_Packages", suite, component, arch)
+	must(t, os.Symlink(index, filepath.Join(r.dir, "state/lists", list)))
+	r.conf = filepath.Join(r.dir, "apt.conf")
+	must(t, os.WriteFile(r.conf, []byte(aptConf(r.dir, arch)), 0o644))
+	return r
+}
+
+// aptConf is the whole configuration apt sees.
+func aptConf(dir, arch string) string {
+	return fmt.Sprintf(`Dir "%s/";
+Dir::Etc "etc/apt/";
+Dir::Etc::main "/dev/null";
+Dir::Etc::parts "apt.conf.d/";
+Dir::Etc::preferences "preferences";
+Dir::Etc::preferencesparts "preferences.d/";
+Dir::State "state/";
+Dir::State::status "%s/state/status";
+Dir::Cache "cache/";
+Dir::Log "log/";
+APT::Architecture "%s";
+APT::Architectures { "%s"; };
+APT::Install-Recommends "false";
+APT::Install-Suggests "false";
+Debug::NoLocking "true";
+`, dir, dir, arch, arch)
+}
+
+var instLine = regexp.MustCompile(`(?m)^Inst (\S+) \((\S+) `)
+
+// install runs `apt-get -s install --no-install-recommends names...` and
+// returns name -> version of the packages apt would install.
+func (r *aptRoot) install(names []string) (map[string]string, error) {
+	return r.run(append([]string{"-s", "-q", "install", "--no-install-recommends"}, names...))
+}
+
+// run runs apt-get with args and returns name -> version of the packages
+// it would install.
+func (r *aptRoot) run(args []string) (map[string]string, error) {
+	cmd := exec.Command("apt-get", args...)
+	cmd.Env = append(os.Environ(), "APT_CONFIG="+r.conf, "LC_ALL=C")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("apt-get %s: %v\n%s%s", strings.Join(args, " "), err, out.String(), errb.String())
+	}
+	got := map[string]string{}
+	for _, m := range instLine.FindAllStringSubmatch(out.String(), -1) {
+		got[strings.TrimSuffix(m[1], ":"+r.arch)] = m[2]
+	}
+	return got, nil
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// addSource adds a second source, named by host, whose index is text. apt
+// reads it after the first, so its packages get the highest ids.
+func (r *aptRoot) addSource(t *testing.T, host, text string) {
+	t.Helper()
+	f, err := os.OpenFile(filepath.Join(r.dir, "etc/apt/sources.list"), os.O_APPEND|os.O_WRONLY, 0)
+	must(t, err)
+	_, err = fmt.Fprintf(f, "deb [trusted=yes] http://%s/debian %s %s\n", host, suite, component)
+	must(t, err)
+	must(t, f.Close())
+	list := fmt.Sprintf("%s_debian_dists_%s_%s_binary-%s_Packages", host, suite, component, r.arch)
+	must(t, os.WriteFile(filepath.Join(r.dir, "state/lists", list), []byte(text), 0o644))
+}

@@ -1,0 +1,117 @@
+package resolve
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cairn-build/cairn/internal/pkgs"
+)
+
+// UnsatisfiedError reports a relation that nothing installable satisfies.
+type UnsatisfiedError struct {
+	// Chain leads from the requested package to the relation, e.g.
+	// ["openssh-server", "libssl3 (>= 3.0.9)"]; a request that cannot be
+	// met is a chain of one.
+	Chain []string
+	// Relation is the clause that could not be satisfied.
+	Relation pkgs.Alternatives
+	// Reason says what is missing, e.g. "not in debian bookworm/main amd64".
+	Reason string
+	// Candidates lists what exists under the relation's names:
+	// "name=version" of real packages, best first, then providers.
+	Candidates []string
+	// Repo names the repositories that were searched.
+	Repo string
+	// Pos is the recipe position of the request, if known.
+	Pos string
+
+	// missing is the name to suggest alternatives for, when nothing by that
+	// name exists; Resolve completes Reason with it.
+	missing string
+}
+
+func (e *UnsatisfiedError) Error() string {
+	var b strings.Builder
+	if e.Pos != "" {
+		b.WriteString(e.Pos + ": ")
+	}
+	b.WriteString(strings.Join(e.Chain, " -> ") + ": " + e.Reason)
+	if len(e.Candidates) > 0 {
+		b.WriteString("; candidates: " + strings.Join(e.Candidates, ", "))
+	}
+	return b.String()
+}
+
+// ConflictError reports two packages of the closure that cannot be
+// installed together.
+type ConflictError struct {
+	// Package is the package whose Conflicts or Breaks field matched.
+	Package *pkgs.Package
+	// Field is "Conflicts" or "Breaks".
+	Field string
+	// Relation is the matching entry of that field.
+	Relation pkgs.Relation
+	// Other is the package the entry matched.
+	Other *pkgs.Package
+	// Chain and OtherChain lead from a requested package to Package and
+	// Other.
+	Chain, OtherChain []string
+	// Pos is the recipe position of the request, if known.
+	Pos string
+}
+
+func (e *ConflictError) Error() string {
+	verb := "conflicts with"
+	if e.Field == "Breaks" {
+		verb = "breaks"
+	}
+	s := nameVersion(e.Package)
+	if len(e.Chain) > 1 {
+		s += " " + pulledBy(e.Chain)
+	}
+	s += fmt.Sprintf(" %s %s installed as %s %s", verb, e.Relation, nameVersion(e.Other), pulledBy(e.OtherChain))
+	if e.Pos != "" {
+		s = e.Pos + ": " + s
+	}
+	return s
+}
+
+// pulledBy explains how a package came into the closure.
+func pulledBy(chain []string) string {
+	if len(chain) <= 1 {
+		return "(requested)"
+	}
+	return "(pulled by: " + strings.Join(chain, " -> ") + ")"
+}
+
+func nameVersion(p *pkgs.Package) string { return p.Name + "=" + p.Version }
+
+// errAmbiguous reports a request naming a virtual package with several
+// providers, which apt refuses too.
+func errAmbiguous(req, name string, providers []*pkgs.Package, repo string) error {
+	return &UnsatisfiedError{Chain: []string{req}, Relation: pkgs.Alternatives{{Name: name}},
+		Reason:     "virtual package provided by several packages; request one of them",
+		Candidates: providerList(name, providers), Repo: repo}
+}
+
+// errDuplicate reports one name requested with two different versions.
+func errDuplicate(req string, have *pkgs.Package) error {
+	return &UnsatisfiedError{Chain: []string{req}, Relation: pkgs.Alternatives{{Name: have.Name}},
+		Reason: "requested twice with different versions", Candidates: []string{nameVersion(have)}, Repo: have.Repo}
+}
+
+// withPos completes an error from a resolution with the request's position
+// and the suggestions for a missing name.
+func (u *Universe) withPos(err error, pos string) error {
+	switch e := err.(type) {
+	case *UnsatisfiedError:
+		e.Pos = pos
+		if e.missing != "" {
+			e.Reason += didYouMean(e.missing, u.allNames)
+			e.missing = ""
+		}
+	case *ConflictError:
+		e.Pos = pos
+	}
+	return err
+}

@@ -1,0 +1,56 @@
+package stdlib
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/containerd/platforms"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+)
+
+// debArches maps Debian architecture names to OCI platforms; only these
+// can be built (each needs a runc platform and, when foreign, qemu-user).
+var debArches = map[string]ocispecs.Platform{
+	"amd64":   {OS: "linux", Architecture: "amd64"},
+	"arm64":   {OS: "linux", Architecture: "arm64"},
+	"armhf":   {OS: "linux", Architecture: "arm", Variant: "v7"},
+	"armel":   {OS: "linux", Architecture: "arm", Variant: "v5"},
+	"i386":    {OS: "linux", Architecture: "386"},
+	"ppc64el": {OS: "linux", Architecture: "ppc64le"},
+	"riscv64": {OS: "linux", Architecture: "riscv64"},
+	"s390x":   {OS: "linux", Architecture: "s390x"},
+}
+
+// debArch accepts a Debian architecture or an OCI platform string.
+func debArch(s string) (string, error) {
+	if _, ok := debArches[s]; ok {
+		return s, nil
+	}
+	if strings.Contains(s, "/") {
+		p, err := platforms.Parse(s)
+		if err == nil {
+			return debArchOf(platforms.Normalize(p))
+		}
+	}
+	return "", fmt.Errorf("a Debian architecture (%s) or a platform like \"linux/arm64\"", strings.Join(archNames(), ", "))
+}
+
+// debArchOf names the Debian architecture of an OCI platform.
+func debArchOf(p ocispecs.Platform) (string, error) {
+	for name, q := range debArches {
+		if q.OS == p.OS && q.Architecture == p.Architecture && (q.Variant == p.Variant || q.Variant == "v7" && p.Variant == "") {
+			return name, nil
+		}
+	}
+	return "", fmt.Errorf("no Debian architecture for platform %s", platforms.Format(p))
+}
+
+func archNames() []string {
+	out := make([]string, 0, len(debArches))
+	for k := range debArches {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

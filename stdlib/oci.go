@@ -1,0 +1,205 @@
+package stdlib
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cairn-build/cairn/internal/pkgs"
+	"github.com/containerd/platforms"
+	"github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/solver/pb"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"go.starlark.net/starlark"
+)
+
+var ociImageBuiltin = Builtin{
+	Name:    "oci_image",
+	Summary: "An OCI image layout of a root filesystem, for one or several platforms.",
+	Params: []Param{
+		{Name: "rootfs", Type: "artifact", Doc: "the image's filesystem, usually from `rootfs()`; built once per platform"},
+		{Name: "platforms", Type: "list of string", Default: "the build's platform", Doc: `platforms of the image, e.g. ["linux/amd64", "linux/arm64"]: one manifest each, listed in one index`},
+		{Name: "ref", Type: "string", Default: "None", Doc: "tag recorded as the index's `org.opencontainers.image.ref.name`"},
+	},
+	Returns: "artifact: an OCI image layout (`oci-layout`, `index.json`, `blobs/`)",
+	Doc: "One layer per platform, a deterministic tar that keeps the files' owners and modes, with mtimes and the " +
+		"config's `created` from SOURCE_DATE_EPOCH, so digests repeat. When `rootfs` comes from `rootfs()`, its " +
+		"package list is attached to each manifest as an SPDX 2.3 SBOM (an OCI artifact whose subject is the image). " +
+		"Load it with `skopeo copy oci:DIR ...` or push it with any OCI tool.",
+	Example: `target("image", oci_image(base, platforms = ["linux/amd64", "linux/arm64"], ref = "edge:1"))`,
+	fn:      ociImageFn,
+}
+
+var sbomBuiltin = Builtin{
+	Name:    "sbom",
+	Summary: "The SPDX 2.3 SBOM of a root filesystem's packages, as a file.",
+	Params: []Param{
+		{Name: "rootfs", Type: "artifact", Doc: "an artifact from `rootfs()`"},
+		{Name: "platforms", Type: "list of string", Default: "the build's platform", Doc: "platforms whose package sets to list"},
+		{Name: "name", Type: "string", Default: `"sbom.spdx.json"`, Doc: "file name inside the artifact"},
+	},
+	Returns: "artifact holding one file",
+	Doc:     "Packages are listed with version, architecture, SHA-256 and a `pkg:deb` purl; the document's namespace and date derive from its content and SOURCE_DATE_EPOCH.",
+	Example: `target("sbom", sbom(base))`,
+	fn:      sbomFn,
+}
+
+type ociNode struct {
+	at
+	rootfs    *Artifact
+	platforms []ocispecs.Platform // nil: the build's
+	ref       string
+}
+
+type sbomNode struct {
+	at
+	rootfs    *rootfsNode
+	platforms []ocispecs.Platform
+	name      string
+}
+
+func ociImageFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	src := artifactArg{}
+	plats := stringList{}
+	var ref string
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "rootfs", &src, "platforms?", &plats, "ref?", &ref); err != nil {
+		return nil, err
+	}
+	ps, err := platformList("oci_image", plats.v)
+	if err != nil {
+		return nil, err
+	}
+	if strings.ContainsAny(ref, " \t\n") {
+		return nil, errParam("oci_image", "ref", quote(ref), `a reference like "edge:1"`)
+	}
+	return newArtifact(&ociNode{at: at{callPos(t)}, rootfs: src.v, platforms: ps, ref: ref}, "oci_image(...)"), nil
+}
+
+func sbomFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	src := artifactArg{}
+	plats := stringList{}
+	name := relPath{v: "sbom.spdx.json"}
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "rootfs", &src, "platforms?", &plats, "name?", &name); err != nil {
+		return nil, err
+	}
+	rn, ok := src.v.node.(*rootfsNode)
+	if !ok {
+		return nil, errParam("sbom", "rootfs", src.v.String(), "an artifact from rootfs()")
+	}
+	ps, err := platformList("sbom", plats.v)
+	if err != nil {
+		return nil, err
+	}
+	return newFileArtifact(&sbomNode{at: at{callPos(t)}, rootfs: rn, platforms: ps, name: name.v}, "sbom(...)", name.v), nil
+}
+
+func platformList(fn string, l []string) ([]ocispecs.Platform, error) {
+	seen := map[string]bool{}
+	var out []ocispecs.Platform
+	for _, s := range l {
+		p := platformArg{}
+		if err := unpackIn(fn, "platforms", &p, starlark.String(s)); err != nil {
+			return nil, err
+		}
+		if k := platforms.Format(*p.v); !seen[k] {
+			seen[k] = true
+			out = append(out, *p.v)
+		}
+	}
+	return out, nil
+}
+
+// each compiles fn once per platform (the build's when none are listed).
+func (c *Compiler) each(ps []ocispecs.Platform) []*Compiler {
+	if len(ps) == 0 {
+		return []*Compiler{c}
+	}
+	out := make([]*Compiler, len(ps))
+	for i, p := range ps {
+		out[i] = c.forPlatform(p)
+	}
+	return out
+}
+
+// setsOfCompiled compiles an image's rootfs for each platform first, then
+// returns the package sets it resolved, or nil when the image's filesystem
+// does not come straight from rootfs().
+func setsOfCompiled(c *Compiler, n *ociNode, cs []*Compiler) []*pkgs.Set {
+	rn, ok := n.rootfs.node.(*rootfsNode)
+	if !ok {
+		return nil
+	}
+	var out []*pkgs.Set
+	for _, cc := range cs {
+		if _, err := cc.State(n.rootfs); err != nil {
+			return nil // reported again, with its position, by the caller's State
+		}
+		arch := rn.arch
+		if arch == "" {
+			arch, _ = debArchOf(cc.platform)
+		}
+		if s := c.shared.sets[setKey{rn, arch}]; s != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (n *ociNode) compile(c *Compiler) (llb.State, error) {
+	helper, err := c.helperState("oci_image")
+	if err != nil {
+		return llb.State{}, fmt.Errorf("%s: %w", n.p, err)
+	}
+	cs := c.each(n.platforms)
+	args := []string{helperPath, "oci", "--epoch", fmt.Sprint(c.epoch), "--out", "/out"}
+	if n.ref != "" {
+		args = append(args, "--ref", n.ref)
+	}
+	opts := []llb.RunOption{}
+	if sets := setsOfCompiled(c, n, cs); sets != nil {
+		doc, err := spdxSBOM(n.ref, c.epoch, sets)
+		if err != nil {
+			return llb.State{}, err
+		}
+		sb := llb.Scratch().File(llb.Mkfile("/sbom.spdx.json", 0o644, doc, c.created(), rootOwner()), llb.WithCustomName("sbom"))
+		opts = append(opts, llb.AddMount("/sbom", sb, llb.Readonly))
+		args = append(args, "--sbom", "/sbom/sbom.spdx.json")
+	}
+	for i, cc := range cs {
+		st, err := cc.State(n.rootfs)
+		if err != nil {
+			return llb.State{}, err
+		}
+		dir := fmt.Sprintf("/in/%d", i)
+		args = append(args, platforms.Format(cc.platform)+"="+dir)
+		opts = append(opts, llb.AddMount(dir, st, llb.Readonly))
+	}
+	opts = append(opts, llb.Args(args), llb.Network(pb.NetMode_NONE), llb.Platform(c.helper.Platform),
+		llb.WithCustomName(fmt.Sprintf("oci image (%d platforms)", len(cs))), c.loc(n.p))
+	return helper.Run(opts...).AddMount("/out", llb.Scratch()), nil
+}
+
+func (n *sbomNode) compile(c *Compiler) (llb.State, error) {
+	cs := c.each(n.platforms)
+	var sets []*pkgs.Set
+	for _, cc := range cs {
+		arch := n.rootfs.arch
+		if arch == "" {
+			a, err := debArchOf(cc.platform)
+			if err != nil {
+				return llb.State{}, fmt.Errorf("%s: sbom: %w", n.p, err)
+			}
+			arch = a
+		}
+		s, err := cc.packageSet(n.rootfs, arch)
+		if err != nil {
+			return llb.State{}, err
+		}
+		sets = append(sets, s)
+	}
+	doc, err := spdxSBOM(n.name, c.epoch, sets)
+	if err != nil {
+		return llb.State{}, err
+	}
+	return llb.Scratch().File(llb.Mkfile("/"+n.name, 0o644, doc, c.created(), rootOwner()),
+		llb.WithCustomName("sbom "+n.name), c.loc(n.p)), nil
+}

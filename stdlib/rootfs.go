@@ -1,0 +1,164 @@
+package stdlib
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cairn-build/cairn/internal/pkgs"
+	"github.com/moby/buildkit/client/llb"
+	"go.starlark.net/starlark"
+)
+
+var rootfsBuiltin = Builtin{
+	Name:    "rootfs",
+	Summary: "A root filesystem installed from package repositories, inside BuildKit.",
+	Params: []Param{
+		{Name: "repos", Type: "list of repo", Doc: "repositories to install from (see `repo.deb`); a package's candidate is its highest version among them"},
+		{Name: "packages", Type: "list of string", Default: "[]", Doc: `packages to install besides the variant's base set; "name=version" pins a version`},
+		{Name: "variant", Type: "string", Default: `"minbase"`, Doc: `base set, as mmdebstrap names them: "none" (only packages), "essential" (Essential: yes), "minbase"/"required" (plus Priority: required and apt), "important", "standard"`},
+		{Name: "arch", Type: "string", Default: "the build's platform", Doc: `Debian architecture ("amd64", "arm64", "armhf", ...) or platform ("linux/arm64")`},
+		{Name: "merged_usr", Type: "bool", Default: "True", Doc: "install with /bin, /sbin and /lib as symlinks into /usr, as Debian does since bookworm"},
+		{Name: "files", Type: "list of artifact", Default: "[]", Doc: "trees laid over the configured system, in order"},
+		{Name: "run", Type: "list of string", Default: "[]", Doc: "shell commands run inside the system after `files`, without network"},
+	},
+	Returns: "artifact: the configured root filesystem",
+	Doc: "The package set is resolved at evaluation time (from `cairn.lock` when it covers the request, else from the " +
+		"repositories' signed indexes). Every package file is a download pinned by SHA-256, unpacked by cairn's helper " +
+		"into its own layer; the layers are merged and a configure step runs the maintainer scripts (`preinst install` in " +
+		"dependency order, then `dpkg --configure -a`) without network, foreign architectures under qemu-user. " +
+		"Changing one package redoes its layer and the configure step only. `dpkg -l` in the result lists exactly the " +
+		"resolved set.",
+	Example: `base = rootfs(repos = [debian], packages = ["openssh-server"], arch = "arm64")`,
+	fn:      rootfsFn,
+}
+
+var variants = []string{"none", "essential", "minbase", "required", "important", "standard"}
+
+type rootfsNode struct {
+	at
+	repos     []pkgs.RepoSpec
+	packages  []string
+	variant   string
+	arch      string // "" = the build platform's
+	mergedUsr bool
+	files     []*Artifact
+	run       []string
+}
+
+func rootfsFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var repos *starlark.List
+	var files *starlark.List
+	packages, run := stringList{}, stringList{}
+	variant, mergedUsr := "minbase", true
+	var archV starlark.Value = starlark.None
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "repos", &repos, "packages?", &packages,
+		"variant?", &variant, "arch?", &archV, "merged_usr?", &mergedUsr, "files?", &files, "run?", &run); err != nil {
+		return nil, err
+	}
+	n := &rootfsNode{at: at{callPos(t)}, packages: packages.v, variant: variant, mergedUsr: mergedUsr, run: run.v}
+	if err := n.setRepos(repos); err != nil {
+		return nil, err
+	}
+	if err := n.check(); err != nil {
+		return nil, err
+	}
+	if archV != starlark.None {
+		arch, _ := starlark.AsString(archV)
+		a, err := debArch(arch)
+		if err != nil {
+			return nil, errParam("rootfs", "arch", repr(archV), err.Error())
+		}
+		n.arch = a
+	}
+	var err error
+	if n.files, err = artifactList("rootfs", "files", files); err != nil {
+		return nil, err
+	}
+	return newArtifact(n, "rootfs("+strings.Join(n.packages, " ")+")"), nil
+}
+
+func (n *rootfsNode) setRepos(l *starlark.List) error {
+	if l == nil || l.Len() == 0 {
+		return errParam("rootfs", "repos", "[]", "at least one repo, e.g. [repo.deb(suite = \"bookworm\")]")
+	}
+	for i := 0; i < l.Len(); i++ {
+		r := repoArg{}
+		if err := unpackIn("rootfs", "repos", &r, l.Index(i)); err != nil {
+			return err
+		}
+		n.repos = append(n.repos, r.v.spec)
+	}
+	return nil
+}
+
+func (n *rootfsNode) check() error {
+	if !contains(variants, n.variant) {
+		return errParam("rootfs", "variant", quote(n.variant), "one of "+strings.Join(quoteAll(variants), ", "))
+	}
+	if n.variant == "none" && len(n.packages) == 0 {
+		return errParam("rootfs", "packages", "[]", `at least one package when variant = "none"`)
+	}
+	for _, p := range n.packages {
+		if p == "" || strings.ContainsAny(p, " ,|()") {
+			return errParam("rootfs", "packages", quote(p), `package names like "openssh-server" or "bash=5.2.15-2+b2"`)
+		}
+	}
+	return nil
+}
+
+func artifactList(fn, param string, l *starlark.List) ([]*Artifact, error) {
+	if l == nil {
+		return nil, nil
+	}
+	out := make([]*Artifact, 0, l.Len())
+	for i := 0; i < l.Len(); i++ {
+		a := artifactArg{}
+		if err := unpackIn(fn, param, &a, l.Index(i)); err != nil {
+			return nil, err
+		}
+		out = append(out, a.v)
+	}
+	return out, nil
+}
+
+// request is what this node asks of the package source when built for arch.
+func (n *rootfsNode) request(arch string) pkgs.Request {
+	return pkgs.Request{Repos: n.repos, Packages: n.packages, Variant: n.variant, Arch: arch, Pos: n.p.String()}
+}
+
+func (n *rootfsNode) compile(c *Compiler) (llb.State, error) {
+	arch := n.arch
+	if arch == "" {
+		a, err := debArchOf(c.platform)
+		if err != nil {
+			return llb.State{}, fmt.Errorf("%s: rootfs: %w", n.p, err)
+		}
+		arch = a
+	}
+	set, err := c.packageSet(n, arch)
+	if err != nil {
+		return llb.State{}, err
+	}
+	root, err := c.installed(n, arch, set)
+	if err != nil {
+		return llb.State{}, err
+	}
+	return n.customize(c, root, arch)
+}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func quoteAll(l []string) []string {
+	out := make([]string, len(l))
+	for i, s := range l {
+		out[i] = quote(s)
+	}
+	return out
+}
