@@ -10,7 +10,7 @@ ARCHES    := amd64 arm64
 # Debian packages the build and the tests use: the engine's runtime, foreign
 # arches through qemu-user, and the independent witnesses of image formats.
 APT_PKGS  := runc qemu-user-static binfmt-support git tar cpio xorriso mtools \
-             dosfstools e2fsprogs fdisk squashfs-tools
+             dosfstools e2fsprogs fdisk squashfs-tools skopeo umoci libcap2-bin
 TEST_TIMEOUT ?= 40m
 
 export CGO_ENABLED := 0

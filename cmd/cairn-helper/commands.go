@@ -11,24 +11,27 @@ import (
 // encoder is the shape of archive.WriteTar and archive.WriteCpio.
 type encoder func(w io.Writer, root string, opts archive.Options) error
 
-// runTar implements "tar [--epoch N] [--prefix P] SRC_DIR OUT_FILE".
+// runTar implements
+// "tar [--epoch N] [--prefix P] [--keep-owners] SRC_DIR OUT_FILE".
 func runTar(e env, args []string) error {
 	fs := newFlagSet("tar")
 	prefix := fs.String("prefix", "", "directory `path` inside the archive to place the tree under")
-	return runArchive(e, fs, args, prefix, archive.WriteTar)
+	return runArchive(e, fs, args, archive.WriteTar, func(o *archive.Options) { o.Prefix = *prefix })
 }
 
-// runCpio implements "cpio [--epoch N] SRC_DIR OUT_FILE".
+// runCpio implements "cpio [--epoch N] [--keep-owners] SRC_DIR OUT_FILE".
 func runCpio(e env, args []string) error {
-	empty := ""
-	return runArchive(e, newFlagSet("cpio"), args, &empty, archive.WriteCpio)
+	return runArchive(e, newFlagSet("cpio"), args, archive.WriteCpio, func(*archive.Options) {})
 }
 
 // runArchive parses the shared flags and arguments and writes the archive
-// with uid and gid 0.
-func runArchive(e env, fs *flag.FlagSet, args []string, prefix *string, enc encoder) error {
+// with uid and gid 0 or, with --keep-owners, the owners and extended
+// attributes found on disk (cpio has no place for the latter); set
+// applies the command's own flags to the options.
+func runArchive(e env, fs *flag.FlagSet, args []string, enc encoder, set func(*archive.Options)) error {
 	var epoch epochFlag
 	fs.Var(&epoch, "epoch", "mtime of every entry, in `seconds` since 1970")
+	keep := fs.Bool("keep-owners", false, "record owners and extended attributes as found on disk instead of 0:0")
 	pos, err := parseArgs(fs, args, 2)
 	if err != nil {
 		return err
@@ -42,7 +45,10 @@ func runArchive(e env, fs *flag.FlagSet, args []string, prefix *string, enc enco
 		return err
 	}
 	opts := archive.Reproducible(seconds)
-	opts.Prefix = *prefix
+	if *keep {
+		opts.UID, opts.GID, opts.Xattrs = nil, nil, true
+	}
+	set(&opts)
 	return writeAtomic(out, func(w io.Writer) error { return enc(w, src, opts) })
 }
 

@@ -18,17 +18,20 @@
 //
 // Usage:
 //
-//	cairn-helper tar [--epoch N] [--prefix P] SRC_DIR OUT_FILE
-//	cairn-helper cpio [--epoch N] SRC_DIR OUT_FILE
+//	cairn-helper tar [--epoch N] [--prefix P] [--keep-owners] SRC_DIR OUT_FILE
+//	cairn-helper cpio [--epoch N] [--keep-owners] SRC_DIR OUT_FILE
 //	cairn-helper deb-unpack [--merged-usr] [--arch ARCH] [--epoch N] DEB OUT_DIR
 //	cairn-helper oci [--epoch N] --out DIR [--sbom FILE] [--ref NAME] OS/ARCH[/VARIANT]=ROOTFS_DIR...
 //	cairn-helper version
 //
 // The epoch defaults to $SOURCE_DATE_EPOCH when set and non-empty, else 0.
-// OUT_FILE is written atomically. deb-unpack creates OUT_DIR if missing
-// and needs root (numeric owners, devices); oci requires DIR to be missing
-// or empty. Errors go to stderr prefixed with "cairn-helper: "; the exit
-// status is 1 for failures and 2 for usage errors.
+// Archive entries are owned by 0:0 unless --keep-owners is given: then
+// each keeps its numeric owner on disk and, in tar, its extended
+// attributes (file capabilities among them). OUT_FILE is written
+// atomically. deb-unpack creates OUT_DIR if missing and needs root
+// (numeric owners, devices); oci requires DIR to be missing or empty.
+// Errors go to stderr prefixed with "cairn-helper: "; the exit status is
+// 1 for failures and 2 for usage errors.
 package main
 
 import (
@@ -60,8 +63,8 @@ type command struct {
 // commands is the dispatch table.
 func commands() []command {
 	return []command{
-		{"tar", "tar [--epoch N] [--prefix P] SRC_DIR OUT_FILE", runTar},
-		{"cpio", "cpio [--epoch N] SRC_DIR OUT_FILE", runCpio},
+		{"tar", "tar [--epoch N] [--prefix P] [--keep-owners] SRC_DIR OUT_FILE", runTar},
+		{"cpio", "cpio [--epoch N] [--keep-owners] SRC_DIR OUT_FILE", runCpio},
 		{"deb-unpack", "deb-unpack [--merged-usr] [--arch ARCH] [--epoch N] DEB OUT_DIR", runDebUnpack},
 		{"oci", "oci [--epoch N] --out DIR [--sbom FILE] [--ref NAME] OS/ARCH[/VARIANT]=ROOTFS_DIR...", runOCI},
 		{"version", "version", runVersion},

@@ -54,7 +54,7 @@ func TestVersion(t *testing.T) {
 
 func TestHelp(t *testing.T) {
 	r := runWith(nil, "--help")
-	if r.code != 0 || !strings.Contains(r.stdout, "cairn-helper cpio [--epoch N] SRC_DIR OUT_FILE") {
+	if r.code != 0 || !strings.Contains(r.stdout, "cairn-helper tar [--epoch N] [--prefix P] [--keep-owners] SRC_DIR OUT_FILE") {
 		t.Errorf("help: %+v", r)
 	}
 }

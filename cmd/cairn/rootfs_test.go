@@ -215,7 +215,7 @@ func TestLockedRejectsUncovered(t *testing.T) {
 	writeFile(t, filepath.Join(proj, "cairn.lock"), readFile(t, filepath.Join(dir, "cairn.lock")))
 	writeFile(t, filepath.Join(proj, "cairn.star"), "load(\"@cairn//distros/debian.star\", \"debian\")\n\ntarget(\"x\", debian.rootfs(arch = \"amd64\", packages = [\"less\"]))\n")
 	r := c.run(t, "build", "-f", filepath.Join(proj, "cairn.star"), "-o", t.TempDir(), "--locked", "x")
-	if r.code != 1 || !strings.Contains(r.stderr, "cairn.lock does not cover") || !strings.Contains(r.stderr, "debian.star:") {
+	if r.code != 1 || !strings.Contains(r.stderr, "cairn.lock does not cover") || !strings.Contains(r.stderr, "cairn.star:3:13: rootfs:") {
 		t.Errorf("want exit 1 naming the lock and the rootfs() position:\n%s", r)
 	}
 }

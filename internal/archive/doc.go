@@ -33,6 +33,16 @@
 //     [Options.UID] and [Options.GID] when set ([Reproducible] sets both to
 //     0). No atime, ctime, user name or group name is recorded.
 //   - Mode bits are kept, including setuid, setgid and sticky.
+//   - Extended attributes are recorded only with [Options.Xattrs], and
+//     only in tar, as PAX records SCHILY.xattr.NAME (what GNU tar
+//     --xattrs and BuildKit read), sorted by name, and not on hard-link
+//     entries, whose first member carries them. Only attributes that
+//     describe the tree are kept: security.capability (the file
+//     capabilities setcap sets, as on ping) and the user and trusted
+//     namespaces, except overlayfs's own overlay.* attributes. SELinux
+//     labels, IMA and EVM signatures and ACLs (system.*) follow the
+//     host's policy and are left out. Symbolic links' own attributes
+//     are read, never their targets'.
 //   - Regular files, directories, symbolic links, character and block
 //     devices (with their major and minor numbers) and FIFOs are archived.
 //     Sockets are skipped: they cannot be meaningfully archived.

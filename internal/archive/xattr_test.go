@@ -159,3 +159,21 @@ func TestRecordedXattr(t *testing.T) {
 		t.Errorf("splitXattrNames: %q", got)
 	}
 }
+
+func FuzzSplitXattrNames(f *testing.F) {
+	f.Add([]byte("user.b\x00security.capability\x00user.a\x00"))
+	f.Add([]byte("security.selinux\x00trusted.overlay.opaque\x00user.b\x00user.b\x00"))
+	f.Add([]byte(""))
+	f.Fuzz(func(t *testing.T, list []byte) {
+		names := splitXattrNames(list)
+		if !slices.IsSorted(names) || len(slices.Compact(slices.Clone(names))) != len(names) {
+			t.Errorf("names not sorted and unique: %q", names)
+		}
+		listed := strings.Split(string(list), "\x00")
+		for _, n := range names {
+			if !recordedXattr(n) || !slices.Contains(listed, n) {
+				t.Errorf("name %q is not a recorded name of the list %q", n, list)
+			}
+		}
+	})
+}

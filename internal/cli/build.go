@@ -141,7 +141,11 @@ func (b *buildPlan) landed(e *env, results []*targetResult) {
 
 func (b *buildPlan) summary(e *env, results []*targetResult, prog *progress, d time.Duration) {
 	for _, r := range results {
-		fmt.Fprintf(e.stderr, "%s -> %s (%s)\n", r.Target, r.Dir, r.Digest)
+		note := ""
+		if r.Fresh {
+			note = ", up to date"
+		}
+		fmt.Fprintf(e.stderr, "%s -> %s (%s%s)\n", r.Target, r.Dir, r.Digest, note)
 	}
 	total, cached := prog.counts()
 	fmt.Fprintf(e.stderr, "built %d target(s) in %.1fs; %d of %d exec steps cached\n", len(results), d.Seconds(), cached, total)

@@ -18,7 +18,12 @@ type targetResult struct {
 	Platforms []string `json:"platforms,omitempty"`
 	Epoch     int64    `json:"source_date_epoch"`
 	Digest    string   `json:"digest"`
-	Dir       string   `json:"-"`
+	// Graph is the digest of the target's LLB when the LLB alone decides
+	// the output (see uptodate.go); empty otherwise.
+	Graph string `json:"graph,omitempty"`
+	Dir   string `json:"-"`
+	// Fresh is set when the output was already up to date.
+	Fresh bool `json:"-"`
 }
 
 // output is a target's output directory being replaced atomically: the

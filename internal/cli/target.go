@@ -11,6 +11,15 @@ import (
 // buildTarget solves one target into a temporary directory beside its output
 // and swaps it in only when the solve succeeded.
 func (b *buildPlan) buildTarget(ctx context.Context, c *client.Client, name string, prog *progress) (*targetResult, error) {
+	req := frontends.Request{Recipe: b.project.recipe, Target: name, Platforms: b.platforms, Epoch: b.epoch, Observe: prog.observe, HelperLocal: helperLocal, Packages: b.source}
+	key, err := b.graphKey(ctx, c, req)
+	if err != nil {
+		return nil, err
+	}
+	if rec, ok := b.upToDate(name, key); ok {
+		rec.Fresh = true
+		return rec, nil
+	}
 	ch := prog.channel()
 	out, err := newOutput(b.flags.out, name)
 	if err != nil {
@@ -23,7 +32,6 @@ func (b *buildPlan) buildTarget(ctx context.Context, c *client.Client, name stri
 		close(ch)
 		return nil, err
 	}
-	req := frontends.Request{Recipe: b.project.recipe, Target: name, Platforms: b.platforms, Epoch: b.epoch, Observe: prog.observe, HelperLocal: helperLocal, Packages: b.source}
 	_, err = c.Build(ctx, opt, "cairn", frontends.Build(req), ch)
 	if uerr := unpacked(); err == nil && uerr != nil {
 		err = fmt.Errorf("writing the output: %w", uerr)
@@ -31,7 +39,7 @@ func (b *buildPlan) buildTarget(ctx context.Context, c *client.Client, name stri
 	if err != nil {
 		return nil, fmt.Errorf("building %s: %w", name, err)
 	}
-	res := &targetResult{Target: name, Recipe: b.project.recipe.File, Epoch: b.epoch, Platforms: platformIDs(b.platforms)}
+	res := &targetResult{Target: name, Recipe: b.project.recipe.File, Epoch: b.epoch, Platforms: platformIDs(b.platforms), Graph: key}
 	if err := out.commit(res); err != nil {
 		return nil, err
 	}

@@ -7,8 +7,10 @@
 // is its identity, so nothing here may depend on the host or the clock.
 // The layer is the deterministic tar of internal/archive (entries sorted,
 // every mtime set to the epoch, no user or group names) but, unlike
-// cairn's other archives, keeps each file's numeric owner and mode: a root
-// file system's files belong to many users. It is gzip-compressed with a
+// cairn's other archives, keeps each file's numeric owner and mode, and
+// its extended attributes: a root file system's files belong to many
+// users, and some programs (ping) need file capabilities, which live in
+// the security.capability attribute. It is gzip-compressed with a
 // fixed level and a header carrying no name and no time. Every JSON
 // document is written compactly with its keys in sorted order, so equal
 // inputs always give equal bytes and digests.
@@ -20,8 +22,9 @@
 //
 // For one image, index.json lists its manifest, annotated with
 // org.opencontainers.image.ref.name when a reference name is given, then
-// its SBOM artifact, unannotated. That is what umoci and skopeo's
-// single-image tools resolve by reference name.
+// its SBOM artifact, unannotated, so that the name resolves to exactly
+// one manifest: umoci, which cannot choose among several manifests
+// under one name, unpacks it.
 //
 // For several images, index.json holds exactly one descriptor, carrying
 // the reference name: a nested image index listing the platform

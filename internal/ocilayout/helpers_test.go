@@ -121,3 +121,16 @@ func readIndex(t testing.TB, dir string) v1.Index {
 	decode(t, data, &idx)
 	return idx
 }
+
+// platformIndex reads the nested index that index.json of a
+// multi-platform layout holds as its one entry.
+func platformIndex(t testing.TB, dir string) (v1.Descriptor, v1.Index) {
+	t.Helper()
+	idx := readIndex(t, dir)
+	if len(idx.Manifests) != 1 || idx.Manifests[0].MediaType != v1.MediaTypeImageIndex {
+		t.Fatalf("index.json does not hold exactly one nested index: %+v", idx.Manifests)
+	}
+	var nested v1.Index
+	decode(t, blob(t, dir, idx.Manifests[0]), &nested)
+	return idx.Manifests[0], nested
+}

@@ -24,7 +24,8 @@ const defaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbi
 const createdBy = "cairn"
 
 // writeLayer stores the gzipped deterministic tar of rootfs, keeping
-// owners and modes, and returns its descriptor and diff ID.
+// owners, modes and extended attributes (file capabilities), and returns
+// its descriptor and diff ID.
 func writeLayer(s blobStore, rootfs string, epoch int64) (descriptor, string, error) {
 	w, err := s.create()
 	if err != nil {
@@ -32,7 +33,7 @@ func writeLayer(s blobStore, rootfs string, epoch int64) (descriptor, string, er
 	}
 	gz, _ := gzip.NewWriterLevel(w, gzipLevel)
 	diff := sha256.New()
-	err = archive.WriteTar(hashingWriter(gz, diff), rootfs, archive.Options{Epoch: epoch})
+	err = archive.WriteTar(hashingWriter(gz, diff), rootfs, archive.Options{Epoch: epoch, Xattrs: true})
 	if err == nil {
 		err = gz.Close()
 	}

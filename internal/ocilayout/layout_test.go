@@ -49,9 +49,9 @@ func TestDeterministic(t *testing.T) {
 	needRoot(t)
 	amd64, arm64 := rootfs(t, true), rootfs(t, false)
 	a, b := files(t, writeTwo(t, amd64, arm64)), files(t, writeTwo(t, amd64, arm64))
-	// oci-layout, index.json, empty config, SBOM, per image a layer, a
-	// config, a manifest and an artifact manifest.
-	if len(a) != 2+2+2*4 {
+	// oci-layout, index.json, the nested index, empty config, SBOM, per
+	// image a layer, a config, a manifest and an artifact manifest.
+	if len(a) != 2+1+2+2*4 {
 		t.Errorf("layout has %d files: %v", len(a), slices.Sorted(maps.Keys(a)))
 	}
 	for name, data := range a {
@@ -71,22 +71,45 @@ func TestDeterministic(t *testing.T) {
 func TestLayoutStructure(t *testing.T) {
 	needRoot(t)
 	dir := writeTwo(t, rootfs(t, true), rootfs(t, false))
-	idx := readIndex(t, dir)
-	if idx.MediaType != v1.MediaTypeImageIndex || idx.SchemaVersion != 2 || len(idx.Manifests) != 4 {
-		t.Fatalf("index: %+v", idx)
+	top, nested := platformIndex(t, dir)
+	if !maps.Equal(top.Annotations, map[string]string{v1.AnnotationRefName: "cairn/test:1.0"}) ||
+		top.Platform != nil || top.ArtifactType != "" {
+		t.Errorf("index.json entry: %+v", top)
+	}
+	if nested.MediaType != v1.MediaTypeImageIndex || nested.SchemaVersion != 2 || len(nested.Manifests) != 4 ||
+		nested.Annotations != nil || nested.Subject != nil {
+		t.Fatalf("nested index: %+v", nested)
 	}
 	wantPlatforms := []string{"linux/amd64/", "linux/arm64/v8"}
 	wantCmd := []string{"/bin/bash", "/bin/sh"}
-	for i, d := range idx.Manifests[:2] {
+	for i, d := range nested.Manifests[:2] {
 		if p := d.Platform; p == nil || p.OS+"/"+p.Architecture+"/"+p.Variant != wantPlatforms[i] {
 			t.Errorf("manifest %d: platform %+v", i, d.Platform)
 		}
-		if d.Annotations[v1.AnnotationRefName] != "cairn/test:1.0" || d.MediaType != v1.MediaTypeImageManifest {
+		if d.Annotations != nil || d.MediaType != v1.MediaTypeImageManifest {
 			t.Errorf("manifest %d: %+v", i, d)
 		}
 		checkImage(t, dir, d, wantCmd[i])
-		checkSBOM(t, dir, idx.Manifests[2+i], d)
+		checkSBOM(t, dir, nested.Manifests[2+i], d)
 	}
+}
+
+func TestSingleImageWithSBOM(t *testing.T) {
+	needRoot(t)
+	dir := filepath.Join(t.TempDir(), "layout")
+	img := Image{Platform{OS: "linux", Architecture: "arm64"}, rootfs(t, false)}
+	must(t, Write(dir, []Image{img}, Options{Epoch: 1700000000, Ref: "one", SBOM: []byte(testSBOM)}))
+	idx := readIndex(t, dir)
+	if len(idx.Manifests) != 2 {
+		t.Fatalf("index: %+v", idx)
+	}
+	d := idx.Manifests[0]
+	if !maps.Equal(d.Annotations, map[string]string{v1.AnnotationRefName: "one"}) || d.Platform == nil ||
+		d.Platform.Architecture != "arm64" || d.MediaType != v1.MediaTypeImageManifest {
+		t.Errorf("manifest: %+v", d)
+	}
+	checkImage(t, dir, d, "/bin/sh")
+	checkSBOM(t, dir, idx.Manifests[1], d)
 }
 
 // checkImage checks one image manifest and its configuration.

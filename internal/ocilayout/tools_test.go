@@ -103,7 +103,9 @@ func TestUmociUnpack(t *testing.T) {
 	needTool(t, "umoci")
 	dir := filepath.Join(t.TempDir(), "layout")
 	src := rootfs(t, true)
-	must(t, Write(dir, []Image{{Platform{OS: "linux", Architecture: "amd64"}, src}}, Options{Epoch: 99, Ref: "x"}))
+	// The SBOM entry carries no name, so "x" names exactly one manifest.
+	opts := Options{Epoch: 99, Ref: "x", SBOM: []byte(testSBOM)}
+	must(t, Write(dir, []Image{{Platform{OS: "linux", Architecture: "amd64"}, src}}, opts))
 	out := filepath.Join(t.TempDir(), "rootfs")
 	run(t, "umoci", "raw", "unpack", "--image", dir+":x", out)
 	compareUnpacked(t, src, out, 99)
@@ -114,8 +116,8 @@ func TestLayersWithGNUTar(t *testing.T) {
 	needTool(t, "tar")
 	srcs := []string{rootfs(t, true), rootfs(t, false)}
 	dir := writeTwo(t, srcs[0], srcs[1])
-	idx := readIndex(t, dir)
-	for i, d := range idx.Manifests[:2] {
+	_, nested := platformIndex(t, dir)
+	for i, d := range nested.Manifests[:2] {
 		var m v1.Manifest
 		decode(t, blob(t, dir, d), &m)
 		layer := blob(t, dir, m.Layers[0])

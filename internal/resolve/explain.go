@@ -2,6 +2,7 @@ package resolve
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cairn-build/cairn/internal/pkgs"
@@ -14,7 +15,7 @@ func (s *solver) unsatisfied(chain []string, c pkgs.Alternatives) error {
 	if err := s.droppedReason(c); err != nil {
 		return err
 	}
-	e := &UnsatisfiedError{Chain: append(chain, c.String()), Relation: c}
+	e := &UnsatisfiedError{Chain: append(slices.Clone(chain), c.String()), Relation: c}
 	var reasons []string
 	for i, r := range c {
 		reason, cands, repo, missing := s.explain(r)

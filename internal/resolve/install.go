@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"cmp"
 	"sort"
 
 	"github.com/cairn-build/cairn/internal/pkgs"
@@ -63,24 +64,21 @@ func (s *solver) expand(p *pkgs.Package) error {
 // be installed. The error is the first solution's failure.
 func (s *solver) resolveClause(owner *pkgs.Package, i int, c pkgs.Alternatives) error {
 	sols := s.solutions(c)
-	blocked := s.blocked
 	var first error
 	for _, q := range sols {
 		pick := choice{owner.Name, i, q.Name}
-		if s.banned[pick] {
+		if err := s.banned[pick]; err != nil {
+			first = cmp.Or(first, err)
 			continue
 		}
 		err := s.install(q, owner.Name)
 		if err == nil {
-			s.blocked = blocked // conflicts met on the way did not matter
 			if len(sols) > 1 {
 				s.chosen[q.Name] = pick
 			}
 			return nil
 		}
-		if first == nil {
-			first = err
-		}
+		first = cmp.Or(first, err)
 	}
 	if first == nil {
 		first = s.unsatisfied(s.chain(owner.Name), c)
@@ -161,13 +159,14 @@ func (s *solver) conflicting(r pkgs.Relation, self *pkgs.Package) *pkgs.Package 
 // conflict builds the error for a refused solution and remembers which
 // earlier choice, if any, is in the way.
 func (s *solver) conflict(owner *pkgs.Package, n negative, other *pkgs.Package, ownerChain, otherChain []string) error {
+	err := &ConflictError{Package: owner, Field: n.field, Relation: n.rel, Other: other,
+		Chain: ownerChain, OtherChain: otherChain}
 	for _, name := range []string{owner.Name, other.Name} {
 		if c, ok := s.chosen[name]; ok && s.blocked == nil {
-			s.blocked = &c
+			s.blocked, s.blockedBy = &c, err
 		}
 	}
-	return &ConflictError{Package: owner, Field: n.field, Relation: n.rel, Other: other,
-		Chain: ownerChain, OtherChain: otherChain}
+	return err
 }
 
 // verify checks every selected pair once more: requested packages were

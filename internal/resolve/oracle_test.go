@@ -11,9 +11,10 @@ import (
 
 // oracleCase is one request resolved by cairn and by apt-get.
 type oracleCase struct {
-	name    string
-	install []string // "ARCH" is replaced by the architecture
-	minbase bool     // add every Essential and every required package
+	name       string
+	install    []string // "ARCH" is replaced by the architecture
+	minbase    bool     // add every Essential and every required package
+	recommends bool
 }
 
 var oracleCases = []oracleCase{
@@ -30,6 +31,13 @@ var oracleCases = []oracleCase{
 	{name: "postgresql", install: []string{"postgresql"}},
 	{name: "kernel", install: []string{"linux-image-ARCH"}},
 	{name: "minbase", install: []string{"apt"}, minbase: true},
+	// Two requests where following dependencies breadth first would pick
+	// other packages than apt, which goes depth first.
+	{name: "barman-cli", install: []string{"barman-cli"}},
+	{name: "crispy-forms", install: []string{"python3-django-crispy-forms-foundation"}},
+	{name: "openssh-server+recommends", install: []string{"openssh-server"}, recommends: true},
+	{name: "curl+recommends", install: []string{"curl"}, recommends: true},
+	{name: "python3+recommends", install: []string{"python3"}, recommends: true},
 }
 
 // knownDifferences lists, by "arch/case", the difference from apt that is
@@ -40,7 +48,7 @@ var knownDifferences = map[string]struct{ diff, reason string }{}
 
 // request turns a case into a Request for arch.
 func (c oracleCase) request(arch string) Request {
-	req := Request{}
+	req := Request{Recommends: c.recommends}
 	for _, n := range c.install {
 		req.Install = append(req.Install, strings.ReplaceAll(n, "ARCH", arch))
 	}
@@ -76,7 +84,7 @@ func compareWithApt(t *testing.T, u *Universe, root *aptRoot, arch string, c ora
 	for _, p := range seeds {
 		names = append(names, p.Name)
 	}
-	want, err := root.install(names)
+	want, err := root.install(names, req.Recommends)
 	if err != nil {
 		t.Fatal(err)
 	}

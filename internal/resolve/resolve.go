@@ -45,17 +45,24 @@ func (u *Universe) Resolve(req Request) (*Result, error) {
 	if err != nil {
 		return nil, u.withPos(err, req.Pos)
 	}
-	banned := map[choice]bool{}
+	banned := map[choice]error{}
+	var good *Result
 	for attempt := 1; ; attempt++ {
 		s := newSolver(u, req.Recommends, override, banned)
 		err := s.run(seeds)
+		if err != nil && good != nil {
+			return good, nil // the last ban made things worse
+		}
 		if err == nil {
-			return s.result(), nil
+			good = s.result()
 		}
-		if s.blocked == nil || banned[*s.blocked] || attempt == maxAttempts {
-			return nil, u.withPos(err, req.Pos)
+		if s.blocked == nil || attempt == maxAttempts {
+			if err != nil {
+				return nil, u.withPos(err, req.Pos)
+			}
+			return good, nil
 		}
-		banned[*s.blocked] = true
+		banned[*s.blocked] = s.blockedBy
 	}
 }
 
@@ -117,11 +124,18 @@ func (u *Universe) implied(req Request, override map[string]*pkgs.Package) []*pk
 	return append(ess, prio...)
 }
 
-// requested finds the package for one Install entry, recording the
-// candidate a name=version entry chooses.
+// requested finds the package for one Install entry ("name", "name=version",
+// "name:arch" with the native architecture), recording the candidate a
+// name=version entry chooses.
 func (u *Universe) requested(item string, override map[string]*pkgs.Package) (*pkgs.Package, error) {
 	name, version, pinned := strings.Cut(item, "=")
 	s := newSolver(u, false, override, nil)
+	if base, qual, ok := strings.Cut(name, ":"); ok {
+		if u.foreign(qual) {
+			return nil, s.unsatisfied(nil, pkgs.Alternatives{{Name: base, Arch: qual}})
+		}
+		name = base
+	}
 	if pinned {
 		p := u.version(name, version)
 		if p == nil {

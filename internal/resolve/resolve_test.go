@@ -178,6 +178,37 @@ func TestConflictBacktracking(t *testing.T) {
 	}
 }
 
+// TestLaterWins checks apt's preference for the package it meets later
+// when it conflicts with an earlier choice among alternatives.
+func TestLaterWins(t *testing.T) {
+	u := universe(
+		mk(t, "a", "1", "Depends: x | y, q | r", "Recommends: s"),
+		mk(t, "x", "1"), mk(t, "y", "1"), mk(t, "r", "1"),
+		mk(t, "q", "1", "Conflicts: x"),
+		mk(t, "s", "1", "Breaks: y"),
+		mk(t, "b", "1", "Depends: x | y, q | r"),
+		mk(t, "x2", "1"), mk(t, "y2", "1", "Depends: gone"),
+		mk(t, "c", "1", "Depends: x2 | y2, q2 | r"), mk(t, "q2", "1", "Conflicts: x2"),
+	)
+	for _, c := range []struct {
+		req  Request
+		want string
+	}{
+		{Request{Install: []string{"b"}}, "b=1 q=1 y=1"},
+		// q displaces x, then s would displace y, but banning both leaves
+		// a's first clause without a solution: the last closure that
+		// worked stays, without the recommended s.
+		{Request{Install: []string{"a"}, Recommends: true}, "a=1 q=1 y=1"},
+		// Banning x2 leaves y2, which cannot be installed: the first
+		// closure stays.
+		{Request{Install: []string{"c"}}, "c=1 r=1 x2=1"},
+	} {
+		if got := resolveOK(t, u, c.req); got != c.want {
+			t.Errorf("%v: got %s, want %s", c.req.Install, got, c.want)
+		}
+	}
+}
+
 func TestConflictError(t *testing.T) {
 	u := universe(
 		mk(t, "a", "1", "Conflicts: b (<< 2)"),

@@ -14,8 +14,8 @@ type solver struct {
 	// dropped holds names whose candidate cannot be installed at all (a
 	// Pre-Depends or Depends without any candidate) and why.
 	dropped map[string]error
-	// banned choices, from earlier attempts, keyed by choice.
-	banned map[choice]bool
+	// banned holds the choices earlier attempts failed with, and how.
+	banned map[choice]error
 
 	sel    map[string]*pkgs.Package   // selected, by name
 	prov   map[string][]*pkgs.Package // provided name -> selected providers
@@ -26,7 +26,8 @@ type solver struct {
 	journal []string
 	// blocked is the choice that selected the first package a later
 	// solution conflicted with; banning it is the next attempt.
-	blocked *choice
+	blocked   *choice
+	blockedBy error
 }
 
 // choice identifies one decision: which solution a clause of a package got.
@@ -37,7 +38,7 @@ type choice struct {
 }
 
 // newSolver prepares an attempt with the given banned choices.
-func newSolver(u *Universe, recommends bool, override map[string]*pkgs.Package, banned map[choice]bool) *solver {
+func newSolver(u *Universe, recommends bool, override map[string]*pkgs.Package, banned map[choice]error) *solver {
 	return &solver{
 		u:          u,
 		recommends: recommends,

@@ -93,6 +93,13 @@ func TestSeeds(t *testing.T) {
 	if got := names(seeds); got != "z=1 req=1 abase=1 base=1 imp=1" {
 		t.Errorf("seeds: %s", got)
 	}
+	if got := resolveOK(t, u, Request{Install: []string{"z:amd64", "req:native"}}); got != "req=1 z=1" {
+		t.Errorf("qualified names: %s", got)
+	}
+	err = resolveErr(t, u, Request{Install: []string{"z:arm64"}})
+	if want := "z:arm64: architecture arm64 is not supported (only amd64 and all); candidates: z=1"; err.Error() != want {
+		t.Errorf("foreign request:\ngot  %s\nwant %s", err, want)
+	}
 	if got := resolveOK(t, u, Request{Install: []string{"awk"}}); got != "awk-impl=1" {
 		t.Errorf("virtual with one provider: %s", got)
 	}

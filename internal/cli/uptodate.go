@@ -1,0 +1,100 @@
+package cli
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/cairn-build/cairn/frontends"
+	"github.com/containerd/platforms"
+	"github.com/moby/buildkit/client"
+	"github.com/moby/buildkit/solver/pb"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+)
+
+// A target whose graph is pinned by content (no project files: those are
+// read only at solve time) is fully decided by its LLB. When that LLB, the
+// epoch and the platforms are what the last build recorded, and the output
+// on disk still has the recorded digest, rebuilding would only copy the
+// same bytes again, so cairn skips the solve: a no-op rebuild of a large
+// root filesystem costs a hash of the output, not an export.
+
+// graphKey returns the digest of a target's definitions, or "" when the
+// target reads project files or the engine's platform is unknown. A recipe
+// error found while compiling (a package request the lock does not cover,
+// say) is returned as is, before anything reaches the engine.
+func (b *buildPlan) graphKey(ctx context.Context, c *client.Client, req frontends.Request) (string, error) {
+	native, ok := enginePlatform(ctx, c)
+	if !ok {
+		return "", nil
+	}
+	plats := b.platforms
+	if len(plats) == 0 {
+		plats = []ocispecs.Platform{native}
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "cairn graph v1\nepoch %d\n", b.epoch)
+	for _, p := range plats {
+		def, err := frontends.Definition(ctx, req, p, native)
+		if err != nil {
+			return "", err
+		}
+		if readsProject(def.Def) {
+			return "", nil
+		}
+		fmt.Fprintf(h, "platform %s\n", platforms.Format(p))
+		for _, op := range def.Def {
+			fmt.Fprintf(h, "%x\n", sha256.Sum256(op))
+		}
+	}
+	return fmt.Sprintf("sha256:%x", h.Sum(nil)), nil
+}
+
+// enginePlatform is the engine's native platform, as frontends.Build sees it.
+func enginePlatform(ctx context.Context, c *client.Client) (ocispecs.Platform, bool) {
+	ws, err := c.ListWorkers(ctx)
+	if err != nil || len(ws) == 0 || len(ws[0].Platforms) == 0 {
+		return ocispecs.Platform{}, false
+	}
+	return platforms.Normalize(ws[0].Platforms[0]), true
+}
+
+// readsProject reports whether a definition has a local source other than
+// cairn's helper (whose digest is in the graph).
+func readsProject(ops [][]byte) bool {
+	for _, dt := range ops {
+		var op pb.Op
+		if err := op.UnmarshalVT(dt); err != nil {
+			return true
+		}
+		if src := op.GetSource(); src != nil && strings.HasPrefix(src.Identifier, "local://") &&
+			src.Identifier != "local://"+helperLocal {
+			return true
+		}
+	}
+	return false
+}
+
+// upToDate reports whether the target's output already holds what key
+// describes, and returns its record.
+func (b *buildPlan) upToDate(name, key string) (*targetResult, bool) {
+	if key == "" {
+		return nil, false
+	}
+	data, err := os.ReadFile(b.outDir(name) + ".cairn.json")
+	if err != nil {
+		return nil, false
+	}
+	var rec targetResult
+	if json.Unmarshal(data, &rec) != nil || rec.Graph != key {
+		return nil, false
+	}
+	if d, err := treeDigest(b.outDir(name)); err != nil || d != rec.Digest {
+		return nil, false
+	}
+	rec.Dir = b.outDir(name)
+	return &rec, true
+}
