@@ -57,7 +57,7 @@ func (s *Source) resolve(ctx context.Context, req pkgs.Request) (*pkgs.Set, []lo
 // resolveRequest maps a variant to the resolver's seeds, as mmdebstrap
 // defines the variants.
 func resolveRequest(req pkgs.Request) resolve.Request {
-	r := resolve.Request{Install: append([]string(nil), req.Packages...), Pos: req.Pos}
+	r := resolve.Request{Install: append([]string(nil), req.Packages...)} // pkgsrc adds the position
 	switch req.Variant {
 	case "essential":
 		r.Essential = true

@@ -2,6 +2,7 @@ package resolve
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cairn-build/cairn/internal/pkgs"
@@ -30,6 +31,7 @@ type UnsatisfiedError struct {
 	missing string
 }
 
+// Error reads "pos: a -> b -> rel: reason; candidates: x=1, ...".
 func (e *UnsatisfiedError) Error() string {
 	var b strings.Builder
 	if e.Pos != "" {
@@ -60,6 +62,8 @@ type ConflictError struct {
 	Pos string
 }
 
+// Error reads "pos: a=1 conflicts with b (<< 2) installed as b=1
+// (pulled by: x -> b)".
 func (e *ConflictError) Error() string {
 	verb := "conflicts with"
 	if e.Field == "Breaks" {
@@ -86,6 +90,33 @@ func pulledBy(chain []string) string {
 
 func nameVersion(p *pkgs.Package) string { return p.Name + "=" + p.Version }
 
+// unsatisfied explains why clause c, reached through chain, has no
+// solution. If an alternative was dropped because its own dependencies can
+// never be met, that deeper reason is the answer.
+func (s *solver) unsatisfied(chain []string, c pkgs.Alternatives) error {
+	if err := s.droppedReason(c); err != nil {
+		return err
+	}
+	e := &UnsatisfiedError{Chain: append(slices.Clone(chain), c.String()), Relation: c}
+	var reasons []string
+	for i, r := range c {
+		reason, cands, repo, missing := s.explain(r)
+		if i == 0 {
+			e.Repo, e.missing = repo, missing
+		}
+		if len(c) > 1 {
+			reason = r.String() + ": " + reason
+		}
+		reasons = append(reasons, reason)
+		e.Candidates = append(e.Candidates, cands...)
+	}
+	if len(c) > 1 {
+		e.missing = ""
+	}
+	e.Reason = strings.Join(reasons, "; ")
+	return e
+}
+
 // errAmbiguous reports a request naming a virtual package with several
 // providers, which apt refuses too.
 func errAmbiguous(req, name string, providers []*pkgs.Package, repo string) error {
@@ -100,6 +131,13 @@ func errDuplicate(req string, have *pkgs.Package) error {
 		Reason: "requested twice with different versions", Candidates: []string{nameVersion(have)}, Repo: have.Repo}
 }
 
+// errConflict reports that owner's Conflicts or Breaks entry n matches
+// other; the chains say how each came into the closure.
+func errConflict(owner *pkgs.Package, n negative, other *pkgs.Package, ownerChain, otherChain []string) *ConflictError {
+	return &ConflictError{Package: owner, Field: n.field, Relation: n.rel, Other: other,
+		Chain: ownerChain, OtherChain: otherChain}
+}
+
 // withPos completes an error from a resolution with the request's position
 // and the suggestions for a missing name.
 func (u *Universe) withPos(err error, pos string) error {
@@ -107,7 +145,7 @@ func (u *Universe) withPos(err error, pos string) error {
 	case *UnsatisfiedError:
 		e.Pos = pos
 		if e.missing != "" {
-			e.Reason += didYouMean(e.missing, u.allNames)
+			e.Reason += didYouMean(e.missing, u.everyName())
 			e.missing = ""
 		}
 	case *ConflictError:

@@ -2,38 +2,10 @@ package resolve
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/cairn-build/cairn/internal/pkgs"
 )
-
-// unsatisfied explains why clause c, reached through chain, has no
-// solution. If an alternative was dropped because its own dependencies can
-// never be met, that deeper reason is the answer.
-func (s *solver) unsatisfied(chain []string, c pkgs.Alternatives) error {
-	if err := s.droppedReason(c); err != nil {
-		return err
-	}
-	e := &UnsatisfiedError{Chain: append(slices.Clone(chain), c.String()), Relation: c}
-	var reasons []string
-	for i, r := range c {
-		reason, cands, repo, missing := s.explain(r)
-		if i == 0 {
-			e.Repo, e.missing = repo, missing
-		}
-		if len(c) > 1 {
-			reason = r.String() + ": " + reason
-		}
-		reasons = append(reasons, reason)
-		e.Candidates = append(e.Candidates, cands...)
-	}
-	if len(c) > 1 {
-		e.missing = ""
-	}
-	e.Reason = strings.Join(reasons, "; ")
-	return e
-}
 
 // droppedReason returns why a package that would have satisfied c was
 // dropped, or nil.

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ulikunitz/xz"
 
@@ -159,9 +160,12 @@ func parseRelease(data []byte) *release {
 	return rel
 }
 
+// httpClient bounds a download, so a stalled mirror fails the test.
+var httpClient = &http.Client{Timeout: 5 * time.Minute}
+
 // download fetches url and, if sum is set, checks its SHA256.
 func download(url, sum string) ([]byte, error) {
-	resp, err := http.Get(url)
+	resp, err := httpClient.Get(url)
 	if err != nil {
 		return nil, err
 	}

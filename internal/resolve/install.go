@@ -159,8 +159,7 @@ func (s *solver) conflicting(r pkgs.Relation, self *pkgs.Package) *pkgs.Package 
 // conflict builds the error for a refused solution and remembers which
 // earlier choice, if any, is in the way.
 func (s *solver) conflict(owner *pkgs.Package, n negative, other *pkgs.Package, ownerChain, otherChain []string) error {
-	err := &ConflictError{Package: owner, Field: n.field, Relation: n.rel, Other: other,
-		Chain: ownerChain, OtherChain: otherChain}
+	err := errConflict(owner, n, other, ownerChain, otherChain)
 	for _, name := range []string{owner.Name, other.Name} {
 		if c, ok := s.chosen[name]; ok && s.blocked == nil {
 			s.blocked, s.blockedBy = &c, err

@@ -7,6 +7,12 @@ import (
 	"github.com/cairn-build/cairn/internal/pkgs"
 )
 
+// mentionOf returns the id apt would give name; see mentions.
+func (u *Universe) mentionOf(name string) int {
+	u.mentionOnce.Do(func() { u.mention = u.mentions() })
+	return u.mention[name]
+}
+
 // mentions numbers every name in the order in which apt's cache would
 // first meet it, which is the order of apt's internal package ids and so
 // apt's last tie-break between providers (it prefers the higher id).
@@ -26,7 +32,7 @@ func (u *Universe) mentions() map[string]int {
 		all = append(all, u.versions[name]...)
 	}
 	sort.SliceStable(all, func(i, j int) bool { return sourceName(all[i]) < sourceName(all[j]) })
-	m := make(map[string]int, len(u.allNames))
+	m := make(map[string]int, len(u.names)+len(u.providers))
 	note := func(r pkgs.Relation) {
 		key := r.Name
 		if r.Arch != "" {

@@ -2,6 +2,8 @@ package resolve
 
 import (
 	"container/heap"
+	"slices"
+	"sort"
 
 	"github.com/cairn-build/cairn/internal/pkgs"
 )
@@ -11,8 +13,11 @@ import (
 // among those ready. When only cycles are left, the cycle that waits for
 // nothing else and holds the smallest name is broken: at its smallest name
 // that waits for no Pre-Depends, or at its smallest name if each member
-// does. The order is used to run maintainer scripts.
+// does. The order is used to run maintainer scripts. It also works on a
+// Result built by hand, say from a lockfile, matching relations by name
+// only.
 func (r *Result) ConfigureOrder() []*pkgs.Package {
+	r = r.byName()
 	g := r.graph()
 	out := make([]*pkgs.Package, 0, len(r.Packages))
 	ready := &nameHeap{}
@@ -109,6 +114,32 @@ func (r *Result) graph() *graph {
 	return g
 }
 
+// byName returns r with its packages sorted by name, as Resolve leaves
+// them, so that the smallest index is the smallest name.
+func (r *Result) byName() *Result {
+	ps := slices.Clone(r.Packages)
+	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Name < ps[j].Name })
+	return &Result{Packages: ps, u: r.u}
+}
+
+// universe is the universe r was resolved in. A Result built by hand, say
+// from a lockfile, gets one of its own packages in which relations match by
+// name and architecture only: its versions were consistent when it was
+// resolved.
+func (r *Result) universe() *Universe {
+	if r.u != nil {
+		return r.u
+	}
+	arch := ""
+	for _, p := range r.Packages {
+		if p.Arch != "all" {
+			arch = p.Arch
+			break
+		}
+	}
+	return New(arch, nil, r.Packages)
+}
+
 // dependency is a Pre-Depends or Depends clause.
 type dependency struct {
 	alts pkgs.Alternatives
@@ -129,7 +160,7 @@ func dependencies(p *pkgs.Package) []dependency {
 
 // selection rebuilds the lookup state of a solver over the closure.
 func (r *Result) selection() *solver {
-	s := newSolver(r.u, false, nil, nil)
+	s := newSolver(r.universe(), false, nil, nil)
 	for _, p := range r.Packages {
 		s.selectPkg(p, "")
 	}

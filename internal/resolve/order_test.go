@@ -2,6 +2,8 @@ package resolve
 
 import (
 	"testing"
+
+	"github.com/cairn-build/cairn/internal/pkgs"
 )
 
 func TestConfigureOrder(t *testing.T) {
@@ -17,6 +19,20 @@ func TestConfigureOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got, want := names(r.ConfigureOrder()), "aaa=1 libc=1 libz=1 mawk=1 app=1"; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+// TestConfigureOrderByHand orders a Result that did not come from Resolve,
+// as one read back from a lockfile: unsorted, without a universe.
+func TestConfigureOrderByHand(t *testing.T) {
+	r := &Result{Packages: []*pkgs.Package{
+		mk(t, "mawk", "1", "Provides: awk", "Depends: libc"),
+		mk(t, "app", "1", "Depends: libz (>= 9), awk"),
+		mk(t, "libc", "1"),
+		mk(t, "libz", "1", "Pre-Depends: libc (<< 0)"),
+	}}
+	if got, want := names(r.ConfigureOrder()), "libc=1 libz=1 mawk=1 app=1"; got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }

@@ -91,7 +91,7 @@ func (t tie) chosen(installed map[string]string) []string {
 func tiedVirtuals(u *Universe) []tie {
 	s := newSolver(u, false, nil, nil)
 	var out []tie
-	for _, name := range u.allNames {
+	for _, name := range u.everyName() {
 		if u.versions[name] != nil {
 			continue
 		}

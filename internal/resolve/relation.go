@@ -12,7 +12,7 @@ func (u *Universe) matches(r pkgs.Relation, p *pkgs.Package) bool {
 	if !u.archOK(r.Arch, p) {
 		return false
 	}
-	if p.Name == r.Name && r.Satisfies(p.Version, u.compare) {
+	if p.Name == r.Name && u.versionOK(r, p.Version) {
 		return true
 	}
 	return u.provides(p, r)
@@ -25,11 +25,17 @@ func (u *Universe) provides(p *pkgs.Package, r pkgs.Relation) bool {
 		if v.Name != r.Name || !u.nativeQualifier(v.Arch) {
 			continue
 		}
-		if r.Op == "" || (v.Op == "=" && r.Satisfies(v.Version, u.compare)) {
+		if r.Op == "" || (v.Op == "=" && u.versionOK(r, v.Version)) {
 			return true
 		}
 	}
 	return false
+}
+
+// versionOK reports whether version v meets r's restriction. A universe
+// without a comparison (see Result.universe) accepts every version.
+func (u *Universe) versionOK(r pkgs.Relation, v string) bool {
+	return u.compare == nil || r.Satisfies(v, u.compare)
 }
 
 // archOK applies a relation's architecture qualifier to a package of this
@@ -97,7 +103,7 @@ func (u *Universe) preferred(r pkgs.Relation, a, b *pkgs.Package) bool {
 	if pa, pb := priorityRank(a.Priority), priorityRank(b.Priority); pa != pb {
 		return pa < pb
 	}
-	if ma, mb := u.mention[a.Name], u.mention[b.Name]; ma != mb {
+	if ma, mb := u.mentionOf(a.Name), u.mentionOf(b.Name); ma != mb {
 		return ma > mb
 	}
 	return a.Name < b.Name

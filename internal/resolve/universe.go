@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/cairn-build/cairn/internal/pkgs"
 )
@@ -23,10 +24,14 @@ type Universe struct {
 	providers map[string][]*pkgs.Package
 	// repos is the sorted set of repositories, for messages.
 	repos []string
-	// names are the real names in order; allNames adds virtual ones.
-	names, allNames []string
-	// mention is apt's package id order, for the last tie-break.
-	mention map[string]int
+	// names are the real names in order.
+	names []string
+
+	// Computed when first needed, which many resolutions never do.
+	allNamesOnce sync.Once
+	allNames     []string // real and virtual names, for suggestions
+	mentionOnce  sync.Once
+	mention      map[string]int // apt's package id order, see mentions
 }
 
 // New indexes candidates for one native architecture. packages may come
@@ -58,23 +63,26 @@ func New(arch string, compare func(a, b string) int, packages []*pkgs.Package) *
 		sort.Slice(ps, func(i, j int) bool { return u.before(ps[i], ps[j]) })
 	}
 	u.repos = sortedKeys(repos)
-	u.names, u.allNames = u.sortedNames()
-	u.mention = u.mentions()
+	for name := range u.versions {
+		u.names = append(u.names, name)
+	}
+	sort.Strings(u.names)
 	return u
 }
 
-// sortedNames lists the real names, and all names including virtual ones.
-func (u *Universe) sortedNames() (real, all []string) {
-	set := map[string]bool{}
-	for name := range u.versions {
-		real = append(real, name)
-		set[name] = true
-	}
-	for name := range u.providers {
-		set[name] = true
-	}
-	sort.Strings(real)
-	return real, sortedKeys(set)
+// everyName lists the real and the virtual names in order.
+func (u *Universe) everyName() []string {
+	u.allNamesOnce.Do(func() {
+		set := map[string]bool{}
+		for name := range u.versions {
+			set[name] = true
+		}
+		for name := range u.providers {
+			set[name] = true
+		}
+		u.allNames = sortedKeys(set)
+	})
+	return u.allNames
 }
 
 // indexProvides records p under each name it provides for this
@@ -108,8 +116,10 @@ func (u *Universe) Candidate(name string) *pkgs.Package {
 // better orders two packages of one name, best first: higher version, then
 // a stable order of the rest of their identity.
 func (u *Universe) better(a, b *pkgs.Package) bool {
-	if c := u.compare(a.Version, b.Version); c != 0 {
-		return c > 0
+	if u.compare != nil {
+		if c := u.compare(a.Version, b.Version); c != 0 {
+			return c > 0
+		}
 	}
 	return identityLess(a, b)
 }
