@@ -18,7 +18,7 @@ Source: bash (5.2.15-2)
 Version: 5.2.15-2+b2
 Essential: yes
 Installed-Size: 7164
-Maintainer: Matthias Klose <doko@debian.org>
+Maintainer: Jane Doe <jane@example.org>
 Architecture: amd64
 Replaces: bash-completion (<< 20060301-0), bash-doc (<= 2.05-1)
 Depends: base-files (>= 2.1.12), debianutils (>= 5.6-0.1)

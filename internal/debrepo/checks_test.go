@@ -6,24 +6,32 @@ import (
 	"testing"
 )
 
+// encodingCases are fake repositories publishing different sets of
+// encodings, each with the index the fetcher must pick: gzip when all are
+// published, xz when gzip is missing, and the plain index alone.
+var encodingCases = []encodingCase{
+	{nil, ".gz"},
+	{[]string{".xz", ""}, ".xz"},
+	{[]string{""}, ""},
+}
+
+// encodingCase is a fakeSpec.only and the extension it makes the fetcher
+// choose.
+type encodingCase struct {
+	only []string
+	ext  string
+}
+
+// path returns the index path the fetcher must pick for arch.
+func (ec encodingCase) path(arch string) string {
+	return "main/binary-" + arch + "/Packages" + ec.ext
+}
+
 func TestFetchOffline(t *testing.T) {
-	for _, detached := range []bool{false, true} {
-		f := newFakeRepo(t, fakeSpec{detached: detached})
-		dir := t.TempDir()
-		online, _, err := fetchFake(t, f.repo(t), dir)
-		if err != nil {
-			t.Fatal(err)
+	for _, ec := range encodingCases {
+		for _, detached := range []bool{false, true} {
+			testFetchOffline(t, fakeSpec{detached: detached, only: ec.only}, ec)
 		}
-		f.srv.Close() // offline must not need it
-		c := &Client{CacheDir: dir, Offline: true}
-		idx, err := c.Fetch(context.Background(), f.repo(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if idx.ReleaseSHA256 != online.ReleaseSHA256 || idx.Signer != online.Signer {
-			t.Errorf("offline %s %q, online %s %q", idx.ReleaseSHA256, idx.Signer, online.ReleaseSHA256, online.Signer)
-		}
-		checkFiles(t, idx, "main/binary-amd64/Packages.xz", "main/binary-all/Packages.xz")
 	}
 	// Nothing cached: a clear error, no network.
 	f := newFakeRepo(t, fakeSpec{})
@@ -35,6 +43,28 @@ func TestFetchOffline(t *testing.T) {
 	}
 }
 
+// testFetchOffline fetches spec's repository online, then offline from
+// the same cache with the server gone.
+func testFetchOffline(t *testing.T, spec fakeSpec, ec encodingCase) {
+	t.Helper()
+	f := newFakeRepo(t, spec)
+	dir := t.TempDir()
+	online, _, err := fetchFake(t, f.repo(t), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.srv.Close() // offline must not need it
+	c := &Client{CacheDir: dir, Offline: true}
+	idx, err := c.Fetch(context.Background(), f.repo(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if idx.ReleaseSHA256 != online.ReleaseSHA256 || idx.Signer != online.Signer {
+		t.Errorf("offline %s %q, online %s %q", idx.ReleaseSHA256, idx.Signer, online.ReleaseSHA256, online.Signer)
+	}
+	checkFiles(t, idx, ec.path("amd64"), ec.path("all"))
+}
+
 // TestFetchOfflineMissingIndex: a cached InRelease whose indexes were
 // never fetched (or were removed) names the missing index.
 func TestFetchOfflineMissingIndex(t *testing.T) {
@@ -43,10 +73,10 @@ func TestFetchOfflineMissingIndex(t *testing.T) {
 	if _, _, err := fetchFake(t, f.repo(t), dir); err != nil {
 		t.Fatal(err)
 	}
-	damage(t, f, dir, "main/binary-amd64/Packages.xz", "main/binary-amd64/Packages")
+	damage(t, f, dir, "main/binary-amd64/Packages.gz", "main/binary-amd64/Packages")
 	c := &Client{CacheDir: dir, Offline: true}
 	_, err := c.Fetch(context.Background(), f.repo(t))
-	wantErr[*OfflineError](t, err, "fake test: main/binary-amd64/Packages.xz: offline and not in the cache")
+	wantErr[*OfflineError](t, err, "fake test: main/binary-amd64/Packages.gz: offline and not in the cache")
 }
 
 func TestFetchSuiteMismatch(t *testing.T) {
@@ -97,7 +127,7 @@ func TestFetchArchAll(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkFiles(t, idx, "main/binary-amd64/Packages.xz")
+	checkFiles(t, idx, "main/binary-amd64/Packages.gz")
 	// Asking for "all" explicitly, or twice, fetches it once.
 	f = newFakeRepo(t, fakeSpec{})
 	r := f.repo(t)
@@ -106,7 +136,7 @@ func TestFetchArchAll(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkFiles(t, idx, "main/binary-all/Packages.xz", "main/binary-amd64/Packages.xz")
+	checkFiles(t, idx, "main/binary-all/Packages.gz", "main/binary-amd64/Packages.gz")
 }
 
 func TestFetchCompressionChoice(t *testing.T) {
@@ -114,9 +144,13 @@ func TestFetchCompressionChoice(t *testing.T) {
 		only []string
 		want string
 	}{
+		{[]string{".xz", ".gz", ""}, "Packages.gz"},
+		{[]string{".xz", ".gz"}, "Packages.gz"},
 		{[]string{".gz", ""}, "Packages.gz"},
-		{[]string{""}, "Packages"},
+		{[]string{".xz", ""}, "Packages.xz"},
 		{[]string{"", ".xz"}, "Packages.xz"},
+		{[]string{".xz"}, "Packages.xz"},
+		{[]string{""}, "Packages"},
 	} {
 		f := newFakeRepo(t, fakeSpec{only: tc.only})
 		idx, _, err := fetchFake(t, f.repo(t), "")
@@ -135,9 +169,9 @@ func TestFetchHTTPError(t *testing.T) {
 	_, _, err := fetchFake(t, f.repo(t), "")
 	wantErr[*HTTPError](t, err, "fake test: InRelease: HTTP 500 Internal Server Error (GET "+f.srv.URL+f.dist("InRelease")+")")
 	f.override[f.dist("InRelease")] = nil
-	delete(f.files, f.dist("main/binary-all/Packages.xz"))
+	delete(f.files, f.dist("main/binary-all/Packages.gz"))
 	_, _, err = fetchFake(t, f.repo(t), "")
-	wantErr[*HTTPError](t, err, "fake test: main/binary-all/Packages.xz: HTTP 404 Not Found")
+	wantErr[*HTTPError](t, err, "fake test: main/binary-all/Packages.gz: HTTP 404 Not Found")
 }
 
 func TestFetchBadRepo(t *testing.T) {
@@ -163,38 +197,53 @@ func damage(t *testing.T, f *fakeRepo, dir string, paths ...string) {
 // TestFetchCacheRepair: damaged cache entries are detected by re-hashing
 // and replaced.
 func TestFetchCacheRepair(t *testing.T) {
-	f := newFakeRepo(t, fakeSpec{})
-	dir := t.TempDir()
-	if _, _, err := fetchFake(t, f.repo(t), dir); err != nil {
-		t.Fatal(err)
+	for _, ec := range encodingCases {
+		f := newFakeRepo(t, fakeSpec{only: ec.only})
+		dir := t.TempDir()
+		if _, _, err := fetchFake(t, f.repo(t), dir); err != nil {
+			t.Fatal(err)
+		}
+		p, plain := ec.path("amd64"), "main/binary-amd64/Packages"
+		if p != plain {
+			testRepairPlain(t, f, dir, ec)
+		}
+		// With every entry damaged, the index is fetched again.
+		f.reset()
+		damage(t, f, dir, p, plain)
+		idx, _, err := fetchFake(t, f.repo(t), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkFiles(t, idx, p, ec.path("all"))
+		if !f.requested(f.dist(p)) {
+			t.Errorf("%s: damaged entry not fetched again", p)
+		}
 	}
-	xzPath := "main/binary-amd64/Packages.xz"
-	// The decompressed entry is rebuilt from the compressed one.
+}
+
+// testRepairPlain damages the cached decompressed index, which must be
+// rebuilt from the intact compressed one without a download.
+func testRepairPlain(t *testing.T, f *fakeRepo, dir string, ec encodingCase) {
+	t.Helper()
 	damage(t, f, dir, "main/binary-amd64/Packages")
 	f.reset()
 	idx, _, err := fetchFake(t, f.repo(t), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkFiles(t, idx, xzPath, "main/binary-all/Packages.xz")
-	if f.requested(f.dist(xzPath)) {
-		t.Error("refetched the intact compressed index")
-	}
-	// With both damaged, the index is fetched again.
-	damage(t, f, dir, xzPath, "main/binary-amd64/Packages")
-	if idx, _, err = fetchFake(t, f.repo(t), dir); err != nil {
-		t.Fatal(err)
-	}
-	checkFiles(t, idx, xzPath, "main/binary-all/Packages.xz")
-	if !f.requested(f.dist(xzPath)) {
-		t.Error("damaged entry not fetched again")
+	checkFiles(t, idx, ec.path("amd64"), ec.path("all"))
+	if f.requested(f.dist(ec.path("amd64"))) {
+		t.Errorf("%s: refetched the intact compressed index", ec.path("amd64"))
 	}
 }
 
 // TestFetchPlainMismatch: decompressed data must match the Release's sum
-// for the uncompressed index.
+// for the uncompressed index, whichever compressed index it came from.
 func TestFetchPlainMismatch(t *testing.T) {
-	f := newFakeRepo(t, fakeSpec{wrongPlain: true})
-	_, _, err := fetchFake(t, f.repo(t), "")
-	wantErr[*ChecksumError](t, err, "fake test: main/binary-amd64/Packages: sha256 mismatch: want ", "(from decompressed main/binary-amd64/Packages.xz)")
+	for _, ext := range []string{".gz", ".xz"} {
+		f := newFakeRepo(t, fakeSpec{wrongPlain: true, only: []string{ext, ""}})
+		_, _, err := fetchFake(t, f.repo(t), "")
+		wantErr[*ChecksumError](t, err, "fake test: main/binary-amd64/Packages: sha256 mismatch: want ",
+			"(from decompressed main/binary-amd64/Packages"+ext+")")
+	}
 }

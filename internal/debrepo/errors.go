@@ -6,7 +6,7 @@ import (
 )
 
 // Where locates an error: the repository's name and suite and the file
-// concerned, e.g. "debian bookworm: main/binary-amd64/Packages.xz: ".
+// concerned, e.g. "debian bookworm: main/binary-amd64/Packages.gz: ".
 // Fields may be empty (VerifyInRelease knows no repository).
 type Where struct {
 	Repo, Suite, File string

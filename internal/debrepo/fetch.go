@@ -59,7 +59,7 @@ type Indexes struct {
 // IndexFile is one verified, decompressed Packages index.
 type IndexFile struct {
 	Component, Arch string
-	Path            string // as listed in the Release, e.g. "main/binary-amd64/Packages.xz"
+	Path            string // as listed in the Release, e.g. "main/binary-amd64/Packages.gz"
 	SHA256          string // of the file fetched (compressed)
 	Data            []byte // the decompressed Packages
 }

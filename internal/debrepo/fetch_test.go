@@ -74,7 +74,7 @@ func TestFetchGood(t *testing.T) {
 	if idx.Release.Suite != "test" || idx.Repo.Mirror != f.srv.URL+"/debian" {
 		t.Errorf("release %+v, mirror %q", idx.Release, idx.Repo.Mirror)
 	}
-	checkFiles(t, idx, "main/binary-amd64/Packages.xz", "main/binary-all/Packages.xz")
+	checkFiles(t, idx, "main/binary-amd64/Packages.gz", "main/binary-all/Packages.gz")
 	if got := len(cachedBlobs(t, dir)); got != 4 {
 		t.Errorf("%d cached blobs, want 4 (compressed and plain)", got)
 	}
@@ -83,7 +83,7 @@ func TestFetchGood(t *testing.T) {
 	if _, _, err := fetchFake(t, f.repo(t), dir); err != nil {
 		t.Fatal(err)
 	}
-	if f.requested(f.dist("main/binary-amd64/Packages.xz")) || !f.requested(f.dist("InRelease")) {
+	if f.requested(f.dist("main/binary-amd64/Packages.gz")) || !f.requested(f.dist("InRelease")) {
 		t.Errorf("second fetch requested %v", f.requests)
 	}
 }
@@ -148,7 +148,7 @@ func TestFetchDetached(t *testing.T) {
 	if idx.ReleaseSHA256 != sha256Hex(f.release) || !strings.Contains(idx.Signer, "Test Archive Key") {
 		t.Errorf("ReleaseSHA256 %s, signer %q", idx.ReleaseSHA256, idx.Signer)
 	}
-	checkFiles(t, idx, "main/binary-amd64/Packages.xz", "main/binary-all/Packages.xz")
+	checkFiles(t, idx, "main/binary-amd64/Packages.gz", "main/binary-all/Packages.gz")
 	// A tampered Release fails against its detached signature.
 	f.files[f.dist("Release")] = bytes.Replace(f.release, []byte("Label: Test"), []byte("Label: Evil"), 1)
 	_, _, err = fetchFake(t, f.repo(t), "")
@@ -157,12 +157,12 @@ func TestFetchDetached(t *testing.T) {
 
 func TestFetchChecksumMismatch(t *testing.T) {
 	f := newFakeRepo(t, fakeSpec{})
-	path := f.dist("main/binary-amd64/Packages.xz")
+	path := f.dist("main/binary-amd64/Packages.gz")
 	good := f.files[path]
 	f.files[path] = bytes.Repeat([]byte{'x'}, len(good)) // right size, wrong bytes
 	dir := t.TempDir()
 	_, _, err := fetchFake(t, f.repo(t), dir)
-	wantErr[*ChecksumError](t, err, "fake test: main/binary-amd64/Packages.xz: sha256 mismatch: want "+
+	wantErr[*ChecksumError](t, err, "fake test: main/binary-amd64/Packages.gz: sha256 mismatch: want "+
 		sha256Hex(good)+", got "+sha256Hex(f.files[path]), "(from "+f.srv.URL+path+")")
 	for _, b := range cachedBlobs(t, dir) {
 		if b == sha256Hex(good) || b == sha256Hex(f.files[path]) || strings.HasPrefix(b, ".") {
@@ -173,7 +173,7 @@ func TestFetchChecksumMismatch(t *testing.T) {
 
 func TestFetchTruncated(t *testing.T) {
 	f := newFakeRepo(t, fakeSpec{})
-	path := f.dist("main/binary-amd64/Packages.xz")
+	path := f.dist("main/binary-amd64/Packages.gz")
 	full := f.files[path]
 	// The server promises the full length, sends half and hangs up.
 	f.override[path] = func(w http.ResponseWriter, r *http.Request) {
@@ -182,7 +182,7 @@ func TestFetchTruncated(t *testing.T) {
 	}
 	dir := t.TempDir()
 	_, _, err := fetchFake(t, f.repo(t), dir)
-	want := "fake test: main/binary-amd64/Packages.xz: truncated: size " + strconv.Itoa(len(full)/2) + " of " + strconv.Itoa(len(full)) + " bytes"
+	want := "fake test: main/binary-amd64/Packages.gz: truncated: size " + strconv.Itoa(len(full)/2) + " of " + strconv.Itoa(len(full)) + " bytes"
 	wantErr[*SizeError](t, err, want)
 	// An honest but short body.
 	f.override[path] = func(w http.ResponseWriter, r *http.Request) { w.Write(full[:10]) }
@@ -200,25 +200,27 @@ func TestFetchTruncated(t *testing.T) {
 }
 
 func TestFetchByHash(t *testing.T) {
-	f := newFakeRepo(t, fakeSpec{byHash: true})
-	idx, _, err := fetchFake(t, f.repo(t), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkFiles(t, idx, "main/binary-amd64/Packages.xz", "main/binary-all/Packages.xz")
-	xzPath := "main/binary-amd64/Packages.xz"
-	data := idxData(t, f, xzPath)
-	if !f.requested(f.dist(byHashPath(xzPath, data))) || f.requested(f.dist(xzPath)) {
-		t.Errorf("by-hash path not used: %v", f.requests)
-	}
-	// Without the by-hash copy, the plain name is the fallback.
-	delete(f.files, f.dist(byHashPath(xzPath, data)))
-	f.files[f.dist(xzPath)] = data
-	if _, _, err := fetchFake(t, f.repo(t), ""); err != nil {
-		t.Fatal(err)
-	}
-	if !f.requested(f.dist(xzPath)) {
-		t.Errorf("plain path not requested: %v", f.requests)
+	for _, ec := range encodingCases {
+		f := newFakeRepo(t, fakeSpec{byHash: true, only: ec.only})
+		idx, _, err := fetchFake(t, f.repo(t), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkFiles(t, idx, ec.path("amd64"), ec.path("all"))
+		p := ec.path("amd64")
+		data := idxData(t, f, p)
+		if !f.requested(f.dist(byHashPath(p, data))) || f.requested(f.dist(p)) {
+			t.Errorf("%s: by-hash path not used: %v", p, f.requests)
+		}
+		// Without the by-hash copy, the plain name is the fallback.
+		delete(f.files, f.dist(byHashPath(p, data)))
+		f.files[f.dist(p)] = data
+		if _, _, err := fetchFake(t, f.repo(t), ""); err != nil {
+			t.Fatal(err)
+		}
+		if !f.requested(f.dist(p)) {
+			t.Errorf("%s: plain path not requested: %v", p, f.requests)
+		}
 	}
 }
 

@@ -76,7 +76,7 @@ func checkHostIndexes(t *testing.T, idx *Indexes, kr openpgp.EntityList) {
 		t.Fatalf("codename %q, %d files", idx.Release.Codename, len(idx.Files))
 	}
 	f := idx.Files[0]
-	if f.Path != "main/binary-amd64/Packages.xz" || !bytes.HasPrefix(f.Data, []byte("Package: ")) {
+	if f.Path != "main/binary-amd64/Packages.gz" || !bytes.HasPrefix(f.Data, []byte("Package: ")) {
 		t.Errorf("%s: %d bytes starting %q", f.Path, len(f.Data), f.Data[:min(len(f.Data), 20)])
 	}
 	if want := idx.Release.SHA256["main/binary-amd64/Packages"]; want.Size != 0 && sha256Hex(f.Data) != want.SHA256 {

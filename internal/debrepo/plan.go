@@ -3,7 +3,7 @@ package debrepo
 // indexPlan is one Packages index to fetch, as the Release lists it.
 type indexPlan struct {
 	comp, arch string
-	path       string  // the file to fetch, e.g. "main/binary-amd64/Packages.xz"
+	path       string  // the file to fetch, e.g. "main/binary-amd64/Packages.gz"
 	sum        FileSum // its size and hash
 	// plain is the uncompressed index's sum when the Release lists it and
 	// path is compressed: the decompressed data is checked against it and
@@ -14,11 +14,14 @@ type indexPlan struct {
 // plainPath returns the uncompressed index's path.
 func (p indexPlan) plainPath() string { return p.comp + "/binary-" + p.arch + "/Packages" }
 
-// compressions are the index encodings, in order of preference.
-var compressions = []string{".xz", ".gz", ""}
+// compressions are the index encodings, in order of preference. gzip
+// comes before xz: decoding bookworm's amd64 index takes ~0.3 s from gzip
+// but ~3 s from xz in pure Go, far more than the larger gzip download
+// (11.5 MiB against 8.4 MiB) costs from any usable mirror.
+var compressions = []string{".gz", ".xz", ""}
 
-// plan picks, for each component and architecture, the best-compressed
-// Packages index the Release lists.
+// plan picks, for each component and architecture, the Packages index
+// the Release lists in the most preferred encoding (see compressions).
 func (f *fetcher) plan(rel *Release) ([]indexPlan, error) {
 	var plan []indexPlan
 	for _, comp := range f.r.Components {

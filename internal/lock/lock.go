@@ -40,7 +40,8 @@ type Repo struct {
 	// Release is the SHA-256 of the verified InRelease (or Release) file.
 	Release string `json:"release_sha256"`
 	Date    string `json:"date"`
-	Signer  string `json:"signer"`
+	// Signer is the fingerprint of the key that signed it.
+	Signer string `json:"signer"`
 }
 
 // Request is one answered request.

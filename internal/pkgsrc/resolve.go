@@ -130,7 +130,7 @@ func (s *Source) fetch(ctx context.Context, spec pkgs.RepoSpec, mirror, arch str
 		return nil, err
 	}
 	out := &repoIndex{spec: spec, lock: lock.Repo{Name: spec.Name, Suite: spec.Suite, Snapshot: spec.Snapshot,
-		Release: ix.ReleaseSHA256, Date: ix.Release.Date, Signer: ix.Signer}}
+		Release: ix.ReleaseSHA256, Date: ix.Release.Date, Signer: fingerprint(ix.Signer)}}
 	for _, f := range ix.Files {
 		display := fmt.Sprintf("%s %s/%s %s", spec.Name, spec.Suite, f.Component, f.Arch)
 		ps, err := deb.ParsePackages(bytes.NewReader(f.Data), display)
@@ -155,4 +155,11 @@ func (s *Source) keyring(spec pkgs.RepoSpec) (openpgp.EntityList, string, error)
 		return nil, "", fmt.Errorf("%s: keyring %s (sha256 %x): %w", spec.Name, name, sha256.Sum256(data), err)
 	}
 	return kr, name, nil
+}
+
+// fingerprint keeps the key fingerprint of a signer description
+// ("FPR user id"): the lockfile records which key, not whose mail address.
+func fingerprint(signer string) string {
+	fpr, _, _ := strings.Cut(signer, " ")
+	return fpr
 }
