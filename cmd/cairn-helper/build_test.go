@@ -65,7 +65,7 @@ var allowedDeps = []string{
 	"github.com/cairn-build/cairn/internal/debunpack",
 	"github.com/cairn-build/cairn/internal/ocilayout",
 	"github.com/klauspost/compress",
-	"github.com/ulikunitz/xz",
+	"github.com/therootcompany/xz",
 	"golang.org/x/sys/unix",
 }
 

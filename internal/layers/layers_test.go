@@ -121,7 +121,7 @@ type rule struct {
 // helperDeps is what the in-graph helper may link: its own code and the
 // decompressors that package formats need.
 var helperDeps = anyOf(standard, own("internal/archive"), own("internal/debunpack"), own("internal/ocilayout"),
-	under("github.com/ulikunitz/xz"), under("github.com/therootcompany/xz"), under("github.com/klauspost/compress"), under("golang.org/x/sys/unix"))
+	under("github.com/therootcompany/xz"), under("github.com/klauspost/compress"), under("golang.org/x/sys/unix"))
 
 func rules() []rule {
 	notCLI := anyOf(own("frontends"), own("cmd"), own("internal/cli"))
