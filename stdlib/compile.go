@@ -37,6 +37,7 @@ type Compiler struct {
 // platform) and the package sets resolved so far.
 type shared struct {
 	layers   map[string]llb.State
+	groups   map[string][]llb.State
 	sets     map[setKey]*pkgs.Set
 	children map[string]*Compiler
 }
@@ -74,7 +75,7 @@ func (r *Recipe) NewCompiler(opts CompileOptions) *Compiler {
 	if opts.Context == nil {
 		opts.Context = context.Background()
 	}
-	sh := &shared{layers: map[string]llb.State{}, sets: map[setKey]*pkgs.Set{}, children: map[string]*Compiler{}}
+	sh := &shared{layers: map[string]llb.State{}, groups: map[string][]llb.State{}, sets: map[setKey]*pkgs.Set{}, children: map[string]*Compiler{}}
 	return r.newCompiler(opts, sh)
 }
 

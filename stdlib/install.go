@@ -1,6 +1,7 @@
 package stdlib
 
 import (
+	"encoding/hex"
 	"fmt"
 	"path"
 	"sort"
@@ -37,14 +38,11 @@ type setKey struct {
 // package (merged in name order, so the later name wins a path both ship),
 // then the configure step.
 func (c *Compiler) installed(n *rootfsNode, arch string, set *pkgs.Set) (llb.State, error) {
-	layers := []llb.State{c.baseLayer(arch, n.mergedUsr)}
-	for _, p := range byName(set.Packages) {
-		l, err := c.debLayer(n, p)
-		if err != nil {
-			return llb.State{}, err
-		}
-		layers = append(layers, l)
+	pkgLayers, err := c.debLayers(n, byName(set.Packages))
+	if err != nil {
+		return llb.State{}, err
 	}
+	layers := append([]llb.State{c.baseLayer(arch, n.mergedUsr)}, pkgLayers...)
 	what := fmt.Sprintf("%d packages (%s)", len(set.Packages), arch)
 	merged := llb.Merge(layers, llb.WithCustomName("merge "+what), c.loc(n.p))
 	es := merged.Run(
@@ -108,38 +106,100 @@ func (c *Compiler) baseLayer(arch string, mergedUsr bool) llb.State {
 	return st
 }
 
-// debLayer downloads one package file, pinned by its SHA-256, and unpacks
-// it with the helper. The op does not depend on the target architecture,
-// so an Architecture: all package is one layer for every build.
-func (c *Compiler) debLayer(n *rootfsNode, p pkgs.Locked) (llb.State, error) {
-	key := "deb " + p.SHA256 + fmt.Sprint(n.mergedUsr)
-	if st, ok := c.shared.layers[key]; ok {
-		return st, nil
+// unpackGroups is how many exec steps unpack one architecture's packages.
+// Starting a container costs more than unpacking a small package, so
+// packages are unpacked in groups, each package still into its own layer
+// (an output mount of the group's step). A package's group follows from
+// its SHA-256 and architecture, so adding or changing one package re-runs
+// only its group, and the Architecture: all groups are the same ops for
+// every platform.
+const unpackGroups = 8
+
+// debLayers returns one unpacked layer per package, in the given order.
+func (c *Compiler) debLayers(n *rootfsNode, ps []pkgs.Locked) ([]llb.State, error) {
+	groups := map[string][]int{}
+	var keys []string
+	for i, p := range ps {
+		if p.URL == "" {
+			return nil, fmt.Errorf("%s: rootfs: %s: %w", n.p, p.Name, errNoURL)
+		}
+		k := fmt.Sprintf("%s/%d", p.Arch, groupOf(p))
+		if groups[k] == nil {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], i)
 	}
-	if p.URL == "" {
-		return llb.State{}, fmt.Errorf("%s: rootfs: %s: %w", n.p, p.Name, errNoURL)
+	sort.Strings(keys)
+	out := make([]llb.State, len(ps))
+	for _, k := range keys {
+		members := make([]pkgs.Locked, len(groups[k]))
+		for j, i := range groups[k] {
+			members[j] = ps[i]
+		}
+		states, err := c.unpackGroup(n, k, members)
+		if err != nil {
+			return nil, err
+		}
+		for j, i := range groups[k] {
+			out[i] = states[j]
+		}
+	}
+	return out, nil
+}
+
+func groupOf(p pkgs.Locked) int {
+	b, err := hex.DecodeString(p.SHA256[:2])
+	if err != nil || len(b) == 0 {
+		return 0
+	}
+	return int(b[0]) % unpackGroups
+}
+
+// unpackGroup is one exec step of the helper: each package file, an HTTP
+// source pinned by SHA-256 (downloaded once whatever uses it), mounted
+// read-only, and unpacked into its own output mount.
+func (c *Compiler) unpackGroup(n *rootfsNode, group string, ps []pkgs.Locked) ([]llb.State, error) {
+	key := fmt.Sprintf("unpack %v", n.mergedUsr)
+	for _, p := range ps {
+		key += " " + p.SHA256
+	}
+	if sts, ok := c.shared.groups[key]; ok {
+		return sts, nil
 	}
 	root, err := c.helperState("rootfs")
 	if err != nil {
-		return llb.State{}, fmt.Errorf("%s: %w", n.p, err)
+		return nil, fmt.Errorf("%s: %w", n.p, err)
 	}
-	file := path.Base(p.Filename)
-	deb := llb.HTTP(p.URL, llb.Checksum(digest.NewDigestFromEncoded(digest.SHA256, p.SHA256)),
-		llb.Filename(file), llb.WithCustomName("fetch "+file), c.loc(n.p))
 	args := []string{helperPath, "deb-unpack", "--epoch", fmt.Sprint(c.epoch)}
 	if n.mergedUsr {
 		args = append(args, "--merged-usr")
 	}
-	es := root.Run(
-		llb.Args(append(args, "/deb/"+file, "/out")),
-		llb.AddMount("/deb", deb, llb.Readonly),
-		llb.Network(pb.NetMode_NONE),
-		llb.Platform(c.helper.Platform),
-		llb.WithCustomName(fmt.Sprintf("unpack %s %s (%s)", p.Name, p.Version, p.Arch)),
-		c.loc(n.p))
-	st := es.AddMount("/out", llb.Scratch())
-	c.shared.layers[key] = st
-	return st, nil
+	var mounts []llb.RunOption
+	for i, p := range ps {
+		file := path.Base(p.Filename)
+		deb := llb.HTTP(p.URL, llb.Checksum(digest.NewDigestFromEncoded(digest.SHA256, p.SHA256)),
+			llb.Filename(file), llb.WithCustomName("fetch "+file), c.loc(n.p))
+		dir := fmt.Sprintf("/deb/%d", i)
+		mounts = append(mounts, llb.AddMount(dir, deb, llb.Readonly))
+		args = append(args, dir+"/"+file, fmt.Sprintf("/out/%d", i))
+	}
+	opts := append(mounts, llb.Args(args), llb.Network(pb.NetMode_NONE), llb.Platform(c.helper.Platform),
+		llb.WithCustomName(fmt.Sprintf("unpack %d packages (%s): %s", len(ps), group, names(ps))), c.loc(n.p))
+	es := root.Run(opts...)
+	sts := make([]llb.State, len(ps))
+	for i := range ps {
+		sts[i] = es.AddMount(fmt.Sprintf("/out/%d", i), llb.Scratch())
+	}
+	c.shared.groups[key] = sts
+	return sts, nil
+}
+
+func names(ps []pkgs.Locked) string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.Name
+	}
+	return strings.Join(out, " ")
 }
 
 // customize lays the recipe's files over the system and runs its commands.

@@ -26,7 +26,8 @@ var rootfsBuiltin = Builtin{
 		"repositories' signed indexes). Every package file is a download pinned by SHA-256, unpacked by cairn's helper " +
 		"into its own layer; the layers are merged and a configure step runs the maintainer scripts (`preinst install` in " +
 		"dependency order, then `dpkg --configure -a`) without network, foreign architectures under qemu-user. " +
-		"Changing one package redoes its layer and the configure step only. `dpkg -l` in the result lists exactly the " +
+		"Changing one package redoes its unpack group (one step unpacks a group of packages, each into its own layer) " +
+		"and the configure step only. `dpkg -l` in the result lists exactly the " +
 		"resolved set.",
 	Example: `base = rootfs(repos = [debian], packages = ["openssh-server"], arch = "arm64")`,
 	fn:      rootfsFn,
