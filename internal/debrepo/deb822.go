@@ -1,32 +1,33 @@
 package debrepo
 
 import (
-	"fmt"
+	"errors"
+	"io"
 	"strings"
+
+	"github.com/cairn-build/cairn/internal/deb"
 )
 
-// field is one "Name: value" field of a deb822 paragraph. A multi-line
-// value keeps its continuation lines, trimmed, separated by "\n"; a
-// continuation line holding only "." stands for an empty line.
-type field struct {
-	name, value string
-	line        int
-}
-
-// paragraph is one blank-line-separated block of fields.
+// paragraph adapts internal/deb's deb822 paragraph (the one parser cairn
+// has for Release, Packages, status and .sources files) to the reads this
+// package makes: values with each line trimmed, and the paragraph's line.
 type paragraph struct {
-	fields []field
-	line   int
+	p    *deb.Paragraph
+	line int
 }
 
-// get returns the value of the field named name, compared case-insensitively.
+// get returns the value of the field named name, compared
+// case-insensitively: its lines trimmed and joined by "\n", a continuation
+// line " ." standing for an empty line.
 func (p paragraph) get(name string) (string, bool) {
-	for _, f := range p.fields {
-		if strings.EqualFold(f.name, name) {
-			return f.value, true
-		}
+	if _, ok := p.p.Lookup(name); !ok {
+		return "", false
 	}
-	return "", false
+	lines := p.p.Lines(name)
+	for i, l := range lines {
+		lines[i] = strings.TrimSpace(l)
+	}
+	return strings.Join(lines, "\n"), true
 }
 
 // words returns the whitespace-separated words of a field's value, nil
@@ -39,58 +40,21 @@ func (p paragraph) words(name string) []string {
 	return nil
 }
 
-// parseDeb822 splits data into paragraphs. Lines starting with '#' are
-// comments (apt allows them in .sources files; they never occur in a
-// Release). Duplicate fields are rejected: two different values for one
-// field in signed metadata would let reader and writer disagree.
+// parseDeb822 splits data into paragraphs. Comments are allowed (apt
+// allows them in .sources files); duplicate fields are rejected, since two
+// values for one field in signed metadata would let reader and writer
+// disagree.
 func parseDeb822(data string) ([]paragraph, error) {
-	var ps []paragraph
-	var cur *paragraph
-	for i, line := range strings.Split(data, "\n") {
-		n := i + 1
-		line = strings.TrimSuffix(line, "\r")
-		switch {
-		case strings.HasPrefix(line, "#"):
-		case strings.TrimSpace(line) == "":
-			cur = nil
-		case line[0] == ' ' || line[0] == '\t':
-			if cur == nil {
-				return nil, fmt.Errorf("line %d: continuation line outside a field", n)
-			}
-			f := &cur.fields[len(cur.fields)-1]
-			f.value += "\n" + continuation(line)
-		default:
-			if cur == nil {
-				ps = append(ps, paragraph{line: n})
-				cur = &ps[len(ps)-1]
-			}
-			if err := cur.add(line, n); err != nil {
-				return nil, err
-			}
+	r := deb.NewReader(strings.NewReader(data))
+	var out []paragraph
+	for {
+		p, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return out, nil
 		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, paragraph{p: p, line: p.Line()})
 	}
-	return ps, nil
-}
-
-// continuation returns a continuation line's text.
-func continuation(line string) string {
-	s := strings.TrimSpace(line)
-	if s == "." {
-		return ""
-	}
-	return s
-}
-
-// add parses "Name: value" at line n and appends it.
-func (p *paragraph) add(line string, n int) error {
-	name, value, ok := strings.Cut(line, ":")
-	name = strings.TrimSpace(name)
-	if !ok || name == "" || strings.ContainsAny(name, " \t") {
-		return fmt.Errorf("line %d: expected \"Field: value\", got %q", n, line)
-	}
-	if _, dup := p.get(name); dup {
-		return fmt.Errorf("line %d: duplicate field %q", n, name)
-	}
-	p.fields = append(p.fields, field{name: name, value: strings.TrimSpace(value), line: n})
-	return nil
 }
