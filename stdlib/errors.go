@@ -54,4 +54,6 @@ func unpackIn(fn, param string, u starlark.Unpacker, v starlark.Value) error {
 var errNoPackageSource = errors.New("this build has no package source (the caller passed no CompileOptions.Packages)")
 
 // errNoURL reports a locked package with no download URL on this machine.
-var errNoURL = errors.New("no download URL (no mirror configured for its repository)")
+func errNoURL(repo string) error {
+	return fmt.Errorf("no download URL: no mirror is configured for repository %q on this machine; pass --mirror %s=URL or set CAIRN_MIRRORS", repo, repo)
+}

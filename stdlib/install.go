@@ -121,7 +121,7 @@ func (c *Compiler) debLayers(n *rootfsNode, ps []pkgs.Locked) ([]llb.State, erro
 	var keys []string
 	for i, p := range ps {
 		if p.URL == "" {
-			return nil, fmt.Errorf("%s: rootfs: %s: %w", n.p, p.Name, errNoURL)
+			return nil, fmt.Errorf("%s: rootfs: %s: %w", n.p, p.Name, errNoURL(p.Repo))
 		}
 		k := fmt.Sprintf("%s/%d", p.Arch, groupOf(p))
 		if groups[k] == nil {

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 
@@ -104,14 +103,4 @@ func progressLine(w io.Writer) func(string) {
 		defer mu.Unlock()
 		fmt.Fprintf(w, "cairn: %s\n", msg)
 	}
-}
-
-// mirrorNames lists the configured mirrors for records, sorted.
-func mirrorNames(m mirrorFlag) []string {
-	out := make([]string, 0, len(m))
-	for k, v := range m {
-		out = append(out, k+"="+v)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -172,16 +172,19 @@ func specialBits(mode int64) os.FileMode {
 // setXattrs restores SCHILY.xattr.* records, best effort (the output
 // filesystem may not support them).
 func setXattrs(root *os.Root, name string, h *tar.Header) {
+	var f *os.File
 	for k, v := range h.PAXRecords {
 		attr, ok := strings.CutPrefix(k, "SCHILY.xattr.")
 		if !ok {
 			continue
 		}
-		f, err := root.Open(name)
-		if err != nil {
-			return
+		if f == nil {
+			var err error
+			if f, err = root.Open(name); err != nil {
+				return
+			}
+			defer f.Close()
 		}
 		unix.Fsetxattr(int(f.Fd()), attr, []byte(v), 0)
-		f.Close()
 	}
 }

@@ -3,6 +3,8 @@ package resolve
 import (
 	"sort"
 	"strings"
+
+	"github.com/agext/levenshtein"
 )
 
 // maxSuggestions bounds the names a did-you-mean offers.
@@ -21,7 +23,7 @@ func didYouMean(name string, names []string) string {
 		if abs(len(n)-len(name)) > limit || n == name {
 			continue
 		}
-		if d := editDistance(name, n); d <= limit {
+		if d := levenshtein.Distance(name, n, nil); d <= limit {
 			found = append(found, near{n, d})
 		}
 	}
@@ -39,27 +41,6 @@ func didYouMean(name string, names []string) string {
 		out = append(out, found[i].name)
 	}
 	return "; did you mean " + strings.Join(out, " or ") + "?"
-}
-
-// editDistance is the Levenshtein distance between two strings of bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 func abs(x int) int {
