@@ -108,7 +108,8 @@ func platformList(fn string, l []string) ([]ocispecs.Platform, error) {
 	return out, nil
 }
 
-// each compiles fn once per platform (the build's when none are listed).
+// each returns one compiler per platform (the build's own when none are
+// listed), sharing package layers.
 func (c *Compiler) each(ps []ocispecs.Platform) []*Compiler {
 	if len(ps) == 0 {
 		return []*Compiler{c}
@@ -156,7 +157,11 @@ func (n *ociNode) compile(c *Compiler) (llb.State, error) {
 	}
 	opts := []llb.RunOption{}
 	if sets := setsOfCompiled(c, n, cs); sets != nil {
-		doc, err := spdxSBOM(n.ref, c.epoch, sets)
+		name := n.ref
+		if name == "" {
+			name = "oci-image"
+		}
+		doc, err := spdxSBOM(name, c.epoch, sets)
 		if err != nil {
 			return llb.State{}, err
 		}
