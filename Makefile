@@ -10,7 +10,9 @@ ARCHES    := amd64 arm64
 # Debian packages the build and the tests use: the engine's runtime, foreign
 # arches through qemu-user, and the independent witnesses of image formats.
 APT_PKGS  := runc qemu-user-static binfmt-support git tar cpio xorriso mtools \
-             dosfstools e2fsprogs fdisk squashfs-tools skopeo umoci libcap2-bin
+             dosfstools e2fsprogs fdisk gdisk squashfs-tools genisoimage zstd xz-utils \
+             bmap-tools skopeo umoci libcap2-bin kmod \
+             qemu-system-x86 qemu-system-arm ovmf qemu-efi-aarch64
 TEST_TIMEOUT ?= 40m
 
 export CGO_ENABLED := 0
@@ -65,13 +67,15 @@ test: setup build
 demo: setup build
 	bin/cairn build -f examples/hello/cairn.star -o out --progress plain
 	bin/cairn build -f examples/container/cairn.star -o out/container --locked --progress plain
+	bin/cairn build -f examples/edge/cairn.star -o out/edge --locked --progress plain
+	@echo "demo: boot the images with the commands in docs/boards.md"
 
 ## bench: timings and memory of the hot paths, as figures and ratios
 bench: setup build
 	@dpkg-query -W -f='$${Status}\n' mmdebstrap 2>/dev/null | grep -q 'install ok installed' || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mmdebstrap >/dev/null; }
 	CAIRN_BIN=$(CURDIR)/bin/cairn CAIRN_BUILDKITD=$(CURDIR)/bin/buildkitd \
-	  $(GO) test -run '^$$' -bench . -benchmem -count 1 -timeout 30m ./stdlib/ ./cmd/cairn/
+	  $(GO) test -run '^$$' -bench . -benchmem -count 1 -timeout 30m ./stdlib/ ./cmd/cairn-helper/ ./cmd/cairn/
 
 ## lint: formatting, vet, and the layer direction
 lint:

@@ -6,5 +6,5 @@ import "embed"
 
 // FS is the bundled library, rooted at this directory.
 //
-//go:embed *.star distros/*.star
+//go:embed *.star distros/*.star boards/*.star
 var FS embed.FS

@@ -40,6 +40,8 @@ type shared struct {
 	groups   map[string][]llb.State
 	sets     map[setKey]*pkgs.Set
 	children map[string]*Compiler
+	// tools is the root filesystem image tools run in (see toolsRoot).
+	tools *rootfsNode
 }
 
 // CompileOptions configures a Compiler.

@@ -44,6 +44,7 @@ type rootfsNode struct {
 	mergedUsr bool
 	files     []*Artifact
 	run       []string
+	follow    []string // variant "files" only
 }
 
 func rootfsFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -99,9 +100,13 @@ func (n *rootfsNode) check() error {
 	if n.variant == "none" && len(n.packages) == 0 {
 		return errParam("rootfs", "packages", "[]", `at least one package when variant = "none"`)
 	}
-	for _, p := range n.packages {
+	return checkPackageNames("rootfs", n.packages)
+}
+
+func checkPackageNames(fn string, packages []string) error {
+	for _, p := range packages {
 		if p == "" || strings.ContainsAny(p, " ,|()") {
-			return errParam("rootfs", "packages", quote(p), `package names like "openssh-server" or "bash=5.2.15-2+b2"`)
+			return errParam(fn, "packages", quote(p), `package names like "openssh-server" or "bash=5.2.15-2+b2"`)
 		}
 	}
 	return nil
@@ -124,7 +129,7 @@ func artifactList(fn, param string, l *starlark.List) ([]*Artifact, error) {
 
 // request is what this node asks of the package source when built for arch.
 func (n *rootfsNode) request(arch string) pkgs.Request {
-	return pkgs.Request{Repos: n.repos, Packages: n.packages, Variant: n.variant, Arch: arch, Pos: n.p.String()}
+	return pkgs.Request{Repos: n.repos, Packages: n.packages, Variant: n.variant, Follow: n.follow, Arch: arch, Pos: n.p.String()}
 }
 
 func (n *rootfsNode) compile(c *Compiler) (llb.State, error) {

@@ -19,9 +19,13 @@ func runTar(e env, args []string) error {
 	return runArchive(e, fs, args, archive.WriteTar, func(o *archive.Options) { o.Prefix = *prefix })
 }
 
-// runCpio implements "cpio [--epoch N] [--keep-owners] SRC_DIR OUT_FILE".
+// runCpio implements
+// "cpio [--epoch N] [--keep-owners] [--compress none|gzip|zstd|xz] SRC_DIR OUT_FILE".
 func runCpio(e env, args []string) error {
-	return runArchive(e, newFlagSet("cpio"), args, archive.WriteCpio, func(*archive.Options) {})
+	fs := newFlagSet("cpio")
+	compress := compressFlag("none")
+	fs.Var(&compress, "compress", "compression of the archive: none, gzip, zstd or xz, each in a form the Linux initramfs unpacker accepts")
+	return runArchive(e, fs, args, compress.wrap(archive.WriteCpio), func(*archive.Options) {})
 }
 
 // runArchive parses the shared flags and arguments and writes the archive

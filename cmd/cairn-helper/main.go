@@ -1,8 +1,13 @@
 // Command cairn-helper is the small static binary cairn mounts into
 // BuildKit exec steps to do pure-Go work inside the build graph: packing a
-// directory into a reproducible tar or initramfs cpio archive, unpacking a
-// Debian package into its own layer the way dpkg's unpack phase would,
-// and writing root file systems as an OCI image layout.
+// directory into a reproducible tar or (compressed) initramfs cpio archive,
+// unpacking a Debian package into its own layer the way dpkg's unpack
+// phase would, writing root file systems as an OCI image layout, and
+// writing bootable media: ISO 9660 images and volume sets, FAT
+// filesystems, partitioned disk images, and the kernel-module selection of
+// an initramfs. ext4 and squashfs it makes by driving mke2fs and
+// mksquashfs (found in PATH, inside cairn's tools root) with fixed IDs and
+// times.
 //
 // It exists because cairn's outputs must be bit-for-bit reproducible and
 // the tools found in a build image are not: host tar and cpio record
@@ -10,18 +15,21 @@
 // current time. The binary itself is built reproducibly (CGO_ENABLED=0,
 // -trimpath, -ldflags='-s -w -buildid='), and its output never depends on
 // the clock or on map iteration order. To stay small it imports, besides
-// the standard library and cairn's internal/archive, internal/debunpack
-// and internal/ocilayout, only what reading real .deb files requires: the
-// xz (github.com/ulikunitz/xz) and zstd (github.com/klauspost/compress)
-// decoders and golang.org/x/sys/unix for xattrs, devices and symlink
-// times.
+// the standard library and cairn's own internal packages, only the xz
+// (github.com/therootcompany/xz, github.com/ulikunitz/xz) and zstd
+// (github.com/klauspost/compress) codecs and golang.org/x/sys/unix for
+// xattrs, devices and symlink times.
 //
 // Usage:
 //
 //	cairn-helper tar [--epoch N] [--prefix P] [--keep-owners] SRC_DIR OUT_FILE
-//	cairn-helper cpio [--epoch N] [--keep-owners] SRC_DIR OUT_FILE
+//	cairn-helper cpio [--epoch N] [--keep-owners] [--compress none|gzip|zstd|xz] SRC_DIR OUT_FILE
 //	cairn-helper deb-unpack [--merged-usr] [--arch ARCH] [--epoch N] DEB OUT_DIR
 //	cairn-helper oci [--epoch N] --out DIR [--sbom FILE] [--ref NAME] OS/ARCH[/VARIANT]=ROOTFS_DIR...
+//	cairn-helper iso [--epoch N] --volume-id ID [--volume-set ID] [--bios PATH] [--efi-image FILE] [--max-volume-size BYTES] [--first PATH]... [--name BASE] SRC_DIR OUT_DIR
+//	cairn-helper mkfs --type fat|fat32|ext4|squashfs [--label L] [--size BYTES] [--epoch N] [--id-salt S] [--offset BYTES] SRC_DIR OUT_FILE
+//	cairn-helper disk --spec SPEC.json OUT_DIR
+//	cairn-helper kmods --root DIR [--kver VER] [--epoch N] --out DIR MODULE...
 //	cairn-helper version
 //
 // The epoch defaults to $SOURCE_DATE_EPOCH when set and non-empty, else 0.
@@ -64,9 +72,13 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"tar", "tar [--epoch N] [--prefix P] [--keep-owners] SRC_DIR OUT_FILE", runTar},
-		{"cpio", "cpio [--epoch N] [--keep-owners] SRC_DIR OUT_FILE", runCpio},
+		{"cpio", "cpio [--epoch N] [--keep-owners] [--compress none|gzip|zstd|xz] SRC_DIR OUT_FILE", runCpio},
 		{"deb-unpack", "deb-unpack [--merged-usr] [--arch ARCH] [--epoch N] DEB OUT_DIR", runDebUnpack},
 		{"oci", "oci [--epoch N] --out DIR [--sbom FILE] [--ref NAME] OS/ARCH[/VARIANT]=ROOTFS_DIR...", runOCI},
+		{"iso", "iso [--epoch N] --volume-id ID [--volume-set ID] [--bios PATH] [--efi-image FILE] [--max-volume-size BYTES] [--first PATH]... [--name BASE] SRC_DIR OUT_DIR", runISO},
+		{"mkfs", "mkfs --type fat|fat32|ext4|squashfs [--label L] [--size BYTES] [--epoch N] [--id-salt S] [--offset BYTES] SRC_DIR OUT_FILE", runMkfs},
+		{"disk", "disk --spec SPEC.json OUT_DIR", runDisk},
+		{"kmods", "kmods --root DIR [--kver VER] [--epoch N] --out DIR MODULE...", runKmods},
 		{"version", "version", runVersion},
 	}
 }

@@ -37,9 +37,14 @@ type Request struct {
 	Repos    []RepoSpec `json:"repos"`
 	Packages []string   `json:"packages"`
 	// Variant chooses the base set: "none", "essential", "minbase",
-	// "required", "important" or "standard" (mmdebstrap's names).
+	// "required", "important" or "standard" (mmdebstrap's names), or
+	// "files": the named packages without dependencies except those
+	// matching Follow, for their files (kernels, firmware, boot loaders).
 	Variant string `json:"variant"`
-	Arch    string `json:"arch"`
+	// Follow lists shell patterns of dependency names a "files" request
+	// follows, e.g. "linux-image-*" from a kernel metapackage.
+	Follow []string `json:"follow,omitempty"`
+	Arch   string   `json:"arch"`
 	// Pos is the recipe position of the call, for messages only.
 	Pos string `json:"-"`
 	// Target is the target being built, for messages only.

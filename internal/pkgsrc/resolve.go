@@ -59,6 +59,8 @@ func (s *Source) resolve(ctx context.Context, req pkgs.Request) (*pkgs.Set, []lo
 func resolveRequest(req pkgs.Request) resolve.Request {
 	r := resolve.Request{Install: append([]string(nil), req.Packages...)} // pkgsrc adds the position
 	switch req.Variant {
+	case "files":
+		r.FilesOnly, r.Follow = true, req.Follow
 	case "essential":
 		r.Essential = true
 	case "minbase", "required":

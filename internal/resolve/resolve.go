@@ -25,6 +25,11 @@ type Request struct {
 	// Recommends follows Recommends, as apt does without
 	// --no-install-recommends.
 	Recommends bool
+	// FilesOnly asks for the Install packages alone, without their
+	// dependencies, except those whose names match a pattern in Follow:
+	// package files to take apart rather than a system to configure.
+	FilesOnly bool
+	Follow    []string
 	// Pos is the recipe position for errors ("cairn.star:12:3"); may be
 	// empty.
 	Pos string
@@ -41,6 +46,9 @@ type Result struct {
 // Resolve computes the closure of req. The errors are *UnsatisfiedError and
 // *ConflictError.
 func (u *Universe) Resolve(req Request) (*Result, error) {
+	if req.FilesOnly {
+		return u.files(req)
+	}
 	override, seeds, err := u.seeds(req)
 	if err != nil {
 		return nil, u.withPos(err, req.Pos)

@@ -1,0 +1,184 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// isoTool runs a witness program, failing the test if it is missing or
+// fails.
+func isoTool(t *testing.T, dir, name string, args ...string) string {
+	t.Helper()
+	if _, err := exec.LookPath(name); err != nil {
+		t.Fatalf("witness %s not installed: %v", name, err)
+	}
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %q: %v\n%s", name, args, err, out)
+	}
+	return string(out)
+}
+
+// isoTree makes a small tree with a boot image, a symlink and a file
+// larger than half a megabyte.
+func isoTree(t *testing.T) string {
+	t.Helper()
+	src := t.TempDir()
+	for rel, size := range map[string]int{"isolinux/isolinux.bin": 20000, "live/filesystem.squashfs": 700000, "pool/a.deb": 300000, "pool/b.deb": 300000, "README": 10} {
+		p := filepath.Join(src, rel)
+		must(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		must(t, os.WriteFile(p, bytes.Repeat([]byte(rel), size/len(rel)+1)[:size], 0o644))
+	}
+	must(t, os.Symlink("live/filesystem.squashfs", filepath.Join(src, "fs")))
+	return src
+}
+
+// isoInfo returns isoinfo -d's "key: value" fields.
+func isoInfo(t *testing.T, iso string) map[string]string {
+	t.Helper()
+	m := map[string]string{}
+	for _, line := range strings.Split(isoTool(t, "", "isoinfo", "-d", "-i", iso), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok {
+			m[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+	}
+	return m
+}
+
+func TestISOPlainDisc(t *testing.T) {
+	src := isoTree(t)
+	out := filepath.Join(t.TempDir(), "new", "dir")
+	r := runWith(map[string]string{"SOURCE_DATE_EPOCH": "1000000"}, "iso", "--volume-id", "PLAIN", src, out)
+	if r.code != 0 || r.stdout != "" || r.stderr != "" {
+		t.Fatalf("iso: %+v", r)
+	}
+	ents, _ := os.ReadDir(out)
+	if len(ents) != 2 || ents[0].Name() != "image.iso" || ents[1].Name() != "image.sha256" {
+		t.Fatalf("output directory holds %v, want image.iso and image.sha256", ents)
+	}
+	isoTool(t, out, "sha256sum", "-c", "image.sha256")
+	f := isoInfo(t, filepath.Join(out, "image.iso"))
+	if f["Volume id"] != "PLAIN" || f["Volume set size is"] != "1" || !strings.HasPrefix(f["Volume set id"], "CAIRN_") {
+		t.Errorf("isoinfo: %v", f)
+	}
+	x := filepath.Join(t.TempDir(), "x")
+	isoTool(t, "", "xorriso", "-osirrox", "on", "-indev", filepath.Join(out, "image.iso"), "-extract", "/", x)
+	fi, err := os.Stat(filepath.Join(x, "live/filesystem.squashfs"))
+	if err != nil || fi.ModTime().Unix() != 1000000 || fi.Size() != 700000 {
+		t.Errorf("extracted file: %v %v, want 700000 bytes dated SOURCE_DATE_EPOCH", fi, err)
+	}
+	if target, _ := os.Readlink(filepath.Join(x, "fs")); target != "live/filesystem.squashfs" {
+		t.Errorf("symlink reads %q", target)
+	}
+}
+
+func TestISOBootableVolumeSet(t *testing.T) {
+	src := isoTree(t)
+	efi := filepath.Join(t.TempDir(), "efi.img")
+	must(t, os.WriteFile(efi, bytes.Repeat([]byte{0xEF}, 200000), 0o644))
+	out := t.TempDir()
+	args := []string{"iso", "--epoch", "5", "--volume-id", "SET", "--volume-set", "MY_SET", "--bios", "isolinux/isolinux.bin",
+		"--efi-image", efi, "--max-volume-size", "600000", "--first", "README", "--first", "pool/b.deb", "--name", "disc", src, out}
+	run := func() map[string][]byte {
+		if r := runWith(nil, args...); r.code != 0 || r.stderr != "" {
+			t.Fatalf("iso: %+v", r)
+		}
+		files := map[string][]byte{}
+		ents, _ := os.ReadDir(out)
+		for _, e := range ents {
+			files[e.Name()], _ = os.ReadFile(filepath.Join(out, e.Name()))
+		}
+		return files
+	}
+	first := run()
+	list := string(first["disc.sha256"])
+	n := strings.Count(list, "\n")
+	if n < 3 || len(first) != n+1 {
+		t.Fatalf("disc.sha256 lists %d images, directory holds %d files:\n%s", n, len(first), list)
+	}
+	isoTool(t, out, "sha256sum", "-c", "disc.sha256")
+	for i := 1; i <= n; i++ {
+		iso := filepath.Join(out, "disc-"+strconv.Itoa(i)+".iso")
+		f := isoInfo(t, iso)
+		id := "SET"
+		if i > 1 {
+			id += "_" + strconv.Itoa(i)
+		}
+		if f["Volume id"] != id || f["Volume set id"] != "MY_SET" || f["Volume set size is"] != strconv.Itoa(n) || f["Volume set sequence number is"] != strconv.Itoa(i) {
+			t.Errorf("volume %d: isoinfo %v", i, f)
+		}
+		ls := isoTool(t, "", "xorriso", "-indev", iso, "-find", "/", "-exec", "lsdl")
+		if i == 1 && (!strings.Contains(ls, "'/README'") || !strings.Contains(ls, "'/pool/b.deb'") || !strings.Contains(ls, "'/isolinux/isolinux.bin'")) {
+			t.Errorf("volume 1 lacks a --first or boot file:\n%s", ls)
+		}
+	}
+	report := isoTool(t, "", "xorriso", "-indev", filepath.Join(out, "disc-1.iso"), "-report_el_torito", "plain")
+	if !strings.Contains(report, "boot-info-table") || !strings.Contains(report, " UEFI ") || !strings.Contains(report, " BIOS ") {
+		t.Errorf("volume 1 El Torito:\n%s", report)
+	}
+	for name, data := range run() {
+		if !bytes.Equal(data, first[name]) {
+			t.Errorf("%s differs between two runs", name)
+		}
+	}
+}
+
+func TestISOUsageErrors(t *testing.T) {
+	src := isoTree(t)
+	out := t.TempDir()
+	for _, args := range [][]string{
+		{"iso", src, out},
+		{"iso", "--volume-id", "X", src},
+		{"iso", "--volume-id", "X", src, out, "extra"},
+		{"iso", "--volume-id", "X", "--max-volume-size", "lots", src, out},
+		{"iso", "--volume-id", "X", src, filepath.Join(src, "out")},
+	} {
+		if r := runWith(nil, args...); r.code != 2 || !strings.Contains(r.stderr, "usage:") {
+			t.Errorf("%q: %+v, want exit 2 with usage", args, r)
+		}
+	}
+}
+
+func TestISOFailures(t *testing.T) {
+	for name, tc := range map[string]struct {
+		setup func(t *testing.T, src string) []string
+		want  string
+	}{
+		"device node": {func(t *testing.T, src string) []string {
+			if err := syscall.Mknod(filepath.Join(src, "null"), syscall.S_IFCHR|0o666, 1<<8|3); err != nil {
+				t.Skipf("mknod needs privileges: %v", err)
+			}
+			return nil
+		}, "null is a character device node"},
+		"fifo": {func(t *testing.T, src string) []string {
+			must(t, syscall.Mkfifo(filepath.Join(src, "pipe"), 0o644))
+			return nil
+		}, "pipe is a named pipe"},
+		"bios missing":   {func(*testing.T, string) []string { return []string{"--bios", "boot/isolinux.bin"} }, "--bios takes a path inside SRC_DIR"},
+		"too small":      {func(*testing.T, string) []string { return []string{"--max-volume-size", "30000"} }, "--max-volume-size 30000 is too small"},
+		"first too big":  {func(*testing.T, string) []string { return []string{"--max-volume-size", "500000", "--first", "pool"} }, "volume 1 must hold"},
+		"missing efi":    {func(*testing.T, string) []string { return []string{"--efi-image", "/nonexistent.img"} }, "EFI boot image"},
+		"long volume id": {func(*testing.T, string) []string { return []string{"--volume-id", strings.Repeat("L", 40)} }, "at most 32"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			src := isoTree(t)
+			out := t.TempDir()
+			args := append(append([]string{"iso", "--volume-id", "F"}, tc.setup(t, src)...), src, out)
+			r := runWith(nil, args...)
+			if r.code != 1 || !strings.Contains(r.stderr, tc.want) || strings.Contains(r.stderr, "usage:") {
+				t.Errorf("%q: %+v, want exit 1 mentioning %q", args, r, tc.want)
+			}
+			if ents, _ := os.ReadDir(out); len(ents) != 0 {
+				t.Errorf("failed run left %v", ents)
+			}
+		})
+	}
+}
