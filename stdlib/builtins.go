@@ -53,6 +53,7 @@ func Builtins() []Builtin {
 		runBuiltin,
 		sbomBuiltin,
 		scratchBuiltin,
+		secretBuiltin,
 		targetBuiltin,
 	}
 	sort.Slice(table, func(i, j int) bool { return table[i].Name < table[j].Name })

@@ -17,7 +17,7 @@ var runBuiltin = Builtin{
 	Params: []Param{
 		{Name: "cmd", Type: "string | list of string", Doc: `argv; a string runs as ["/bin/sh", "-c", cmd]`},
 		{Name: "rootfs", Type: "artifact", Default: "scratch()", Doc: "the root filesystem the command runs in (it must contain the program)"},
-		{Name: "mounts", Type: "dict of string to artifact", Default: "{}", Doc: "absolute mount point to artifact, mounted read-only"},
+		{Name: "mounts", Type: "dict of string to artifact or secret", Default: "{}", Doc: "absolute mount point to artifact, mounted read-only, or to secret(), mounted as a file for this step only"},
 		{Name: "env", Type: "dict of string to string", Default: "{}", Doc: "environment; SOURCE_DATE_EPOCH is always set, PATH defaults to the usual Unix one"},
 		{Name: "workdir", Type: "string", Default: `"/"`, Doc: "absolute working directory"},
 		{Name: "network", Type: "bool", Default: "False", Doc: "allow network access; off by default so steps cannot depend on the outside world"},
@@ -32,8 +32,9 @@ var runBuiltin = Builtin{
 }
 
 type mountEntry struct {
-	dest string
-	src  *Artifact
+	dest   string
+	src    *Artifact
+	secret *Secret // instead of src: a secret file
 }
 
 type runNode struct {
@@ -100,15 +101,19 @@ func mountsOf(d *starlark.Dict, output string) ([]mountEntry, error) {
 	out := make([]mountEntry, len(keys))
 	for i, k := range keys {
 		dest := absPath{}
-		var src artifactArg
 		if err := unpackIn("run", "mounts", &dest, starlark.String(k)); err != nil {
-			return nil, err
-		}
-		if err := unpackIn("run", "mounts["+quote(k)+"]", &src, vals[i]); err != nil {
 			return nil, err
 		}
 		if dest.v == "/" || dest.v == output {
 			return nil, errParam("run", "mounts", quote(k), "a mount point other than / and the output directory")
+		}
+		if s, ok := vals[i].(*Secret); ok {
+			out[i] = mountEntry{dest: dest.v, secret: s}
+			continue
+		}
+		var src artifactArg
+		if err := unpackIn("run", "mounts["+quote(k)+"]", &src, vals[i]); err != nil {
+			return nil, err
 		}
 		out[i] = mountEntry{dest: dest.v, src: src.v}
 	}
@@ -172,6 +177,10 @@ func (n *runNode) runOptions(c *Compiler) ([]llb.RunOption, error) {
 		opts = append(opts, llb.Platform(*n.platform))
 	}
 	for _, m := range n.mounts {
+		if m.secret != nil {
+			opts = append(opts, secretMount(m.dest, m.secret))
+			continue
+		}
 		st, err := c.State(m.src)
 		if err != nil {
 			return nil, err

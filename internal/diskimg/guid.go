@@ -41,15 +41,6 @@ func ParseGUID(s string) (GUID, error) {
 	return g, nil
 }
 
-// mustGUID parses a GUID literal of this package.
-func mustGUID(s string) GUID {
-	g, err := ParseGUID(s)
-	if err != nil {
-		panic(err)
-	}
-	return g
-}
-
 // uuid4 shapes the first 16 bytes of sum as an RFC 4122 variant, version
 // 4 UUID.
 func uuid4(sum [32]byte) GUID {

@@ -91,11 +91,3 @@ func (r fsRoot) isFile(rel string) (string, bool) {
 	return host, err == nil && fi.Mode().IsRegular()
 }
 
-// readFile reads rel, resolved inside r.
-func (r fsRoot) readFile(rel string) ([]byte, error) {
-	host, err := r.resolve(rel)
-	if err != nil {
-		return nil, err
-	}
-	return os.ReadFile(host)
-}

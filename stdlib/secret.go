@@ -1,0 +1,68 @@
+package stdlib
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/moby/buildkit/client/llb"
+	"go.starlark.net/starlark"
+)
+
+var secretBuiltin = Builtin{
+	Name:    "secret",
+	Summary: "A build secret by name, supplied at build time (`--secret id=NAME,...`), never stored in the graph.",
+	Params: []Param{
+		{Name: "id", Type: "string", Doc: `the secret's name, as given to --secret id=NAME`},
+		{Name: "required", Type: "bool", Default: "True", Doc: "fail the step when the build was not given the secret"},
+	},
+	Returns: "secret",
+	Doc: "Mount it in `run(mounts = {\"/run/secrets/token\": secret(\"token\")})`: the value is a file in a tmpfs " +
+		"for that step only. Only the name is part of the graph: the value never reaches the LLB, the cache, logs or " +
+		"outputs, and changing it does not invalidate the cache.",
+	Example: `run("curl -H @/run/secrets/auth ...", rootfs = base, mounts = {"/run/secrets/auth": secret("auth")}, network = True)`,
+	fn:      secretFn,
+}
+
+var secretID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+
+// Secret is the Starlark value secret() returns: a name, never a value.
+type Secret struct {
+	at
+	ID       string
+	Required bool
+}
+
+func secretFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	s := &Secret{at: at{callPos(t)}, Required: true}
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "id", &s.ID, "required?", &s.Required); err != nil {
+		return nil, err
+	}
+	if !secretID.MatchString(s.ID) {
+		return nil, errParam("secret", "id", quote(s.ID), `a name like "git-token" (letters, digits, ".", "_", "-")`)
+	}
+	return s, nil
+}
+
+// String implements starlark.Value.
+func (s *Secret) String() string { return fmt.Sprintf("<secret %s>", s.ID) }
+
+// Type implements starlark.Value.
+func (s *Secret) Type() string { return "secret" }
+
+// Freeze implements starlark.Value.
+func (s *Secret) Freeze() {}
+
+// Truth implements starlark.Value.
+func (s *Secret) Truth() starlark.Bool { return starlark.True }
+
+// Hash implements starlark.Value.
+func (s *Secret) Hash() (uint32, error) { return starlark.String(s.ID).Hash() }
+
+// secretMount mounts the secret as a read-only file at dest.
+func secretMount(dest string, s *Secret) llb.RunOption {
+	opts := []llb.SecretOption{llb.SecretID(s.ID), llb.SecretFileOpt(0, 0, 0o400)}
+	if !s.Required {
+		opts = append(opts, llb.SecretOptional)
+	}
+	return llb.AddSecret(dest, opts...)
+}
