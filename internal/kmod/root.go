@@ -90,4 +90,3 @@ func (r fsRoot) isFile(rel string) (string, bool) {
 	fi, err := os.Stat(host)
 	return host, err == nil && fi.Mode().IsRegular()
 }
-
