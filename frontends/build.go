@@ -4,14 +4,18 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 
+	"github.com/cairn-build/cairn/internal/gitsrc"
 	"github.com/cairn-build/cairn/internal/helperbin"
 	"github.com/cairn-build/cairn/internal/pkgs"
 	"github.com/cairn-build/cairn/stdlib"
 	"github.com/containerd/platforms"
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/exporter/containerimage/exptypes"
+	commonexptypes "github.com/moby/buildkit/exporter/exptypes"
 	gateway "github.com/moby/buildkit/frontend/gateway/client"
+	digest "github.com/opencontainers/go-digest"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"golang.org/x/sync/errgroup"
 )
@@ -30,12 +34,23 @@ type Request struct {
 	// HelperLocal names a session local serving the helpers (see
 	// stdlib.Helper); empty inlines the helper into the LLB.
 	HelperLocal string
+	// InlineHelper, with HelperLocal set, compiles the graph that reads the
+	// helper from HelperLocal and then replaces that one source with an
+	// inline file of the same bytes, for callers with no session directory
+	// (the gateway frontend): same cache keys as the CLI's graph (see
+	// inlinehelper.go).
+	InlineHelper bool
+	// NoCache makes the engine run every step again (no-cache).
+	NoCache bool
 	// Observe, when set, sees each definition before it is solved (the CLI
 	// uses it to tell exec steps from the rest in progress reports).
 	Observe func(*llb.Definition)
 	// Packages answers the recipe's rootfs() requests; nil makes them
 	// errors.
 	Packages pkgs.Source
+	// Git pins the recipe's git() refs to commits; nil makes a git() with
+	// a ref an error.
+	Git gitsrc.Resolver
 }
 
 // Build returns the BuildKit build function for req. The result has one ref,
@@ -59,7 +74,7 @@ func Build(req Request) gateway.BuildFunc {
 		if err := eg.Wait(); err != nil {
 			return nil, err
 		}
-		return result(plats, refs)
+		return result(plats, refs, req.Epoch)
 	}
 }
 
@@ -70,6 +85,9 @@ func solve(ctx context.Context, c gateway.Client, req Request, p, native ocispec
 	}
 	if req.Observe != nil {
 		req.Observe(def)
+	}
+	if req.NoCache {
+		ignoreCache(def)
 	}
 	res, err := c.Solve(ctx, gateway.SolveRequest{Definition: def.ToPB(), Evaluate: true})
 	if err != nil {
@@ -85,19 +103,39 @@ func Definition(ctx context.Context, req Request, p, helperPlatform ocispecs.Pla
 	if err != nil {
 		return nil, err
 	}
+	h := req.helper(helperPlatform)
 	comp := req.Recipe.NewCompiler(stdlib.CompileOptions{
 		Platform: p,
 		Epoch:    req.Epoch,
-		Helper:   req.helper(helperPlatform),
+		Helper:   h,
 		Packages: req.Packages,
+		Git:      req.Git,
 		Context:  ctx,
 		Target:   req.Target,
 	})
-	return comp.Marshal(ctx, t.Artifact)
+	def, err := comp.Marshal(ctx, t.Artifact)
+	if err != nil || !req.InlineHelper || h.Local == "" || len(h.Binary) == 0 {
+		return def, err
+	}
+	return inlineHelper(ctx, def, h, req.Epoch)
 }
 
-func result(plats []ocispecs.Platform, refs []gateway.Reference) (*gateway.Result, error) {
+// ignoreCache marks every op of def to run again. Op metadata is not part
+// of the ops' digests, so the graph stays the same.
+func ignoreCache(def *llb.Definition) {
+	for _, dt := range def.Def {
+		d := digest.FromBytes(dt)
+		m := def.Metadata[d]
+		m.IgnoreCache = true
+		def.Metadata[d] = m
+	}
+}
+
+// result also hands the exporters SOURCE_DATE_EPOCH, so whoever asked for
+// the build (the CLI, buildctl) gets files stamped with it.
+func result(plats []ocispecs.Platform, refs []gateway.Reference, epoch int64) (*gateway.Result, error) {
 	res := gateway.NewResult()
+	res.AddMeta(commonexptypes.ExporterEpochKey, []byte(strconv.FormatInt(epoch, 10)))
 	if len(plats) == 1 {
 		res.SetRef(refs[0])
 		return res, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cairn-build/cairn/internal/gitsrc"
 	"github.com/cairn-build/cairn/internal/pkgs"
 	"github.com/containerd/platforms"
 	"github.com/moby/buildkit/client/llb"
@@ -63,6 +64,9 @@ type CompileOptions struct {
 	Context context.Context
 	// Target names the target being compiled, for messages and the lock.
 	Target string
+	// Git pins git() refs to commits (lockfile, remote); nil makes a
+	// git() with a ref an error.
+	Git gitsrc.Resolver
 }
 
 // DefaultLocalName is the session local that serves the project directory,

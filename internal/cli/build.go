@@ -10,10 +10,12 @@ import (
 	"github.com/cairn-build/cairn/frontends"
 	"github.com/cairn-build/cairn/internal/engine"
 	"github.com/cairn-build/cairn/internal/epoch"
+	"github.com/cairn-build/cairn/internal/gitsrc"
 	"github.com/cairn-build/cairn/internal/helperbin"
 	"github.com/cairn-build/cairn/internal/pkgsrc"
 	"github.com/cairn-build/cairn/stdlib"
 	"github.com/moby/buildkit/client"
+	"github.com/moby/buildkit/session"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/tonistiigi/fsutil"
 	"golang.org/x/sync/errgroup"
@@ -24,9 +26,12 @@ type buildFlags struct {
 	file, out, platform, progress string
 	engine                        *engine.Config
 	packages                      *packageFlags
+	session                       *sessionFlags
+	cache                         *cacheFlags
 }
 
 func runBuild(e *env) error {
+	routeClientLog(e.stderr)
 	fs := newFlags("build", e.stderr)
 	f := buildFlags{file: "", engine: engineFlags(fs)}
 	fs.StringVar(&f.file, "f", "cairn.star", "recipe `file`")
@@ -34,6 +39,8 @@ func runBuild(e *env) error {
 	fs.StringVar(&f.platform, "platform", "", "target `platforms`, comma separated (default: the engine's)")
 	fs.StringVar(&f.progress, "progress", "auto", "progress `mode`: auto, plain, tty, rawjson or quiet")
 	f.packages = addPackageFlags(fs, true)
+	f.session = addSessionFlags(fs)
+	f.cache = addCacheFlags(fs)
 	names, err := parse(fs, e.args)
 	if err != nil {
 		return err
@@ -55,6 +62,9 @@ type buildPlan struct {
 	epoch     int64
 	helperDir string
 	source    *pkgsrc.Source
+	git       *gitsrc.Source
+	// attach serves --secret and --ssh to the engine.
+	attach []session.Attachable
 }
 
 func planBuild(e *env, f buildFlags, names []string) (*buildPlan, error) {
@@ -70,6 +80,16 @@ func planBuild(e *env, f buildFlags, names []string) (*buildPlan, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := applyConfig(f); err != nil {
+		return nil, err
+	}
+	attach, err := f.session.attachables()
+	if err != nil {
+		return nil, err
+	}
+	if a := f.cache.registryAuth(e.stderr); a != nil {
+		attach = append(attach, a)
+	}
 	if len(names) == 0 {
 		for _, t := range p.recipe.Targets() {
 			names = append(names, t.Name)
@@ -84,7 +104,18 @@ func planBuild(e *env, f buildFlags, names []string) (*buildPlan, error) {
 		_, err := frontends.FindTarget(p.recipe, "")
 		return nil, err
 	}
-	return &buildPlan{flags: f, project: p, targets: names, platforms: ps, epoch: ep}, nil
+	return &buildPlan{flags: f, project: p, targets: names, platforms: ps, epoch: ep, attach: attach}, nil
+}
+
+// applyConfig fills what the flags left open from the environment and
+// cairn.toml.
+func applyConfig(f buildFlags) error {
+	cfg, err := loadConfig(f.file)
+	if err != nil {
+		return err
+	}
+	cfg.applyEngine(f.engine)
+	return cfg.applyCache(f.cache)
 }
 
 func (b *buildPlan) run(e *env) error {
@@ -101,10 +132,12 @@ func (b *buildPlan) run(e *env) error {
 		prog.wait()
 		return err
 	}
-	if b.source, _, err = newSource(b.project.dir, homeOf(cfg), b.flags.packages, sourceOptions{}, e.stderr); err != nil {
+	src, lf, err := newSource(b.project.dir, homeOf(cfg), b.flags.packages, sourceOptions{}, e.stderr)
+	if err != nil {
 		prog.wait()
 		return err
 	}
+	b.source, b.git = src, newGitSource(lf, b.flags.packages.locked, false, b.flags.session.secrets, e.stderr)
 	c, err := engine.Connect(e.ctx, cfg)
 	if err != nil {
 		prog.wait()
@@ -113,6 +146,9 @@ func (b *buildPlan) run(e *env) error {
 	defer c.Close()
 	start := time.Now()
 	eg, ctx := errgroup.WithContext(e.ctx)
+	if b.flags.cache.serial() {
+		eg.SetLimit(1)
+	}
 	results := make([]*targetResult, len(b.targets))
 	for i, name := range b.targets {
 		eg.Go(func() (err error) {
@@ -154,7 +190,7 @@ func (b *buildPlan) summary(e *env, results []*targetResult, prog *progress, d t
 // solveOpt exports the result as a tar stream that untar unpacks into tmp
 // (see untar.go for why not BuildKit's directory export); wait reports the
 // unpacking's outcome once the solve has returned.
-func (b *buildPlan) solveOpt(tmp string) (opt client.SolveOpt, wait func() error, err error) {
+func (b *buildPlan) solveOpt(target, tmp string) (opt client.SolveOpt, wait func() error, err error) {
 	ctxFS, err := fsutil.NewFS(b.project.dir)
 	if err != nil {
 		return opt, nil, fmt.Errorf("project directory %s: %w", b.project.dir, err)
@@ -187,6 +223,11 @@ func (b *buildPlan) solveOpt(tmp string) (opt client.SolveOpt, wait func() error
 			Attrs:  map[string]string{"source-date-epoch": strconv.FormatInt(b.epoch, 10)},
 		}},
 		LocalMounts: map[string]fsutil.FS{stdlib.DefaultLocalName: ctxFS, helperLocal: helperFS},
+		// Not nil: the client adds the cache imports to it.
+		FrontendAttrs: map[string]string{},
+		Session:       b.attach,
+		CacheExports:  b.flags.cache.to.forTarget(target),
+		CacheImports:  b.flags.cache.from.forTarget(target),
 	}, wait, nil
 }
 

@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"encoding/csv"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/cairn-build/cairn/internal/engine"
 )
@@ -70,4 +72,24 @@ func projectOf(file string) (dir, display, name string) {
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
+}
+
+// keyValues splits KEY=VALUE,KEY=VALUE (CSV, so a value may be quoted to
+// hold a comma), the syntax of --secret, --cache-to and --cache-from.
+func keyValues(s string) ([][2]string, error) {
+	r := csv.NewReader(strings.NewReader(s))
+	r.TrimLeadingSpace = true
+	fields, err := r.Read()
+	if err != nil {
+		return nil, fmt.Errorf("want KEY=VALUE,KEY=VALUE, got %q: %w", s, err)
+	}
+	out := make([][2]string, 0, len(fields))
+	for _, f := range fields {
+		k, v, ok := strings.Cut(f, "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("want KEY=VALUE,KEY=VALUE, got %q (in %q)", f, s)
+		}
+		out = append(out, [2]string{strings.ToLower(strings.TrimSpace(k)), v})
+	}
+	return out, nil
 }

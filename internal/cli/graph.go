@@ -43,11 +43,12 @@ func runGraph(e *env) error {
 	if err != nil {
 		return errUsage("cairn: %s", err)
 	}
-	src, _, err := newSource(p.dir, homeOf(engine.Config{}), pf, sourceOptions{}, e.stderr)
+	src, lf, err := newSource(p.dir, homeOf(engine.Config{}), pf, sourceOptions{}, e.stderr)
 	if err != nil {
 		return err
 	}
-	req := frontends.Request{Recipe: p.recipe, Target: args[0], Epoch: ep, Packages: src}
+	gsrc := newGitSource(lf, pf.locked, false, nil, e.stderr)
+	req := frontends.Request{Recipe: p.recipe, Target: args[0], Epoch: ep, Packages: src, Git: gsrc}
 	def, err := frontends.Definition(e.ctx, req, ps[0], host)
 	if err != nil {
 		return err

@@ -18,8 +18,9 @@ func runLock(e *env) error {
 	fs := newFlags("lock", e.stderr)
 	file := recipeFlag(fs)
 	plat := fs.String("platform", "", "`platforms` to lock rootfs() calls without arch= for, comma separated (default: this host's)")
-	update := fs.Bool("update", false, "re-resolve every package, or only the packages named as arguments")
+	update := fs.Bool("update", false, "re-resolve every package and git() ref, or only the packages named as arguments")
 	pf := addPackageFlags(fs, false)
+	secrets := addGitSecretFlag(fs)
 	args, err := parse(fs, e.args)
 	if err != nil {
 		return err
@@ -46,13 +47,14 @@ func runLock(e *env) error {
 	if err := checkUpdateNames(old, args); err != nil {
 		return err
 	}
+	gsrc := newGitSource(old, false, opts.fresh, *secrets, e.stderr)
 	ep, err := epoch.FromEnv()
 	if err != nil {
 		return errUsage("cairn: %s", err)
 	}
 	for _, t := range p.recipe.Targets() {
 		for _, pl := range ps {
-			req := frontends.Request{Recipe: p.recipe, Target: t.Name, Epoch: ep, Packages: src}
+			req := frontends.Request{Recipe: p.recipe, Target: t.Name, Epoch: ep, Packages: src, Git: gsrc}
 			if _, err := frontends.Definition(e.ctx, req, pl, hostPlatform()); err != nil {
 				return err
 			}
@@ -60,6 +62,9 @@ func runLock(e *env) error {
 	}
 	f, err := src.Lockfile()
 	if err != nil {
+		return err
+	}
+	if f.Git, err = gsrc.Entries(); err != nil {
 		return err
 	}
 	return writeLock(e.stderr, filepath.Join(p.dir, "cairn.lock"), filepath.Join(filepath.Dir(*file), "cairn.lock"), old, f)
@@ -91,16 +96,16 @@ func lockPackages(f *lock.File) []string {
 
 // writeLock writes the lockfile and says what changed.
 func writeLock(w io.Writer, path, display string, old, f *lock.File) error {
-	if len(f.Requests) == 0 {
-		fmt.Fprintln(w, "cairn lock: the recipe makes no package requests (no rootfs()); nothing to lock")
+	if len(f.Requests) == 0 && len(f.Git) == 0 {
+		fmt.Fprintln(w, "cairn lock: the recipe makes no package requests (no rootfs()) and resolves no git() refs; nothing to lock")
 		return nil
 	}
 	if err := f.Write(path); err != nil {
 		return err
 	}
 	added, removed, changed := lockDiff(old, f)
-	fmt.Fprintf(w, "%s: %d request(s), %d package(s); %d added, %d removed, %d changed\n",
-		display, len(f.Requests), len(f.Packages), added, removed, changed)
+	fmt.Fprintf(w, "%s: %d request(s), %d package(s); %d added, %d removed, %d changed%s\n",
+		display, len(f.Requests), len(f.Packages), added, removed, changed, gitSummary(old, f))
 	return nil
 }
 

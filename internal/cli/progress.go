@@ -25,6 +25,9 @@ type progress struct {
 	vertices map[digest.Digest]*client.Vertex
 	logs     map[digest.Digest]*tail
 	execs    map[digest.Digest]bool
+	// cached is each vertex's first outcome: true when it came from the
+	// cache, false when it completed otherwise (see record).
+	cached map[digest.Digest]bool
 }
 
 func newProgress(e *env, mode string) (*progress, error) {
@@ -39,6 +42,7 @@ func newProgress(e *env, mode string) (*progress, error) {
 		vertices: map[digest.Digest]*client.Vertex{},
 		logs:     map[digest.Digest]*tail{},
 		execs:    map[digest.Digest]bool{},
+		cached:   map[digest.Digest]bool{},
 	}
 	go func() {
 		d.UpdateFrom(context.Background(), p.main)
@@ -73,6 +77,7 @@ func (p *progress) record(s *client.SolveStatus) {
 	defer p.mu.Unlock()
 	for _, v := range s.Vertexes {
 		p.vertices[v.Digest] = v
+		p.noteOutcome(v)
 	}
 	for _, l := range s.Logs {
 		t := p.logs[l.Vertex]
@@ -81,6 +86,19 @@ func (p *progress) record(s *client.SolveStatus) {
 			p.logs[l.Vertex] = t
 		}
 		t.Write(l.Data)
+	}
+}
+
+// noteOutcome keeps the first outcome of a vertex. A step loaded from an
+// imported cache is reported cached, then again, not cached, while its
+// layers are pulled for the export; a step one target ran is reported
+// cached to the targets that share it later. The first word is the truth.
+func (p *progress) noteOutcome(v *client.Vertex) {
+	if _, ok := p.cached[v.Digest]; ok {
+		return
+	}
+	if v.Cached || v.Completed != nil {
+		p.cached[v.Digest] = v.Cached
 	}
 }
 
@@ -106,12 +124,12 @@ func (p *progress) observe(def *llb.Definition) {
 func (p *progress) counts() (total, cached int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for d, v := range p.vertices {
+	for d := range p.vertices {
 		if !p.execs[d] {
 			continue
 		}
 		total++
-		if v.Cached {
+		if p.cached[d] {
 			cached++
 		}
 	}

@@ -11,12 +11,14 @@ import (
 // buildTarget solves one target into a temporary directory beside its output
 // and swaps it in only when the solve succeeded.
 func (b *buildPlan) buildTarget(ctx context.Context, c *client.Client, name string, prog *progress) (*targetResult, error) {
-	req := frontends.Request{Recipe: b.project.recipe, Target: name, Platforms: b.platforms, Epoch: b.epoch, Observe: prog.observe, HelperLocal: helperLocal, Packages: b.source}
+	req := frontends.Request{Recipe: b.project.recipe, Target: name, Platforms: b.platforms, Epoch: b.epoch, Observe: prog.observe, HelperLocal: helperLocal, Packages: b.source, Git: b.git}
 	key, err := b.graphKey(ctx, c, req)
 	if err != nil {
 		return nil, err
 	}
-	if rec, ok := b.upToDate(name, key); ok {
+	// An up-to-date output skips the solve, unless the cache is to be
+	// exported: only a solve exports it.
+	if rec, ok := b.upToDate(name, key); ok && len(b.flags.cache.to.entries) == 0 {
 		rec.Fresh = true
 		return rec, nil
 	}
@@ -27,17 +29,17 @@ func (b *buildPlan) buildTarget(ctx context.Context, c *client.Client, name stri
 		return nil, err
 	}
 	defer out.discard()
-	opt, unpacked, err := b.solveOpt(out.tmp)
+	opt, unpacked, err := b.solveOpt(name, out.tmp)
 	if err != nil {
 		close(ch)
 		return nil, err
 	}
-	_, err = c.Build(ctx, opt, "cairn", frontends.Build(req), ch)
+	_, err = c.Build(ctx, opt, "cairn", importCaches(frontends.Build(req)), ch)
 	if uerr := unpacked(); err == nil && uerr != nil {
 		err = fmt.Errorf("writing the output: %w", uerr)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("building %s: %w", name, err)
+		return nil, b.flags.cache.explainRegistry(fmt.Errorf("building %s: %w", name, err))
 	}
 	res := &targetResult{Target: name, Recipe: b.project.recipe.File, Epoch: b.epoch, Platforms: platformIDs(b.platforms), Graph: key}
 	if err := out.commit(res); err != nil {

@@ -42,6 +42,9 @@ func (b *buildPlan) graphKey(ctx context.Context, c *client.Client, req frontend
 		if err != nil {
 			return "", err
 		}
+		if err := checkSecrets(def, b.flags.session.given()); err != nil {
+			return "", err
+		}
 		if readsProject(def.Def) {
 			return "", nil
 		}

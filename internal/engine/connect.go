@@ -42,11 +42,11 @@ func Connect(ctx context.Context, cfg Config) (*client.Client, error) {
 func dialRemote(ctx context.Context, cfg Config, addr string) (*client.Client, error) {
 	c, err := client.New(ctx, addr, cfg.tlsOptions()...)
 	if err != nil {
-		return nil, errUnreachable(addr, err)
+		return nil, errUnreachable(addr, cfg, err)
 	}
 	if _, err := listWorkers(ctx, c, remotePingTimeout); err != nil {
 		c.Close()
-		return nil, errUnreachable(addr, err)
+		return nil, errUnreachable(addr, cfg, err)
 	}
 	return c, nil
 }
@@ -65,6 +65,11 @@ func (c Config) tlsOptions() []client.ClientOpt {
 		opts = append(opts, client.WithCredentials(c.TLSCert, c.TLSKey))
 	}
 	return opts
+}
+
+// usesTLS reports whether any TLS setting is given.
+func (c Config) usesTLS() bool {
+	return c.TLSCACert != "" || c.TLSCert != "" || c.TLSKey != "" || c.TLSServerName != ""
 }
 
 // ping checks that the embedded engine answers on its socket.

@@ -121,12 +121,51 @@ func errEngineStuck(pid int, err error) error {
 	}
 }
 
-func errUnreachable(addr string, err error) error {
-	return &SetupError{
-		Cause: "cannot reach the engine at " + addr,
-		Fix:   "check that buildkitd is running at " + addr + " (and the TLS flags), or drop --addr and unset BUILDKIT_HOST to use the embedded engine",
-		Err:   err,
+func errUnreachable(addr string, cfg Config, err error) error {
+	fix := "check that buildkitd is running at " + addr + " (and the TLS flags), or drop --addr and unset BUILDKIT_HOST to use the embedded engine"
+	switch {
+	case tlsHint(err) != "":
+		fix = tlsHint(err)
+	case cfg.TLSCACert != "" && cfg.TLSCert == "" && hungUp(err):
+		// Under TLS 1.3 the server checks the client certificate after the
+		// client's handshake is done, so its alert can lose the race with
+		// the client's first write: all the client sees is a closed pipe.
+		fix = "the engine closed the TLS connection, as one that accepts only clients with a certificate does: pass --tlscert and --tlskey"
+	case !cfg.usesTLS() && hungUp(err):
+		fix = "the engine hung up before answering, as one that serves only TLS does to a plain connection: pass --tlscacert, --tlscert and --tlskey"
 	}
+	return &SetupError{Cause: "cannot reach the engine at " + addr, Fix: fix, Err: err}
+}
+
+// hungUp reports whether err says the other side closed the connection.
+func hungUp(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "broken pipe") || strings.Contains(msg, "connection reset") || strings.HasSuffix(msg, "EOF") || strings.Contains(msg, "EOF\"")
+}
+
+// tlsHints map what a failed TLS handshake says to the flag that fixes it.
+var tlsHints = []struct{ says, fix string }{
+	{"certificate required", "the engine accepts only clients with a certificate: pass --tlscert and --tlskey (a client certificate signed by the CA the engine trusts)"},
+	{"remote error: tls: bad certificate", "the engine rejected the client certificate: pass --tlscert and --tlskey signed by the CA the engine trusts"},
+	{"remote error: tls: unknown certificate authority", "the engine rejected the client certificate: pass --tlscert and --tlskey signed by the CA the engine trusts"},
+	{"certificate signed by unknown authority", "the engine's certificate is not signed by a CA cairn trusts: pass --tlscacert with the CA that signed it"},
+	{"certificate is valid for", "the engine's certificate is for another name: pass --tlsservername with a name it holds, or use that name in the address"},
+	{"doesn't contain any IP SANs", "the engine's certificate holds no IP address: pass --tlsservername with a name it holds, or use that name in the address"},
+	{"first record does not look like a TLS handshake", "the engine does not speak TLS: drop --tlscacert, --tlscert and --tlskey"},
+}
+
+// tlsHint returns the fix for a TLS handshake failure, "" for others.
+func tlsHint(err error) string {
+	if err == nil {
+		return ""
+	}
+	msg := err.Error()
+	for _, h := range tlsHints {
+		if strings.Contains(msg, h.says) {
+			return h.fix
+		}
+	}
+	return ""
 }
 
 func errNotManaged(addr string) error {

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -163,6 +164,25 @@ func TestMutualTLSAddress(t *testing.T) {
 	t.Logf("error without client cert:\n%v", err)
 	var se *SetupError
 	if !errors.As(err, &se) {
-		t.Errorf("Connect without a client cert: %v, want *SetupError", err)
+		t.Fatalf("Connect without a client cert: %v, want *SetupError", err)
+	}
+	if !strings.Contains(se.Fix, "pass --tlscert and --tlskey") { // whichever way the handshake failed
+		t.Errorf("Connect without a client cert: fix %q, want it to name --tlscert and --tlskey", se.Fix)
+	}
+}
+
+func TestTLSHints(t *testing.T) {
+	tests := []struct{ err, want string }{
+		{"connection error: desc = \"error reading server preface: remote error: tls: certificate required\"", "--tlscert"},
+		{"tls: failed to verify certificate: x509: certificate signed by unknown authority", "--tlscacert"},
+		{"x509: certificate is valid for buildkitd, not builder", "--tlsservername"},
+		{"tls: first record does not look like a TLS handshake", "drop --tlscacert"},
+		{"connection refused", ""},
+	}
+	for _, tt := range tests {
+		got := tlsHint(errors.New(tt.err))
+		if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
+			t.Errorf("tlsHint(%q) = %q, want one naming %q", tt.err, got, tt.want)
+		}
 	}
 }

@@ -30,6 +30,9 @@ type File struct {
 	Repos    []Repo        `json:"repos"`
 	Requests []Request     `json:"requests"`
 	Packages []pkgs.Locked `json:"packages"`
+	// Git pins the refs of git() sources to commits (see git.go); absent
+	// when the recipe has none.
+	Git []Git `json:"git,omitempty"`
 }
 
 // Repo records the repository metadata a lock was resolved from.
@@ -134,6 +137,7 @@ func (f *File) Sort() {
 	for i := range f.Requests {
 		sort.Strings(f.Requests[i].Targets)
 	}
+	sortGit(f.Git)
 }
 
 func repoKey(r Repo) string { return r.Name + "\x00" + r.Suite + "\x00" + r.Snapshot }
@@ -145,6 +149,12 @@ func pkgKey(p pkgs.Locked) string {
 // Marshal renders the canonical form: sorted, one package per line.
 func (f *File) Marshal() ([]byte, error) {
 	f.Sort()
+	if f.Repos == nil {
+		f.Repos = []Repo{} // a lock of git() refs alone: [] rather than null
+	}
+	if f.Requests == nil {
+		f.Requests = []Request{}
+	}
 	var b bytes.Buffer
 	b.WriteString("{\n  \"version\": 1,\n")
 	for _, part := range []struct {
@@ -156,6 +166,9 @@ func (f *File) Marshal() ([]byte, error) {
 			return nil, err
 		}
 		fmt.Fprintf(&b, "  %q: %s,\n", part.name, body)
+	}
+	if err := marshalGit(&b, f.Git); err != nil {
+		return nil, err
 	}
 	b.WriteString("  \"packages\": [\n")
 	for i, p := range f.Packages {

@@ -1,0 +1,223 @@
+package main
+
+// A remote engine: a second buildkitd serving only mutual TLS on loopback
+// TCP, with its own state, reached through --addr, BUILDKIT_HOST and
+// cairn.toml; and refused, with a clear message, without a client cert.
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"fmt"
+	"math/big"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// remoteRecipe runs the hello program and packs its output with cairn's
+// helper, which the CLI serves to the remote engine over the session.
+func remoteRecipe(arch string) string {
+	return fmt.Sprintf(`greeting = run(["/hello", "/out/greeting", "remote"], rootfs = local("rootfs-%s"), output = "/out")
+target("greet", greeting)
+target("tar", archive(greeting, name = "greet.tar"))
+`, arch)
+}
+
+func TestRemoteEngineMutualTLS(t *testing.T) {
+	c := shared(t)
+	hostRootfs(t)
+	proj := newProject(t, remoteRecipe(runtime.GOARCH))
+	recipe := filepath.Join(proj, "cairn.star")
+	pki := writePKI(t, filepath.Join(proj, "certs"))
+	addr := startTLSBuildkitd(t, c, pki)
+	tlsFlags := []string{"--tlscacert", pki.ca, "--tlscert", pki.clientCert, "--tlskey", pki.clientKey}
+
+	// The reference: the same recipe on the embedded engine.
+	ref := filepath.Join(t.TempDir(), "out")
+	c.ok(t, "build", "-f", recipe, "-o", ref, "--progress", "plain")
+	want := fmt.Sprintf("hello from linux/%s args=[remote]\n", runtime.GOARCH)
+	checkGreeting(t, ref, "greet", want)
+
+	build := func(t *testing.T, c cairn, extra ...string) result {
+		out := filepath.Join(t.TempDir(), "out")
+		r := c.run(t, append([]string{"build", "-f", recipe, "-o", out, "--progress", "plain"}, extra...)...)
+		if r.code == 0 {
+			checkGreeting(t, out, "greet", want)
+			for _, target := range []string{"greet", "tar"} {
+				if a, b := readRecord(t, ref, target).Digest, readRecord(t, out, target).Digest; a != b {
+					t.Errorf("%s: digest %s on the remote engine, %s on the embedded one", target, b, a)
+				}
+			}
+		}
+		return r
+	}
+	ok := func(t *testing.T, r result) {
+		if r.code != 0 {
+			t.Fatalf("%s", r)
+		}
+	}
+	t.Run("--addr", func(t *testing.T) { ok(t, build(t, c, append([]string{"--addr", addr}, tlsFlags...)...)) })
+	t.Run("BUILDKIT_HOST", func(t *testing.T) { ok(t, build(t, c.with("BUILDKIT_HOST="+addr), tlsFlags...)) })
+	t.Run("cairn.toml", func(t *testing.T) {
+		writeFile(t, filepath.Join(proj, "cairn.toml"), fmt.Sprintf(
+			"[engine]\naddr = %q\ntlscacert = \"certs/ca.pem\"\ntlscert = \"certs/client.pem\"\ntlskey = \"certs/client-key.pem\"\n", addr))
+		defer os.Remove(filepath.Join(proj, "cairn.toml"))
+		ok(t, build(t, c))
+		// $BUILDKIT_HOST wins over the file, and --addr over both.
+		bogus := "tcp://127.0.0.1:1"
+		r := build(t, c.with("BUILDKIT_HOST="+bogus))
+		if r.code != 2 || !strings.Contains(r.stderr, "cannot reach the engine at "+bogus) {
+			t.Errorf("BUILDKIT_HOST=%s: want exit 2 naming it (the environment wins over cairn.toml); %s", bogus, r)
+		}
+		ok(t, build(t, c.with("BUILDKIT_HOST="+bogus), append([]string{"--addr", addr}, tlsFlags...)...))
+	})
+	refused := []struct {
+		name  string
+		flags []string
+		fix   string
+	}{
+		{"no client certificate", []string{"--tlscacert", pki.ca}, "pass --tlscert and --tlskey"},
+		{"no TLS", nil, "--tlscacert"},
+	}
+	for _, tt := range refused {
+		t.Run(tt.name, func(t *testing.T) {
+			r := build(t, c, append([]string{"--addr", addr}, tt.flags...)...)
+			t.Logf("cairn says:\n%s", r.stderr)
+			if r.code != 2 {
+				t.Fatalf("want exit code 2; %s", r)
+			}
+			for _, w := range []string{"cannot reach the engine at " + addr, tt.fix} {
+				if !strings.Contains(r.stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, r.stderr)
+				}
+			}
+		})
+	}
+}
+
+// startTLSBuildkitd runs bin/buildkitd as a remote engine would run: TCP
+// on loopback, mutual TLS required (a CA makes buildkitd demand client
+// certificates), its own state, no debug listener. It returns the address.
+func startTLSBuildkitd(t *testing.T, c cairn, p pki) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "cairn-rm") // short: the otel socket lives here
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) }) // runs after the engine stopped
+	addr := "tcp://" + loopbackAddr(t)
+	cfg := fmt.Sprintf("root = %q\n[otel]\n  socketPath = %q\n[worker.oci]\n  enabled = true\n  gc = true\n[worker.containerd]\n  enabled = false\n",
+		filepath.Join(dir, "root"), filepath.Join(dir, "otel.sock"))
+	writeFile(t, filepath.Join(dir, "buildkitd.toml"), cfg)
+	daemon(t, exec.Command(suite.buildkitd, "--config", filepath.Join(dir, "buildkitd.toml"),
+		"--root", filepath.Join(dir, "root"), "--addr", addr,
+		"--tlscacert", p.ca, "--tlscert", p.serverCert, "--tlskey", p.serverKey,
+		"--oci-worker=true", "--containerd-worker=false", "--oci-worker-snapshotter=auto"))
+	until(t, "the TLS engine", func() error {
+		if r := c.exec(t.Context(), "engine", "status", "--addr", addr, "--tlscacert", p.ca, "--tlscert", p.clientCert, "--tlskey", p.clientKey); r.code != 0 {
+			return fmt.Errorf("%s", r.stderr)
+		}
+		return nil
+	})
+	return addr
+}
+
+// loopbackAddr returns a 127.0.0.1 address nobody listens on right now.
+func loopbackAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// pki is a throwaway CA with one server and one client certificate, as
+// PEM files.
+type pki struct {
+	ca, serverCert, serverKey, clientCert, clientKey string
+}
+
+// writePKI creates the PKI in dir: ca.pem, server.pem, server-key.pem,
+// client.pem, client-key.pem. The server certificate is for 127.0.0.1.
+func writePKI(t *testing.T, dir string) pki {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	caKey := ecKey(t)
+	caTmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "cairn test CA"},
+		NotBefore:             time.Unix(0, 0),
+		NotAfter:              time.Now().Add(24 * time.Hour),
+		IsCA:                  true,
+		BasicConstraintsValid: true,
+		KeyUsage:              x509.KeyUsageCertSign,
+	}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca, err := x509.ParseCertificate(caDER)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := pki{ca: pemFile(t, dir, "ca.pem", "CERTIFICATE", caDER)}
+	p.serverCert, p.serverKey = issue(t, dir, "server", ca, caKey, x509.ExtKeyUsageServerAuth)
+	p.clientCert, p.clientKey = issue(t, dir, "client", ca, caKey, x509.ExtKeyUsageClientAuth)
+	return p
+}
+
+func ecKey(t *testing.T) *ecdsa.PrivateKey {
+	t.Helper()
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// issue signs a certificate for 127.0.0.1 with the given usage and writes
+// NAME.pem and NAME-key.pem.
+func issue(t *testing.T, dir, name string, ca *x509.Certificate, caKey *ecdsa.PrivateKey, usage x509.ExtKeyUsage) (cert, key string) {
+	t.Helper()
+	k := ecKey(t)
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(time.Now().UnixNano()),
+		Subject:      pkix.Name{CommonName: name},
+		NotBefore:    time.Unix(0, 0),
+		NotAfter:     time.Now().Add(24 * time.Hour),
+		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{usage},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &k.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalECPrivateKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pemFile(t, dir, name+".pem", "CERTIFICATE", der), pemFile(t, dir, name+"-key.pem", "EC PRIVATE KEY", keyDER)
+}
+
+func pemFile(t *testing.T, dir, name, typ string, der []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}

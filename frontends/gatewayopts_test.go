@@ -1,0 +1,52 @@
+package frontends
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/containerd/platforms"
+)
+
+func TestGatewayOptions(t *testing.T) {
+	o, err := parseGatewayOptions(map[string]string{
+		"target": "img", "platform": "linux/arm64,linux/amd64,linux/arm64",
+		"build-arg:SOURCE_DATE_EPOCH": "1700000000", "build-arg:CAIRN_MIRRORS": "debian=http://a/d extra=https://b/e",
+		"mirror:debian": "https://c/debian", "build-arg:HTTP_PROXY": "http://proxy:3128", "build-arg:BUILDKIT_SYNTAX": "x",
+		"no-cache": "other,img", "source": "cairn-frontend", "context:cairn-frontend": "oci-layout://cairn-frontend@sha256:00",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plats []string
+	for _, p := range o.platforms {
+		plats = append(plats, platforms.Format(p))
+	}
+	if o.filename != DefaultFilename || o.target != "img" || o.epoch != 1700000000 || !o.noCache ||
+		strings.Join(plats, ",") != "linux/arm64,linux/amd64" ||
+		o.mirrors["debian"] != "https://c/debian" || o.mirrors["extra"] != "https://b/e" {
+		t.Errorf("got %+v (platforms %v)", o, plats)
+	}
+	if o, _ := parseGatewayOptions(map[string]string{"cmdline": "x"}); o.filename != "Dockerfile" {
+		t.Errorf("forwarded by a syntax line: filename %q, want the Dockerfile frontend's default", o.filename)
+	}
+}
+
+func TestGatewayOptionErrors(t *testing.T) {
+	for _, tc := range []struct {
+		opts map[string]string
+		want string
+	}{
+		{map[string]string{"build-arg:FOO": "1"}, "build-arg:FOO: cairn recipes take no build arguments"},
+		{map[string]string{"build-arg:SOURCE_DATE_EPOCH": "soon"}, `SOURCE_DATE_EPOCH="soon"`},
+		{map[string]string{"context:base": "docker-image://x"}, "context:base: cairn does not read named contexts"},
+		{map[string]string{"platform": "linux/amd64,???"}, "--opt platform="},
+		{map[string]string{"mirror:debian": "ftp://x"}, "mirror:debian"},
+		{map[string]string{"build-arg:CAIRN_MIRRORS": "debian"}, "CAIRN_MIRRORS: want NAME=URL"},
+		{map[string]string{"filename": "../cairn.star"}, "inside the dockerfile local"},
+	} {
+		_, err := parseGatewayOptions(tc.opts)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: got %v, want an error with %q", tc.opts, err, tc.want)
+		}
+	}
+}
