@@ -51,6 +51,12 @@ type Request struct {
 	// Git pins the recipe's git() refs to commits; nil makes a git() with
 	// a ref an error.
 	Git gitsrc.Resolver
+	// Contexts are the named contexts the recipe's context() calls read
+	// (see stdlib.CompileOptions.Contexts).
+	Contexts map[string]llb.State
+	// AnyContext compiles contexts missing from Contexts to the CLI's
+	// session locals, for compiling without solving (cairn lock).
+	AnyContext bool
 }
 
 // Build returns the BuildKit build function for req. The result has one ref,
@@ -112,6 +118,9 @@ func Definition(ctx context.Context, req Request, p, helperPlatform ocispecs.Pla
 		Git:      req.Git,
 		Context:  ctx,
 		Target:   req.Target,
+		Contexts: req.Contexts,
+		// Compiling for the lock needs no context's files.
+		AnyContext: req.AnyContext,
 	})
 	def, err := comp.Marshal(ctx, t.Artifact)
 	if err != nil || !req.InlineHelper || h.Local == "" || len(h.Binary) == 0 {

@@ -43,6 +43,9 @@ func Frontend(cfg FrontendConfig) gateway.BuildFunc {
 		if err != nil {
 			return nil, withSource(err, read)
 		}
+		if req.Contexts, err = o.contextStates(c.BuildOpts().SessionID); err != nil {
+			return nil, err
+		}
 		res, err := Build(req)(ctx, c)
 		return res, withSource(err, read)
 	}

@@ -16,11 +16,6 @@ func errBuildArg(name string) error {
 	return fmt.Errorf("build-arg:%s: cairn recipes take no build arguments (they cannot read the host); honoured: SOURCE_DATE_EPOCH, CAIRN_MIRRORS", name)
 }
 
-// errNamedContext reports a named context the recipe cannot read.
-func errNamedContext(name string) error {
-	return fmt.Errorf("context:%s: cairn does not read named contexts: a recipe reads its project from the context local (--local context=DIR), and local() paths are relative to it", name)
-}
-
 // errRecipeMissing reports a recipe absent from the dockerfile local.
 func errRecipeMissing(filename string) error {
 	return fmt.Errorf("%s: recipe not found in the dockerfile local; pass its directory with --local dockerfile=DIR and its name with --opt filename=NAME (default %s)", filename, DefaultFilename)

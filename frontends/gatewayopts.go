@@ -52,12 +52,16 @@ type gatewayOptions struct {
 	epoch     int64
 	mirrors   map[string]string
 	noCache   bool
+	// contexts are the named contexts, NAME to SOURCE (see
+	// gatewaycontexts.go).
+	contexts map[string]string
 }
 
 // ignoredOpts are opts BuildKit and its clients set for every frontend and
 // that say nothing cairn would act on. Unknown opts are ignored too (tools
 // add their own, e.g. buildx's attestation settings); only opts with a
-// meaning cairn cannot honour (build arguments, named contexts) fail.
+// meaning cairn cannot honour (build arguments, unknown context sources)
+// fail.
 //
 // ignoredArgs are build arguments clients pass on their own: BuildKit's
 // BUILDKIT_* controls and the proxy settings docker reads from its
@@ -69,7 +73,7 @@ var ignoredArgs = map[string]bool{
 
 // parseGatewayOptions reads the opts of one frontend invocation.
 func parseGatewayOptions(opts map[string]string) (*gatewayOptions, error) {
-	o := &gatewayOptions{filename: opts[optFilename], target: opts[optTarget], epoch: epoch.Default, mirrors: map[string]string{}}
+	o := &gatewayOptions{filename: opts[optFilename], target: opts[optTarget], epoch: epoch.Default, mirrors: map[string]string{}, contexts: map[string]string{}}
 	if o.filename == "" {
 		o.filename = DefaultFilename
 		if _, forwarded := opts["cmdline"]; forwarded {
@@ -102,7 +106,7 @@ func (o *gatewayOptions) setPrefixed(key, value, source string) error {
 	case strings.HasPrefix(key, optBuildArg):
 		return o.setBuildArg(strings.TrimPrefix(key, optBuildArg), value)
 	case strings.HasPrefix(key, optContext):
-		return checkContext(strings.TrimPrefix(key, optContext), source)
+		return o.setContext(strings.TrimPrefix(key, optContext), value, source)
 	}
 	return nil
 }
@@ -155,17 +159,6 @@ func setMirror(into map[string]string, name, u, from string) error {
 	}
 	into[name] = u
 	return nil
-}
-
-// checkContext accepts only the named context that BuildKit itself used to
-// load this frontend (an OCI layout, say): recipes read their project from
-// the context local and nothing else.
-func checkContext(name, source string) error {
-	base, _, _ := strings.Cut(name, "::")
-	if source != "" && (base == source || strings.TrimSuffix(base, ":latest") == strings.TrimSuffix(source, ":latest")) {
-		return nil
-	}
-	return errNamedContext(base)
 }
 
 // noCacheFor reads no-cache: empty means every target, else a comma list

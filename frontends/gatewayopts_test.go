@@ -1,6 +1,7 @@
 package frontends
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -38,7 +39,10 @@ func TestGatewayOptionErrors(t *testing.T) {
 	}{
 		{map[string]string{"build-arg:FOO": "1"}, "build-arg:FOO: cairn recipes take no build arguments"},
 		{map[string]string{"build-arg:SOURCE_DATE_EPOCH": "soon"}, `SOURCE_DATE_EPOCH="soon"`},
-		{map[string]string{"context:base": "docker-image://x"}, "context:base: cairn does not read named contexts"},
+		{map[string]string{"context:base": "git://x"}, `--opt context:base="git://x": cairn reads a named context from local:LOCALNAME`},
+		{map[string]string{"context:base": "oci-layout://store"}, "want oci-layout://STORE@sha256:DIGEST"},
+		{map[string]string{"context:Base": "local:base"}, "want a context name"},
+		{map[string]string{"context:base::linux/arm64": "local:base"}, "no ::PLATFORM suffix"},
 		{map[string]string{"platform": "linux/amd64,???"}, "--opt platform="},
 		{map[string]string{"mirror:debian": "ftp://x"}, "mirror:debian"},
 		{map[string]string{"build-arg:CAIRN_MIRRORS": "debian"}, "CAIRN_MIRRORS: want NAME=URL"},
@@ -47,6 +51,35 @@ func TestGatewayOptionErrors(t *testing.T) {
 		_, err := parseGatewayOptions(tc.opts)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: got %v, want an error with %q", tc.opts, err, tc.want)
+		}
+	}
+}
+
+func TestGatewayContexts(t *testing.T) {
+	d := "sha256:" + strings.Repeat("a", 64)
+	o, err := parseGatewayOptions(map[string]string{
+		"context:site": "local:site-dir", "context:img": "docker-image://example.invalid/x:1",
+		"context:layout": "oci-layout://store@" + d,
+		"source":         "cairn-frontend", "context:cairn-frontend": "oci-layout://cairn-frontend@sha256:00",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sts, err := o.contextStates("sess")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"site": "local://site-dir", "img": "docker-image://example.invalid/x:1", "layout": "oci-layout://store@" + d}
+	if len(sts) != len(want) {
+		t.Fatalf("got contexts %v, want %v", sts, want)
+	}
+	for name, id := range want {
+		def, err := sts[name].Marshal(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := string(def.Def[0]); !strings.Contains(got, id) {
+			t.Errorf("context %s: source op %q lacks %q", name, got, id)
 		}
 	}
 }

@@ -35,6 +35,7 @@ type builtinFunc func(t *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 func Builtins() []Builtin {
 	table := []Builtin{
 		archiveBuiltin,
+		contextBuiltin,
 		diskBuiltin,
 		filesBuiltin,
 		fsImageBuiltin,
@@ -56,6 +57,7 @@ func Builtins() []Builtin {
 		sbomBuiltin,
 		scratchBuiltin,
 		secretBuiltin,
+		sshAgentBuiltin,
 		targetBuiltin,
 	}
 	sort.Slice(table, func(i, j int) bool { return table[i].Name < table[j].Name })

@@ -67,6 +67,13 @@ type CompileOptions struct {
 	// Git pins git() refs to commits (lockfile, remote); nil makes a
 	// git() with a ref an error.
 	Git gitsrc.Resolver
+	// Contexts are the named contexts context(NAME) reads; a name missing
+	// here is an error when a target reading it is compiled.
+	Contexts map[string]llb.State
+	// AnyContext compiles a context(NAME) missing from Contexts to
+	// ContextLocal(NAME) instead, for callers that compile without solving
+	// and do not care what the context holds (cairn lock).
+	AnyContext bool
 }
 
 // DefaultLocalName is the session local that serves the project directory,

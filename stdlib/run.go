@@ -17,7 +17,7 @@ var runBuiltin = Builtin{
 	Params: []Param{
 		{Name: "cmd", Type: "string | list of string", Doc: `argv; a string runs as ["/bin/sh", "-c", cmd]`},
 		{Name: "rootfs", Type: "artifact", Default: "scratch()", Doc: "the root filesystem the command runs in (it must contain the program)"},
-		{Name: "mounts", Type: "dict of string to artifact or secret", Default: "{}", Doc: "absolute mount point to artifact, mounted read-only, or to secret(), mounted as a file for this step only"},
+		{Name: "mounts", Type: "dict of string to artifact, secret or ssh_agent", Default: "{}", Doc: "absolute mount point to artifact, mounted read-only; to secret(), mounted as a file for this step only; or to ssh_agent(), the forwarded agent's socket"},
 		{Name: "env", Type: "dict of string to string", Default: "{}", Doc: "environment; SOURCE_DATE_EPOCH is always set, PATH defaults to the usual Unix one"},
 		{Name: "workdir", Type: "string", Default: `"/"`, Doc: "absolute working directory"},
 		{Name: "network", Type: "bool", Default: "False", Doc: "allow network access; off by default so steps cannot depend on the outside world"},
@@ -34,7 +34,8 @@ var runBuiltin = Builtin{
 type mountEntry struct {
 	dest   string
 	src    *Artifact
-	secret *Secret // instead of src: a secret file
+	secret *Secret   // instead of src: a secret file
+	ssh    *SSHAgent // instead of src: an SSH agent socket
 }
 
 type runNode struct {
@@ -111,6 +112,10 @@ func mountsOf(d *starlark.Dict, output string) ([]mountEntry, error) {
 			out[i] = mountEntry{dest: dest.v, secret: s}
 			continue
 		}
+		if a, ok := vals[i].(*SSHAgent); ok {
+			out[i] = mountEntry{dest: dest.v, ssh: a}
+			continue
+		}
 		var src artifactArg
 		if err := unpackIn("run", "mounts["+quote(k)+"]", &src, vals[i]); err != nil {
 			return nil, err
@@ -179,6 +184,10 @@ func (n *runNode) runOptions(c *Compiler) ([]llb.RunOption, error) {
 	for _, m := range n.mounts {
 		if m.secret != nil {
 			opts = append(opts, secretMount(m.dest, m.secret))
+			continue
+		}
+		if m.ssh != nil {
+			opts = append(opts, sshMount(m.dest, m.ssh))
 			continue
 		}
 		st, err := c.State(m.src)

@@ -43,6 +43,8 @@ func TestFrontend(t *testing.T) {
 	t.Run("OCILayout", f.testOCILayout)
 	t.Run("ErrorsShowRecipeLine", f.testErrors)
 	t.Run("LockedRootfs", f.testLockedRootfs)
+	t.Run("NamedContext", f.testNamedContext)
+	t.Run("FlagshipISO", f.testFlagshipISO)
 }
 
 // testSameAsCLI builds hello's targets with cairn, then with the frontend,
@@ -171,6 +173,44 @@ func (f *frontendEnv) testLockedRootfs(t *testing.T) {
 	if ran := feRanAgain(t, r); len(ran) > 0 {
 		t.Errorf("steps %q ran again: the frontend did not share cairn's cache", ran)
 	}
+}
+
+// testFlagshipISO builds the flagship example's bootable ISO with plain
+// buildctl and the frontend image, as CI would: same bytes as cairn build,
+// from cairn's cache.
+func (f *frontendEnv) testFlagshipISO(t *testing.T) {
+	srcs, err := debrepo.ReadHostSources("/")
+	mirror, ok := debrepo.MirrorFor(srcs, "bookworm")
+	if err != nil || !ok {
+		t.Skipf("the host's apt sources list no mirror for bookworm (%v)", err)
+	}
+	proj := t.TempDir()
+	if err := os.CopyFS(proj, os.DirFS(filepath.Dir(edgeExample))); err != nil {
+		t.Fatal(err)
+	}
+	cliOut := filepath.Join(t.TempDir(), "cli")
+	f.cli.ok(t, "build", "-f", filepath.Join(proj, "cairn.star"), "--addr", f.addr, "-o", cliOut, "--locked", "iso")
+	out := filepath.Join(t.TempDir(), "fe")
+	r := f.build(t, "gateway.v0", proj, out, "--opt", "source="+f.image, "--opt", "target=iso", "--opt", "mirror:debian="+mirror, "--progress", "rawjson")
+	feSameTree(t, filepath.Join(cliOut, "iso"), out)
+	if ran := feRanAgain(t, r); len(ran) > 0 {
+		t.Errorf("steps %q ran again: the frontend did not share cairn's cache", ran)
+	}
+}
+
+// testNamedContext gives context("extra") a client directory the way CI
+// does with buildctl: the same bytes as cairn build --context.
+func (f *frontendEnv) testNamedContext(t *testing.T) {
+	proj := newProject(t, "target(\"t\", merge([context(\"extra\"), files({\"p\": \"p\\n\"})]))\n")
+	extra := t.TempDir()
+	if err := os.WriteFile(filepath.Join(extra, "from-context"), []byte("x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cliOut := filepath.Join(t.TempDir(), "cli")
+	f.cli.ok(t, "build", "-f", filepath.Join(proj, "cairn.star"), "--addr", f.addr, "-o", cliOut, "--context", "extra="+extra, "t")
+	out := filepath.Join(t.TempDir(), "fe")
+	f.build(t, "gateway.v0", proj, out, "--opt", "source="+f.image, "--opt", "context:extra=local:extra", "--local", "extra="+extra)
+	feSameTree(t, filepath.Join(cliOut, "t"), out)
 }
 
 // build runs buildctl build and fails t unless it succeeds.

@@ -28,6 +28,7 @@ type buildFlags struct {
 	packages                      *packageFlags
 	session                       *sessionFlags
 	cache                         *cacheFlags
+	contexts                      contextFlag
 }
 
 func runBuild(e *env) error {
@@ -41,6 +42,7 @@ func runBuild(e *env) error {
 	f.packages = addPackageFlags(fs, true)
 	f.session = addSessionFlags(fs)
 	f.cache = addCacheFlags(fs)
+	fs.Var(&f.contexts, "context", "named context `NAME=DIR`: the directory the recipe's context(\"NAME\") reads (repeatable)")
 	names, err := parse(fs, e.args)
 	if err != nil {
 		return err
@@ -216,13 +218,17 @@ func (b *buildPlan) solveOpt(target, tmp string) (opt client.SolveOpt, wait func
 		}
 		return <-done
 	}
+	locals := map[string]fsutil.FS{stdlib.DefaultLocalName: ctxFS, helperLocal: helperFS}
+	if err := b.flags.contexts.mounts(locals); err != nil {
+		return opt, nil, err
+	}
 	return client.SolveOpt{
 		Exports: []client.ExportEntry{{
 			Type:   client.ExporterTar,
 			Output: output,
 			Attrs:  map[string]string{"source-date-epoch": strconv.FormatInt(b.epoch, 10)},
 		}},
-		LocalMounts: map[string]fsutil.FS{stdlib.DefaultLocalName: ctxFS, helperLocal: helperFS},
+		LocalMounts: locals,
 		// Not nil: the client adds the cache imports to it.
 		FrontendAttrs: map[string]string{},
 		Session:       b.attach,

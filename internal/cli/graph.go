@@ -17,6 +17,8 @@ func runGraph(e *env) error {
 	format := fs.String("format", "json", "output `format`: json or dot")
 	plat := fs.String("platform", "", "target `platform` (default: this host's)")
 	pf := addPackageFlags(fs, true)
+	var contexts contextFlag
+	fs.Var(&contexts, "context", "named context `NAME=DIR`, as for cairn build (repeatable)")
 	args, err := parse(fs, e.args)
 	if err != nil {
 		return err
@@ -48,7 +50,7 @@ func runGraph(e *env) error {
 		return err
 	}
 	gsrc := newGitSource(lf, pf.locked, false, nil, e.stderr)
-	req := frontends.Request{Recipe: p.recipe, Target: args[0], Epoch: ep, Packages: src, Git: gsrc}
+	req := frontends.Request{Recipe: p.recipe, Target: args[0], Epoch: ep, Packages: src, Git: gsrc, Contexts: contexts.states()}
 	def, err := frontends.Definition(e.ctx, req, ps[0], host)
 	if err != nil {
 		return err

@@ -54,7 +54,7 @@ func runLock(e *env) error {
 	}
 	for _, t := range p.recipe.Targets() {
 		for _, pl := range ps {
-			req := frontends.Request{Recipe: p.recipe, Target: t.Name, Epoch: ep, Packages: src, Git: gsrc}
+			req := frontends.Request{Recipe: p.recipe, Target: t.Name, Epoch: ep, Packages: src, Git: gsrc, AnyContext: true}
 			if _, err := frontends.Definition(e.ctx, req, pl, hostPlatform()); err != nil {
 				return err
 			}

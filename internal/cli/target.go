@@ -11,7 +11,7 @@ import (
 // buildTarget solves one target into a temporary directory beside its output
 // and swaps it in only when the solve succeeded.
 func (b *buildPlan) buildTarget(ctx context.Context, c *client.Client, name string, prog *progress) (*targetResult, error) {
-	req := frontends.Request{Recipe: b.project.recipe, Target: name, Platforms: b.platforms, Epoch: b.epoch, Observe: prog.observe, HelperLocal: helperLocal, Packages: b.source, Git: b.git}
+	req := frontends.Request{Recipe: b.project.recipe, Target: name, Platforms: b.platforms, Epoch: b.epoch, Observe: prog.observe, HelperLocal: helperLocal, Packages: b.source, Git: b.git, Contexts: b.flags.contexts.states()}
 	key, err := b.graphKey(ctx, c, req)
 	if err != nil {
 		return nil, err
