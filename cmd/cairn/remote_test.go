@@ -5,14 +5,8 @@ package main
 // cairn.toml; and refused, with a clear message, without a client cert.
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"fmt"
-	"math/big"
+	"github.com/cairn-build/cairn/internal/engine/enginetest"
 	"net"
 	"os"
 	"os/exec"
@@ -20,7 +14,6 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 )
 
 // remoteRecipe runs the hello program and packs its output with cairn's
@@ -39,7 +32,7 @@ func TestRemoteEngineMutualTLS(t *testing.T) {
 	recipe := filepath.Join(proj, "cairn.star")
 	pki := writePKI(t, filepath.Join(proj, "certs"))
 	addr := startTLSBuildkitd(t, c, pki)
-	tlsFlags := []string{"--tlscacert", pki.ca, "--tlscert", pki.clientCert, "--tlskey", pki.clientKey}
+	tlsFlags := []string{"--tlscacert", pki.CA, "--tlscert", pki.ClientCert, "--tlskey", pki.ClientKey}
 
 	// The reference: the same recipe on the embedded engine.
 	ref := filepath.Join(t.TempDir(), "out")
@@ -85,7 +78,7 @@ func TestRemoteEngineMutualTLS(t *testing.T) {
 		flags []string
 		fix   string
 	}{
-		{"no client certificate", []string{"--tlscacert", pki.ca}, "pass --tlscert and --tlskey"},
+		{"no client certificate", []string{"--tlscacert", pki.CA}, "pass --tlscert and --tlskey"},
 		{"no TLS", nil, "--tlscacert"},
 	}
 	for _, tt := range refused {
@@ -120,10 +113,10 @@ func startTLSBuildkitd(t *testing.T, c cairn, p pki) string {
 	writeFile(t, filepath.Join(dir, "buildkitd.toml"), cfg)
 	daemon(t, exec.Command(suite.buildkitd, "--config", filepath.Join(dir, "buildkitd.toml"),
 		"--root", filepath.Join(dir, "root"), "--addr", addr,
-		"--tlscacert", p.ca, "--tlscert", p.serverCert, "--tlskey", p.serverKey,
+		"--tlscacert", p.CA, "--tlscert", p.ServerCert, "--tlskey", p.ServerKey,
 		"--oci-worker=true", "--containerd-worker=false", "--oci-worker-snapshotter=auto"))
 	until(t, "the TLS engine", func() error {
-		if r := c.exec(t.Context(), "engine", "status", "--addr", addr, "--tlscacert", p.ca, "--tlscert", p.clientCert, "--tlskey", p.clientKey); r.code != 0 {
+		if r := c.exec(t.Context(), "engine", "status", "--addr", addr, "--tlscacert", p.CA, "--tlscert", p.ClientCert, "--tlskey", p.ClientKey); r.code != 0 {
 			return fmt.Errorf("%s", r.stderr)
 		}
 		return nil
@@ -144,80 +137,8 @@ func loopbackAddr(t *testing.T) string {
 
 // pki is a throwaway CA with one server and one client certificate, as
 // PEM files.
-type pki struct {
-	ca, serverCert, serverKey, clientCert, clientKey string
-}
+type pki = enginetest.PKI
 
 // writePKI creates the PKI in dir: ca.pem, server.pem, server-key.pem,
 // client.pem, client-key.pem. The server certificate is for 127.0.0.1.
-func writePKI(t *testing.T, dir string) pki {
-	t.Helper()
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	caKey := ecKey(t)
-	caTmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "cairn test CA"},
-		NotBefore:             time.Unix(0, 0),
-		NotAfter:              time.Now().Add(24 * time.Hour),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca, err := x509.ParseCertificate(caDER)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := pki{ca: pemFile(t, dir, "ca.pem", "CERTIFICATE", caDER)}
-	p.serverCert, p.serverKey = issue(t, dir, "server", ca, caKey, x509.ExtKeyUsageServerAuth)
-	p.clientCert, p.clientKey = issue(t, dir, "client", ca, caKey, x509.ExtKeyUsageClientAuth)
-	return p
-}
-
-func ecKey(t *testing.T) *ecdsa.PrivateKey {
-	t.Helper()
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
-}
-
-// issue signs a certificate for 127.0.0.1 with the given usage and writes
-// NAME.pem and NAME-key.pem.
-func issue(t *testing.T, dir, name string, ca *x509.Certificate, caKey *ecdsa.PrivateKey, usage x509.ExtKeyUsage) (cert, key string) {
-	t.Helper()
-	k := ecKey(t)
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()),
-		Subject:      pkix.Name{CommonName: name},
-		NotBefore:    time.Unix(0, 0),
-		NotAfter:     time.Now().Add(24 * time.Hour),
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{usage},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &k.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalECPrivateKey(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pemFile(t, dir, name+".pem", "CERTIFICATE", der), pemFile(t, dir, name+"-key.pem", "EC PRIVATE KEY", keyDER)
-}
-
-func pemFile(t *testing.T, dir, name, typ string, der []byte) string {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
+func writePKI(t *testing.T, dir string) pki { return enginetest.WritePKI(t, dir) }

@@ -2,18 +2,11 @@ package engine
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
-	"math/big"
+	"github.com/cairn-build/cairn/internal/engine/enginetest"
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -21,76 +14,10 @@ import (
 )
 
 // certs is a throwaway PKI: one CA signing a server and a client cert.
-type certs struct {
-	ca, serverCert, serverKey, clientCert, clientKey string
-}
+type certs = enginetest.PKI
 
 // writeCerts creates the PKI as PEM files in dir.
-func writeCerts(t *testing.T, dir string) certs {
-	t.Helper()
-	caKey := newKey(t)
-	caTmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "cairn test CA"},
-		NotBefore:             time.Unix(0, 0),
-		NotAfter:              time.Now().Add(time.Hour),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca, _ := x509.ParseCertificate(caDER)
-	c := certs{ca: writePEM(t, dir, "ca.pem", "CERTIFICATE", caDER)}
-	c.serverCert, c.serverKey = leaf(t, dir, "server", ca, caKey, x509.ExtKeyUsageServerAuth)
-	c.clientCert, c.clientKey = leaf(t, dir, "client", ca, caKey, x509.ExtKeyUsageClientAuth)
-	return c
-}
-
-func newKey(t *testing.T) *ecdsa.PrivateKey {
-	t.Helper()
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
-}
-
-// leaf issues a cert for 127.0.0.1 and the name "buildkitd".
-func leaf(t *testing.T, dir, name string, ca *x509.Certificate, caKey *ecdsa.PrivateKey, usage x509.ExtKeyUsage) (string, string) {
-	t.Helper()
-	key := newKey(t)
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(2),
-		Subject:      pkix.Name{CommonName: name},
-		NotBefore:    time.Unix(0, 0),
-		NotAfter:     time.Now().Add(time.Hour),
-		DNSNames:     []string{"buildkitd"},
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{usage},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return writePEM(t, dir, name+".pem", "CERTIFICATE", der), writePEM(t, dir, name+"-key.pem", "EC PRIVATE KEY", keyDER)
-}
-
-func writePEM(t *testing.T, dir, name, typ string, der []byte) string {
-	t.Helper()
-	path := filepath.Join(dir, name)
-	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
+func writeCerts(t *testing.T, dir string) certs { return enginetest.WritePKI(t, dir) }
 
 // freeAddr returns a local TCP address nobody listens on right now.
 func freeAddr(t *testing.T) string {
@@ -119,7 +46,7 @@ func startTLSEngine(t *testing.T, c certs) string {
 	}
 	addr := "tcp://" + freeAddr(t)
 	cmd := exec.Command(testBuildkitd(t), "--root", p.root, "--config", p.config, "--addr", addr,
-		"--tlscacert", c.ca, "--tlscert", c.serverCert, "--tlskey", c.serverKey,
+		"--tlscacert", c.CA, "--tlscert", c.ServerCert, "--tlskey", c.ServerKey,
 		"--oci-worker=true", "--containerd-worker=false")
 	logf, err := os.Create(p.log)
 	if err != nil {
@@ -143,7 +70,7 @@ func startTLSEngine(t *testing.T, c certs) string {
 func TestMutualTLSAddress(t *testing.T) {
 	c := writeCerts(t, t.TempDir())
 	addr := startTLSEngine(t, c)
-	cfg := Config{Addr: addr, TLSCACert: c.ca, TLSCert: c.clientCert, TLSKey: c.clientKey, TLSServerName: "buildkitd"}
+	cfg := Config{Addr: addr, TLSCACert: c.CA, TLSCert: c.ClientCert, TLSKey: c.ClientKey, TLSServerName: "buildkitd"}
 	var err error
 	for range 100 { // the engine needs a moment to listen
 		var info Info
@@ -159,7 +86,7 @@ func TestMutualTLSAddress(t *testing.T) {
 	if _, err := cl.ListWorkers(t.Context()); err != nil {
 		t.Fatalf("ListWorkers over mTLS: %v", err)
 	}
-	noClientCert := Config{Addr: addr, TLSCACert: c.ca, TLSServerName: "buildkitd"}
+	noClientCert := Config{Addr: addr, TLSCACert: c.CA, TLSServerName: "buildkitd"}
 	_, err = Connect(t.Context(), noClientCert)
 	t.Logf("error without client cert:\n%v", err)
 	var se *SetupError
