@@ -13,13 +13,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -344,7 +341,7 @@ func feStart(t *testing.T) *frontendEnv {
 	}
 	f := &frontendEnv{ctl: filepath.Join(filepath.Dir(suite.buildkitd), "buildctl"), cli: c}
 	f.layout, f.digest = feImage(t)
-	reg := feRegistry(t)
+	reg := startRegistry(t)
 	f.image = reg + "/cairn-frontend:test"
 	run(t, "skopeo", "copy", "--all", "--dest-tls-verify=false", "oci:"+f.layout, "docker://"+f.image)
 	f.addr = feEngine(t, f.ctl, reg)
@@ -368,23 +365,6 @@ func feImage(t *testing.T) (string, string) {
 	return dir, idx.Manifests[0].Digest
 }
 
-// feRegistry runs docker-registry on a free loopback port until t ends.
-func feRegistry(t *testing.T) string {
-	dir := t.TempDir()
-	addr := feFreeAddr(t)
-	cfg := fmt.Sprintf("version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: %s\nlog:\n  level: error\n", dir, addr)
-	writeFile(t, filepath.Join(dir, "config.yml"), cfg)
-	feBackground(t, exec.Command("docker-registry", "serve", filepath.Join(dir, "config.yml")))
-	feWaitFor(t, "the registry", func() error {
-		resp, err := http.Get("http://" + addr + "/v2/")
-		if err == nil {
-			resp.Body.Close()
-		}
-		return err
-	})
-	return addr
-}
-
 // feEngine runs a buildkitd that may pull from the registry over plain
 // HTTP, with its own state, until t ends.
 func feEngine(t *testing.T, buildctl, registry string) string {
@@ -397,49 +377,7 @@ func feEngine(t *testing.T, buildctl, registry string) string {
 		filepath.Join(dir, "root"), addr, filepath.Join(dir, "otel.sock"), registry)
 	writeFile(t, filepath.Join(dir, "buildkitd.toml"), cfg)
 	t.Cleanup(func() { os.RemoveAll(dir) }) // after the engine stops: cleanups run last-in first-out
-	feBackground(t, exec.Command(suite.buildkitd, "--config", filepath.Join(dir, "buildkitd.toml")))
-	feWaitFor(t, "buildkitd", func() error { return exec.Command(buildctl, "--addr", addr, "debug", "workers").Run() })
+	daemon(t, exec.Command(suite.buildkitd, "--config", filepath.Join(dir, "buildkitd.toml")))
+	until(t, "buildkitd", func() error { return exec.Command(buildctl, "--addr", addr, "debug", "workers").Run() })
 	return addr
-}
-
-// background starts cmd and stops it (SIGTERM, then SIGKILL) when t ends.
-func feBackground(t *testing.T, cmd *exec.Cmd) {
-	var log bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &log, &log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() { cmd.Wait(); close(done) }()
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
-		if t.Failed() {
-			t.Logf("%s:\n%s", cmd.Path, tail(log.String(), 30))
-		}
-	})
-}
-
-func feWaitFor(t *testing.T, what string, ready func() error) {
-	deadline := time.Now().Add(30 * time.Second)
-	for err := ready(); err != nil; err = ready() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s did not start: %v", what, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-func feFreeAddr(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }

@@ -7,7 +7,6 @@ package main
 import (
 	"fmt"
 	"github.com/cairn-build/cairn/internal/engine/enginetest"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -122,17 +121,6 @@ func startTLSBuildkitd(t *testing.T, c cairn, p pki) string {
 		return nil
 	})
 	return addr
-}
-
-// loopbackAddr returns a 127.0.0.1 address nobody listens on right now.
-func loopbackAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 // pki is a throwaway CA with one server and one client certificate, as
