@@ -11,6 +11,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -42,6 +43,7 @@ func TestFrontend(t *testing.T) {
 	t.Run("LockedRootfs", f.testLockedRootfs)
 	t.Run("NamedContext", f.testNamedContext)
 	t.Run("FlagshipISO", f.testFlagshipISO)
+	t.Run("Secret", f.testSecret)
 }
 
 // testSameAsCLI builds hello's targets with cairn, then with the frontend,
@@ -208,6 +210,37 @@ func (f *frontendEnv) testNamedContext(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "fe")
 	f.build(t, "gateway.v0", proj, out, "--opt", "source="+f.image, "--opt", "context:extra=local:extra", "--local", "extra="+extra)
 	feSameTree(t, filepath.Join(cliOut, "t"), out)
+}
+
+// testSecret passes a build secret with buildctl --secret: the step mounting
+// secret("tok") sees it through the frontend as through cairn build, and
+// the value reaches neither output.
+func (f *frontendEnv) testSecret(t *testing.T) {
+	srcs, err := debrepo.ReadHostSources("/")
+	mirror, ok := debrepo.MirrorFor(srcs, "bookworm")
+	if err != nil || !ok {
+		t.Skipf("the host's apt sources list no mirror for bookworm (%v)", err)
+	}
+	proj := lockedMinbase(t, f.cli, `load("@cairn//distros/debian.star", "debian")
+target("s", run(["/bin/sh", "-c", "sha256sum /run/secrets/tok | cut -c1-64 > /out/sum"], rootfs = debian.rootfs(arch = "amd64"),
+    mounts = {"/run/secrets/tok": secret("tok")}, output = "/out"))
+`)
+	value := "frontend-secret-value-7f3a"
+	file := filepath.Join(t.TempDir(), "tok")
+	writeFile(t, file, value)
+	cliOut := filepath.Join(t.TempDir(), "cli")
+	f.cli.ok(t, "build", "-f", filepath.Join(proj, "cairn.star"), "--addr", f.addr, "-o", cliOut, "--locked", "--secret", "id=tok,src="+file, "s")
+	out := filepath.Join(t.TempDir(), "fe")
+	f.build(t, "gateway.v0", proj, out, "--opt", "source="+f.image, "--opt", "mirror:debian="+mirror, "--secret", "id=tok,src="+file)
+	feSameTree(t, filepath.Join(cliOut, "s"), out)
+	if got, want := strings.TrimSpace(readFile(t, filepath.Join(out, "sum"))), fmt.Sprintf("%x", sha256.Sum256([]byte(value))); got != want {
+		t.Errorf("the step saw a secret hashing to %s, want %s", got, want)
+	}
+	for _, dir := range []string{out, filepath.Join(cliOut, "s")} {
+		if p := grepDir(t, dir, value); p != "" {
+			t.Errorf("the secret's value is in %s", p)
+		}
+	}
 }
 
 // build runs buildctl build and fails t unless it succeeds.
