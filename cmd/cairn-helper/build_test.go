@@ -71,6 +71,7 @@ var allowedDeps = []string{
 	"github.com/cairn-build/cairn/internal/fat",
 	"github.com/cairn-build/cairn/internal/iso9660",
 	"github.com/cairn-build/cairn/internal/kmod",
+	"github.com/cairn-build/cairn/internal/sparse",
 	"github.com/cairn-build/cairn/internal/ocilayout",
 	"github.com/klauspost/compress",
 	"github.com/therootcompany/xz",

@@ -2,6 +2,7 @@ package diskimg
 
 import (
 	"crypto/sha256"
+	"github.com/cairn-build/cairn/internal/sparse"
 	"hash"
 	"io"
 	"os"
@@ -23,15 +24,15 @@ func scanImage(f *os.File, size int64, out io.Writer, withBmap bool) (*scanResul
 	if withBmap {
 		sc.bmap = &bmapBuilder{}
 	}
-	data := dataRanges(f, size)
+	data := sparse.Ranges(f, 0, size)
 	buf := make([]byte, chunkSize)
 	for pos := int64(0); pos < size; pos += chunkSize {
 		n := min(chunkSize, size-pos)
-		for len(data) > 0 && data[0][1] <= pos {
+		for len(data) > 0 && data[0].End <= pos {
 			data = data[1:]
 		}
 		chunk := zeros[:n]
-		if len(data) > 0 && data[0][0] < pos+n {
+		if len(data) > 0 && data[0].Start < pos+n {
 			chunk = buf[:n]
 			if _, err := f.ReadAt(chunk, pos); err != nil {
 				return nil, err

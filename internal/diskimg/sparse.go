@@ -4,11 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/cairn-build/cairn/internal/sparse"
 	"hash"
 	"io"
 	"os"
-
-	"golang.org/x/sys/unix"
 )
 
 // Block and chunk sizes: output blocks that are all zeros are left as
@@ -20,32 +19,6 @@ const (
 
 // zeros is a chunk of zero bytes, never written to.
 var zeros = make([]byte, chunkSize)
-
-// dataRanges returns the [start, end) ranges of f below size that may hold
-// data, by SEEK_DATA and SEEK_HOLE; everything else reads as zeros. Where
-// the file system cannot tell, the whole file is one range.
-func dataRanges(f *os.File, size int64) [][2]int64 {
-	var rs [][2]int64
-	for pos := int64(0); pos < size; {
-		start, err := f.Seek(pos, unix.SEEK_DATA)
-		if errors.Is(err, unix.ENXIO) {
-			break
-		}
-		if err != nil {
-			return append(rs, [2]int64{pos, size})
-		}
-		end, err := f.Seek(start, unix.SEEK_HOLE)
-		if err != nil || end > size {
-			end = size
-		}
-		if start >= end {
-			break
-		}
-		rs = append(rs, [2]int64{start, end})
-		pos = end
-	}
-	return rs
-}
 
 // sparseWriter writes into a file that reads as zeros where unwritten,
 // skipping every 4 KiB block of the file that would receive only zeros.
@@ -115,24 +88,24 @@ func isZero(p []byte) bool {
 // copySparse copies the size bytes of src into w at off, reading only its
 // data ranges, and feeds every byte, holes included, to sum.
 func copySparse(w sparseWriter, off int64, src *os.File, size int64, sum hash.Hash) error {
-	ranges := dataRanges(src, size)
+	ranges := sparse.Ranges(src, 0, size)
 	buf := make([]byte, chunkSize)
 	pos := int64(0)
 	for _, r := range ranges {
-		writeZeros(sum, r[0]-pos)
+		writeZeros(sum, r.Start-pos)
 		if err := copyRange(w, off, src, r, buf, sum); err != nil {
 			return err
 		}
-		pos = r[1]
+		pos = r.End
 	}
 	writeZeros(sum, size-pos)
 	return nil
 }
 
-// copyRange copies src's bytes in r to w at off+r[0].
-func copyRange(w sparseWriter, off int64, src *os.File, r [2]int64, buf []byte, sum hash.Hash) error {
-	for pos := r[0]; pos < r[1]; {
-		b := buf[:min(int64(len(buf)), r[1]-pos)]
+// copyRange copies src's bytes in r to w at off+r.Start.
+func copyRange(w sparseWriter, off int64, src *os.File, r sparse.Range, buf []byte, sum hash.Hash) error {
+	for pos := r.Start; pos < r.End; {
+		b := buf[:min(int64(len(buf)), r.End-pos)]
 		if _, err := src.ReadAt(b, pos); err != nil {
 			if errors.Is(err, io.EOF) {
 				err = fmt.Errorf("%s shrank while being read", src.Name())

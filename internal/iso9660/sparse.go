@@ -2,14 +2,11 @@ package iso9660
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
+	"github.com/cairn-build/cairn/internal/sparse"
 	"hash"
 	"io"
 	"os"
-	"syscall"
-
-	"golang.org/x/sys/unix"
 )
 
 // Output is written sparse: runs of zeros are skipped rather than written,
@@ -98,51 +95,19 @@ func (w *sparseWriter) flush() error {
 	return nil
 }
 
-// dataRange is a run of possibly non-zero bytes of a file.
-type dataRange struct{ start, end int64 }
-
-// dataRanges lists the data (non-hole) ranges of f within [off, end).
-// File systems without SEEK_DATA report everything as data.
-func dataRanges(f *os.File, off, end int64) ([]dataRange, error) {
-	var out []dataRange
-	for off < end {
-		start, err := f.Seek(off, unix.SEEK_DATA)
-		if errors.Is(err, syscall.ENXIO) {
-			break
-		}
-		if err != nil {
-			return []dataRange{{off, end}}, nil
-		}
-		if start >= end {
-			break
-		}
-		stop, err := f.Seek(start, unix.SEEK_HOLE)
-		if err != nil {
-			stop = end
-		}
-		stop = min(stop, end)
-		out = append(out, dataRange{start, stop})
-		off = stop
-	}
-	return out, nil
-}
-
 // copySparse copies size bytes of f from off to w, holes as holes, and
 // feeds every byte (holes as zeros) to the hashes.
 func copySparse(w *sparseWriter, f *os.File, off, size int64, h io.Writer, buf []byte) error {
-	ranges, err := dataRanges(f, off, off+size)
-	if err != nil {
-		return err
-	}
+	ranges := sparse.Ranges(f, off, off+size)
 	at := off
 	for _, r := range ranges {
-		if err := hole(w, h, r.start-at); err != nil {
+		if err := hole(w, h, r.Start-at); err != nil {
 			return err
 		}
 		if err := copyData(w, f, r, h, buf); err != nil {
 			return err
 		}
-		at = r.end
+		at = r.End
 	}
 	return hole(w, h, off+size-at)
 }
@@ -168,9 +133,9 @@ func hashZeros(h io.Writer, n int64) error {
 }
 
 // copyData copies one data range.
-func copyData(w *sparseWriter, f *os.File, r dataRange, h io.Writer, buf []byte) error {
-	for at := r.start; at < r.end; {
-		n, err := f.ReadAt(buf[:min(int64(len(buf)), r.end-at)], at)
+func copyData(w *sparseWriter, f *os.File, r sparse.Range, h io.Writer, buf []byte) error {
+	for at := r.Start; at < r.End; {
+		n, err := f.ReadAt(buf[:min(int64(len(buf)), r.End-at)], at)
 		if n == 0 && err != nil {
 			if err == io.EOF {
 				return fmt.Errorf("%s shrank while being written to the image; do not change the source tree during the build", f.Name())
@@ -198,17 +163,14 @@ func hashFile(path string, h hash.Hash) error {
 	if err != nil {
 		return err
 	}
-	ranges, err := dataRanges(f, 0, fi.Size())
-	if err != nil {
-		return err
-	}
+	ranges := sparse.Ranges(f, 0, fi.Size())
 	at, buf := int64(0), make([]byte, bufSize)
 	for _, r := range ranges {
-		hashZeros(h, r.start-at)
-		if _, err := io.CopyBuffer(h, io.NewSectionReader(f, r.start, r.end-r.start), buf); err != nil {
+		hashZeros(h, r.Start-at)
+		if _, err := io.CopyBuffer(h, io.NewSectionReader(f, r.Start, r.End-r.Start), buf); err != nil {
 			return err
 		}
-		at = r.end
+		at = r.End
 	}
 	return hashZeros(h, fi.Size()-at)
 }

@@ -121,7 +121,7 @@ type rule struct {
 // helperDeps is what the in-graph helper may link: its own code and the
 // decompressors that package formats need.
 var helperDeps = anyOf(standard, own("internal/archive"), own("internal/debunpack"), own("internal/ocilayout"),
-	own("internal/iso9660"), own("internal/fat"), own("internal/diskimg"), own("internal/kmod"), under("github.com/ulikunitz/xz"),
+	own("internal/iso9660"), own("internal/fat"), own("internal/diskimg"), own("internal/kmod"), own("internal/sparse"), under("github.com/ulikunitz/xz"),
 	under("github.com/therootcompany/xz"), under("github.com/klauspost/compress"), under("golang.org/x/sys/unix"))
 
 func rules() []rule {

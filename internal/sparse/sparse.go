@@ -1,0 +1,42 @@
+// Package sparse finds where a file holds data, so image writers (ISO 9660,
+// disk images) copy a mostly-empty input, such as a 5 GiB sparse file or a
+// 4 GiB disk with 300 MiB in it, by its data alone and leave the rest as
+// holes. It is one walk over SEEK_DATA and SEEK_HOLE, shared by every
+// writer in cairn's helper.
+package sparse
+
+import (
+	"errors"
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// Range is a run [Start, End) of bytes that may be non-zero; everything
+// outside the ranges Ranges returns reads as zeros.
+type Range struct{ Start, End int64 }
+
+// Ranges lists the data ranges of f within [off, end). Where the file
+// system cannot tell holes from data, the whole span is one range.
+func Ranges(f *os.File, off, end int64) []Range {
+	var out []Range
+	for off < end {
+		start, err := f.Seek(off, unix.SEEK_DATA)
+		if errors.Is(err, unix.ENXIO) {
+			break // only a hole is left
+		}
+		if err != nil {
+			return append(out, Range{off, end})
+		}
+		if start >= end {
+			break
+		}
+		stop, err := f.Seek(start, unix.SEEK_HOLE)
+		if err != nil || stop > end {
+			stop = end
+		}
+		out = append(out, Range{start, stop})
+		off = stop
+	}
+	return out
+}
