@@ -39,7 +39,7 @@ func Frontend(cfg FrontendConfig) gateway.BuildFunc {
 			return nil, err
 		}
 		read := sourceReader(p.fsys, cfg.Library)
-		req, err := p.request(o, cfg)
+		req, err := p.request(ctx, o, cfg)
 		if err != nil {
 			return nil, withSource(err, read)
 		}
@@ -52,12 +52,16 @@ func Frontend(cfg FrontendConfig) gateway.BuildFunc {
 }
 
 // request evaluates the recipe and says what to build.
-func (p *gatewayProject) request(o *gatewayOptions, cfg FrontendConfig) (Request, error) {
+// The build's cancellation stops the evaluation too.
+func (p *gatewayProject) request(ctx context.Context, o *gatewayOptions, cfg FrontendConfig) (Request, error) {
 	r, err := stdlib.Evaluate(stdlib.Options{
-		Project: p.fsys,
-		File:    p.file,
-		Library: cfg.Library,
-		Print:   func(*starlark.Thread, string) {}, // no terminal to print to
+		Project:    p.fsys,
+		File:       p.file,
+		Library:    cfg.Library,
+		Print:      func(*starlark.Thread, string) {}, // no terminal to print to
+		Context:    ctx,
+		MaxSteps:   o.maxSteps,
+		BudgetHint: "if the recipe is right, raise the budget with --opt " + optMaxSteps + "=N",
 	})
 	if err != nil {
 		return Request{}, err

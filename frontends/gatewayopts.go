@@ -5,10 +5,11 @@ import (
 	"net/url"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/cairn-build/cairn/internal/epoch"
-	"github.com/containerd/platforms"
+	"github.com/cairn-build/cairn/stdlib"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
@@ -25,6 +26,8 @@ const (
 	optTarget   = "target"
 	optPlatform = "platform"
 	optNoCache  = "no-cache"
+	// optMaxSteps is the evaluation step budget, cairn build --max-steps.
+	optMaxSteps = "max-steps"
 	// optMirror prefixes mirror:NAME=URL, the frontend's --mirror NAME=URL.
 	optMirror = "mirror:"
 	// optBuildArg prefixes build-arg:NAME=VALUE.
@@ -52,6 +55,7 @@ type gatewayOptions struct {
 	epoch     int64
 	mirrors   map[string]string
 	noCache   bool
+	maxSteps  uint64
 	// contexts are the named contexts, NAME to SOURCE (see
 	// gatewaycontexts.go).
 	contexts map[string]string
@@ -89,6 +93,11 @@ func parseGatewayOptions(opts map[string]string) (*gatewayOptions, error) {
 	}
 	if v, ok := opts[optNoCache]; ok {
 		o.noCache = noCacheFor(v, o.target)
+	}
+	if v, ok := opts[optMaxSteps]; ok {
+		if o.maxSteps, err = strconv.ParseUint(v, 10, 64); err != nil || o.maxSteps == 0 {
+			return nil, fmt.Errorf("--opt %s=%q: want a positive number of evaluation steps", optMaxSteps, v)
+		}
 	}
 	for _, k := range sortedKeys(opts) {
 		if err := o.setPrefixed(k, opts[k], opts["source"]); err != nil {
@@ -175,25 +184,14 @@ func noCacheFor(v, target string) bool {
 	return false
 }
 
-// parsePlatformOpt reads platform=P[,P]; empty means the engine's.
+// parsePlatformOpt reads platform=P[,P] with the parser cairn build's
+// --platform uses; empty means the engine's.
 func parsePlatformOpt(s string) ([]ocispecs.Platform, error) {
-	if s == "" {
-		return nil, nil
+	ps, err := stdlib.ParsePlatforms(s)
+	if err != nil {
+		return nil, fmt.Errorf("--opt platform=%w", err)
 	}
-	var out []ocispecs.Platform
-	seen := map[string]bool{}
-	for _, part := range strings.Split(s, ",") {
-		p, err := platforms.Parse(strings.TrimSpace(part))
-		if err != nil {
-			return nil, fmt.Errorf("--opt platform=%q: want platforms like linux/amd64,linux/arm64", s)
-		}
-		p = platforms.Normalize(p)
-		if id := platforms.Format(p); !seen[id] {
-			seen[id] = true
-			out = append(out, p)
-		}
-	}
-	return out, nil
+	return ps, nil
 }
 
 // checkFilename keeps the recipe inside the dockerfile local.

@@ -13,7 +13,7 @@ func TestGatewayOptions(t *testing.T) {
 		"target": "img", "platform": "linux/arm64,linux/amd64,linux/arm64",
 		"build-arg:SOURCE_DATE_EPOCH": "1700000000", "build-arg:CAIRN_MIRRORS": "debian=http://a/d extra=https://b/e",
 		"mirror:debian": "https://c/debian", "build-arg:HTTP_PROXY": "http://proxy:3128", "build-arg:BUILDKIT_SYNTAX": "x",
-		"no-cache": "other,img", "source": "cairn-frontend", "context:cairn-frontend": "oci-layout://cairn-frontend@sha256:00",
+		"no-cache": "other,img", "source": "cairn-frontend", "max-steps": "5000", "context:cairn-frontend": "oci-layout://cairn-frontend@sha256:00",
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -22,7 +22,7 @@ func TestGatewayOptions(t *testing.T) {
 	for _, p := range o.platforms {
 		plats = append(plats, platforms.Format(p))
 	}
-	if o.filename != DefaultFilename || o.target != "img" || o.epoch != 1700000000 || !o.noCache ||
+	if o.filename != DefaultFilename || o.target != "img" || o.epoch != 1700000000 || !o.noCache || o.maxSteps != 5000 ||
 		strings.Join(plats, ",") != "linux/arm64,linux/amd64" ||
 		o.mirrors["debian"] != "https://c/debian" || o.mirrors["extra"] != "https://b/e" {
 		t.Errorf("got %+v (platforms %v)", o, plats)
@@ -44,7 +44,10 @@ func TestGatewayOptionErrors(t *testing.T) {
 		{map[string]string{"context:Base": "local:base"}, "want a context name"},
 		{map[string]string{"context:base::linux/arm64": "local:base"}, "no ::PLATFORM suffix"},
 		{map[string]string{"platform": "linux/amd64,???"}, "--opt platform="},
+		{map[string]string{"platform": "linux/sparc99"}, "--opt platform=linux/sparc99: unknown platform; cairn builds for linux/386, linux/amd64,"},
 		{map[string]string{"mirror:debian": "ftp://x"}, "mirror:debian"},
+		{map[string]string{"max-steps": "0"}, `--opt max-steps="0": want a positive number of evaluation steps`},
+		{map[string]string{"max-steps": "lots"}, `--opt max-steps="lots"`},
 		{map[string]string{"build-arg:CAIRN_MIRRORS": "debian"}, "CAIRN_MIRRORS: want NAME=URL"},
 		{map[string]string{"filename": "../cairn.star"}, "inside the dockerfile local"},
 	} {

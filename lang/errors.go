@@ -138,6 +138,20 @@ func errNotFound(site LoadSite, file, suggestion string, err error) *Error {
 	return &Error{Pos: site.Pos, Msg: msg, Err: err}
 }
 
+// errLinkOutside reports a module reached through a symbolic link that
+// leaves the project.
+func errLinkOutside(site LoadSite, file, link, target string, err error) *Error {
+	to := ""
+	if target != "" {
+		to = " (to " + target + ")"
+	}
+	msg := fmt.Sprintf("%s is reached through %s, a symbolic link that points outside the project%s; loads must stay inside the project", file, link, to)
+	if site.Pos.IsValid() {
+		msg = fmt.Sprintf("load %q: %s", site.Module, msg)
+	}
+	return &Error{Pos: site.Pos, Msg: msg, Err: err}
+}
+
 func errRead(pos syntax.Position, file string, err error) *Error {
 	return &Error{Pos: pos, Msg: "reading " + file + ": " + err.Error(), Err: err}
 }

@@ -2,6 +2,7 @@ package lang
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"io/fs"
 	"slices"
@@ -34,7 +35,22 @@ type Options struct {
 	// Print receives the output of print(). If nil, the output is
 	// discarded: lang itself never writes to the host.
 	Print func(thread *starlark.Thread, msg string)
+	// Context, when done, stops evaluation promptly (at the next Starlark
+	// step) with an error that wraps context.Cause. Nil means never.
+	Context context.Context
+	// MaxSteps is the evaluation's step budget, shared by every module it
+	// loads; 0 means DefaultMaxSteps. Running out is a *BudgetError.
+	MaxSteps uint64
+	// BudgetHint tells the user how to raise MaxSteps (the flag or option
+	// of the caller); it ends the budget error's message.
+	BudgetHint string
 }
+
+// DefaultMaxSteps is the step budget when Options.MaxSteps is 0: about 100
+// times what the largest bundled recipe needs, a few seconds of a tight
+// loop. Recipes have no while loops or recursion (see fileOptions), so only
+// loops over huge ranges reach it.
+const DefaultMaxSteps = 100_000_000
 
 // Evaluator evaluates recipe files and the files they load, each at most
 // once. It is safe for concurrent use; evaluations are serialized. A
@@ -45,6 +61,7 @@ type Evaluator struct {
 	fileOpts *syntax.FileOptions
 
 	mu      sync.Mutex
+	budget  budget
 	modules map[string]*module    // by file.key()
 	srcMu   sync.Mutex            // guards sources apart from mu, so builtins may call Source during Load
 	sources map[string][]byte     // by display file name
@@ -61,8 +78,8 @@ type module struct {
 // fileOptions is the Starlark dialect of recipes:
 //   - Set: the set() builtin is useful for dependency lists and cheap.
 //   - While off, Recursion off: every recipe terminates on its own
-//     structure (loops only over finite collections), as in Bazel; a
-//     step limit, if wanted, can be set by Options.SetupThread.
+//     structure (loops only over finite collections), as in Bazel; the
+//     step budget (Options.MaxSteps) bounds loops over huge ranges.
 //   - TopLevelControl on: recipes may loop over boards or variants at top
 //     level to declare targets without wrapping everything in a function.
 //   - GlobalReassign off: a top-level name has one definition, so reading a
@@ -85,7 +102,12 @@ func New(opts Options) *Evaluator {
 	if display == "." {
 		display = ""
 	}
+	max := opts.MaxSteps
+	if max == 0 {
+		max = DefaultMaxSteps
+	}
 	return &Evaluator{
+		budget:   budget{ctx: opts.Context, max: max},
 		opts:     opts,
 		display:  display,
 		fileOpts: fileOptions(),
@@ -104,6 +126,7 @@ func New(opts Options) *Evaluator {
 func (e *Evaluator) Load(p string) (starlark.StringDict, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	defer e.budget.watch()()
 	target, err := e.resolveModule(file{}, syntax.Position{}, p)
 	if err != nil {
 		return nil, ErrorList{err}
@@ -185,10 +208,13 @@ func (e *Evaluator) exec(stack []file, f file, src []byte) (starlark.StringDict,
 	if len(errs) > 0 {
 		return nil, inFileOrder(errs)
 	}
-	globals, err := prog.Init(e.newThread(name, deps), e.opts.Predeclared)
+	t := e.newThread(name, deps)
+	e.budget.start(t)
+	globals, err := prog.Init(t, e.opts.Predeclared)
+	stopped := e.budget.end(t)
 	globals.Freeze()
 	if err != nil {
-		return nil, ErrorList{errEval(err, e.CallStart)}
+		return nil, ErrorList{e.evalError(err, stopped)}
 	}
 	return globals, nil
 }
@@ -320,7 +346,10 @@ func (e *Evaluator) read(f file, site LoadSite) ([]byte, *Error) {
 		return nil, errNotFound(site, name, "", fs.ErrNotExist)
 	}
 	info, err := fs.Stat(fsys, f.path)
+	link, target, escapes := EscapingLink(fsys, f.path, err)
 	switch {
+	case escapes:
+		return nil, errLinkOutside(site, name, link, target, err)
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, errNotFound(site, name, suggestFile(fsys, f.path, site.Module), err)
 	case err != nil:

@@ -54,3 +54,62 @@ func archNames() []string {
 	sort.Strings(out)
 	return out
 }
+
+// Platforms returns the platforms cairn builds for, one per Debian
+// architecture in debArches, sorted by name (os/arch[/variant]).
+func Platforms() []ocispecs.Platform {
+	out := make([]ocispecs.Platform, 0, len(debArches))
+	for _, p := range debArches {
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return platforms.Format(out[i]) < platforms.Format(out[j]) })
+	return out
+}
+
+// ParsePlatforms reads a comma-separated platform list the way both front
+// doors take it (cairn build --platform, the frontend's platform opt):
+// each entry normalised, duplicates dropped, and each one a platform cairn
+// builds for (see Platforms). An empty s gives nil: the engine's platform.
+func ParsePlatforms(s string) ([]ocispecs.Platform, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var out []ocispecs.Platform
+	seen := map[string]bool{}
+	for _, part := range strings.Split(s, ",") {
+		p, err := parsePlatform(strings.TrimSpace(part))
+		if err != nil {
+			return nil, err
+		}
+		if id := platforms.Format(p); !seen[id] {
+			seen[id] = true
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// parsePlatform reads one platform and checks that cairn builds for it.
+func parsePlatform(s string) (ocispecs.Platform, error) {
+	p, err := platforms.Parse(s)
+	if err != nil {
+		return p, errPlatformSyntax(s)
+	}
+	p = platforms.Normalize(p)
+	id := platforms.Format(p)
+	for _, q := range debArches {
+		if platforms.Format(q) == id {
+			return p, nil
+		}
+	}
+	return p, errUnknownPlatform(s)
+}
+
+// platformNames lists Platforms() as "linux/386, linux/amd64, ...".
+func platformNames() string {
+	var names []string
+	for _, p := range Platforms() {
+		names = append(names, platforms.Format(p))
+	}
+	return strings.Join(names, ", ")
+}

@@ -3,6 +3,7 @@ package stdlib
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"go.starlark.net/starlark"
 )
@@ -31,6 +32,22 @@ func errNotFound(fn, path, hint string) error {
 	return errors.New(msg)
 }
 
+// errOutsideProject reports a project path p that is, or lies under, link:
+// a symbolic link to target ("" when unreadable) that leaves the project.
+func errOutsideProject(fn, p, link, target string) error {
+	what := fmt.Sprintf("%q is", p)
+	if link != p {
+		what = fmt.Sprintf("%q is under %q,", p, link)
+	}
+	switch {
+	case strings.HasPrefix(target, "/"):
+		return fmt.Errorf("%s: %s a symbolic link to an absolute path (%s); cairn reads only files inside the project directory, through relative links", fn, what, target)
+	case target != "":
+		return fmt.Errorf("%s: %s a symbolic link that points outside the project (to %s); cairn reads only files inside the project directory", fn, what, target)
+	}
+	return fmt.Errorf("%s: %s a symbolic link that points outside the project; cairn reads only files inside the project directory", fn, what)
+}
+
 // errDuplicateTarget reports a target declared twice.
 func errDuplicateTarget(name, first string) error {
 	return fmt.Errorf("target: %q is already declared at %s; target names must be unique", name, first)
@@ -39,6 +56,17 @@ func errDuplicateTarget(name, first string) error {
 // errNoHelper reports a cairn binary built without its in-graph helper.
 func errNoHelper(fn, platform string) error {
 	return fmt.Errorf("%s needs cairn's in-graph helper for %s, but this cairn binary was built without it; build cairn with `make build`", fn, platform)
+}
+
+// errPlatformSyntax reports a platform that does not parse; ParsePlatforms'
+// callers put the flag in front: `--platform "linux/": want ...`.
+func errPlatformSyntax(s string) error {
+	return fmt.Errorf("%q: want platforms like linux/amd64,linux/arm64", s)
+}
+
+// errUnknownPlatform reports a well-formed platform cairn does not build for.
+func errUnknownPlatform(s string) error {
+	return fmt.Errorf("%s: unknown platform; cairn builds for %s", s, platformNames())
 }
 
 // unpackIn runs an Unpacker outside starlark.UnpackArgs, adding the prefix

@@ -119,7 +119,7 @@ func (n *gitNode) readKnownHosts(t *starlark.Thread, p string) error {
 	}
 	data, err := fs.ReadFile(st.project, p)
 	if err != nil {
-		return errNotFound("git", p, nearestPath(st.project, p))
+		return errProjectPath(st.project, "git", p, err)
 	}
 	n.knownHosts = string(data)
 	return nil

@@ -17,7 +17,7 @@ import (
 // and remembers it for SBOMs.
 func (c *Compiler) packageSet(n *rootfsNode, arch string) (*pkgs.Set, error) {
 	if c.packages == nil {
-		return nil, fmt.Errorf("%s: rootfs: %w", n.p, errNoPackageSource)
+		return nil, n.label(errNoPackageSource)
 	}
 	req := n.request(arch)
 	req.Target = c.target
@@ -121,7 +121,7 @@ func (c *Compiler) debLayers(n *rootfsNode, ps []pkgs.Locked) ([]llb.State, erro
 	var keys []string
 	for i, p := range ps {
 		if p.URL == "" {
-			return nil, fmt.Errorf("%s: rootfs: %s: %w", n.p, p.Name, errNoURL(p.Repo))
+			return nil, n.label(fmt.Errorf("%s: %w", p.Name, errNoURL(p.Repo)))
 		}
 		k := fmt.Sprintf("%s/%d", p.Arch, groupOf(p))
 		if groups[k] == nil {
@@ -166,7 +166,7 @@ func (c *Compiler) unpackGroup(n *rootfsNode, group string, ps []pkgs.Locked) ([
 	if sts, ok := c.shared.groups[key]; ok {
 		return sts, nil
 	}
-	root, err := c.helperState("rootfs")
+	root, err := c.helperState(n.call)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", n.p, err)
 	}

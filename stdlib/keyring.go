@@ -42,7 +42,7 @@ func keyringFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwa
 	}
 	data, err := fs.ReadFile(st.project, p.v)
 	if err != nil {
-		return nil, errNotFound("keyring", p.v, nearestPath(st.project, p.v))
+		return nil, errProjectPath(st.project, "keyring", p.v, err)
 	}
 	kr, err := gitsrc.ParseKeyring(p.v, data)
 	if err != nil {

@@ -44,7 +44,7 @@ func localFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwarg
 	}
 	info, err := fs.Stat(st.project, p.v)
 	if err != nil {
-		return nil, errNotFound("local", p.v, nearestPath(st.project, p.v))
+		return nil, errProjectPath(st.project, "local", p.v, err)
 	}
 	n := &localNode{at: at{callPos(t)}, path: p.v, include: inc.v, exclude: exc.v}
 	if info.Mode().IsRegular() {

@@ -40,7 +40,7 @@ func packageFilesFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 		"follow?", &follow, "arch?", &archV, "merged_usr?", &mergedUsr); err != nil {
 		return nil, err
 	}
-	n := &packageFilesNode{rootfsNode{at: at{callPos(t)}, packages: packages.v, variant: "files", mergedUsr: mergedUsr, follow: follow.v}}
+	n := &packageFilesNode{rootfsNode{at: at{callPos(t)}, call: "package_files", packages: packages.v, variant: "files", mergedUsr: mergedUsr, follow: follow.v}}
 	if err := n.setRepos(repos); err != nil {
 		return nil, err
 	}
@@ -66,7 +66,7 @@ func (n *packageFilesNode) compile(c *Compiler) (llb.State, error) {
 	if arch == "" {
 		a, err := debArchOf(c.platform)
 		if err != nil {
-			return llb.State{}, fmt.Errorf("%s: package_files: %w", n.p, err)
+			return llb.State{}, n.label(err)
 		}
 		arch = a
 	}

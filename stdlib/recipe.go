@@ -1,6 +1,7 @@
 package stdlib
 
 import (
+	"context"
 	"io/fs"
 	"sort"
 
@@ -50,6 +51,11 @@ type Options struct {
 	Library fs.FS
 	// Print receives the recipe's print() output; nil discards it.
 	Print func(thread *starlark.Thread, msg string)
+	// Context, MaxSteps and BudgetHint bound the evaluation (see
+	// lang.Options).
+	Context    context.Context
+	MaxSteps   uint64
+	BudgetHint string
 }
 
 // Evaluate runs a recipe and returns its targets. Errors carry recipe
@@ -66,6 +72,9 @@ func Evaluate(opts Options) (*Recipe, error) {
 		Predeclared: Universe(),
 		SetupThread: func(t *starlark.Thread) { t.SetLocal(stateKey, st) },
 		Print:       opts.Print,
+		Context:     opts.Context,
+		MaxSteps:    opts.MaxSteps,
+		BudgetHint:  opts.BudgetHint,
 	})
 	st.callStart = ev.CallStart
 	if _, err := ev.Load(opts.File); err != nil {

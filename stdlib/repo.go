@@ -23,12 +23,15 @@ var repoDebBuiltin = Builtin{
 		{Name: "mirror", Type: "string", Default: "None", Doc: "the repository's URL, when it is not a mirror of a public archive; `--mirror NAME=URL` still overrides it. Without it the mirror comes from the machine: `--mirror`, `CAIRN_MIRRORS`, else the host's apt sources for this suite"},
 		{Name: "keyring", Type: "string", Default: "None", Doc: "project path of the keyring (binary or ASCII-armored) that must have signed the repository's InRelease; default: the host's Debian archive keyring"},
 		{Name: "snapshot", Type: "string", Default: "None", Doc: `pin the archive to a point in time, e.g. "20250520T000000Z"; the mirror URL must then contain "{snapshot}"`},
+		{Name: "check_date", Type: "bool", Default: "True", Doc: "refuse a Release without a valid `Date`, or dated more than 10 seconds ahead of this machine's clock (apt's `check-date`); False for a repository published without a Date or dated ahead on purpose"},
+		{Name: "check_valid_until", Type: "bool", Default: "True, False with `snapshot`", Doc: "refuse a Release past its `Valid-Until` date (apt's `check-valid-until`), the sign of a mirror serving stale metadata; a snapshot's metadata is old by design, so with `snapshot` it is not checked unless this is True"},
 	},
 	Returns: "repo",
 	Doc: "Nothing is fetched here. When a `rootfs()` that uses the repository is built, cairn reads `cairn.lock`; " +
 		"only when the lock does not cover the request does it fetch `InRelease` (or `Release` + `Release.gpg`), " +
 		"verify the signature and the index hashes, and resolve. The mirror is never part of the lockfile or the " +
-		"cache keys: the same recipe builds from any mirror holding the same files.",
+		"cache keys: the same recipe builds from any mirror holding the same files. Neither are `check_date` and " +
+		"`check_valid_until`: they guard fetching metadata, and a locked build fetches none.",
 	Example: `debian = repo.deb(suite = "bookworm", components = ["main"])`,
 	fn:      repoDebFn,
 }
@@ -43,11 +46,14 @@ func repoDebFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwa
 	name, suite, mirror, snapshot := "debian", "", "", ""
 	comps := stringList{}
 	keyring := relPath{}
+	checkDate, checkValidUntil := true, optBool{}
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "name?", &name, "suite", &suite,
-		"components?", &comps, "mirror?", &mirror, "keyring?", &keyring, "snapshot?", &snapshot); err != nil {
+		"components?", &comps, "mirror?", &mirror, "keyring?", &keyring, "snapshot?", &snapshot,
+		"check_date?", &checkDate, "check_valid_until?", &checkValidUntil); err != nil {
 		return nil, err
 	}
-	spec := pkgs.RepoSpec{Type: "deb", Name: name, Suite: suite, Components: comps.v, Mirror: mirror, Snapshot: snapshot}
+	spec := pkgs.RepoSpec{Type: "deb", Name: name, Suite: suite, Components: comps.v, Mirror: mirror, Snapshot: snapshot,
+		IgnoreDate: !checkDate, IgnoreValidUntil: !checkValidUntil.or(snapshot == "")}
 	if len(spec.Components) == 0 {
 		spec.Components = []string{"main"}
 	}
@@ -92,11 +98,37 @@ func readKeyring(t *starlark.Thread, spec *pkgs.RepoSpec, p string) error {
 	}
 	data, err := fs.ReadFile(st.project, p)
 	if err != nil {
-		return errNotFound("repo.deb", p, nearestPath(st.project, p))
+		return errProjectPath(st.project, "repo.deb", p, err)
 	}
 	sum := sha256.Sum256(data)
 	spec.Keyring, spec.KeyringData, spec.KeyringSHA256 = p, data, hex.EncodeToString(sum[:])
 	return nil
+}
+
+// optBool is a bool whose default depends on other arguments: None (or
+// no argument) leaves it unset.
+type optBool struct {
+	set, v bool
+}
+
+func (o *optBool) Unpack(v starlark.Value) error {
+	switch x := v.(type) {
+	case starlark.NoneType:
+		o.set = false
+	case starlark.Bool:
+		o.set, o.v = true, bool(x)
+	default:
+		return errGot(v.Type(), "bool")
+	}
+	return nil
+}
+
+// or returns the value, or def when unset.
+func (o optBool) or(def bool) bool {
+	if o.set {
+		return o.v
+	}
+	return def
 }
 
 // Repo is the Starlark value of a package repository: a typed record whose

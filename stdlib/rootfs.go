@@ -37,6 +37,7 @@ var variants = []string{"none", "essential", "minbase", "required", "important",
 
 type rootfsNode struct {
 	at
+	call      string // the builtin that made it, "rootfs" or "package_files", for messages
 	repos     []pkgs.RepoSpec
 	packages  []string
 	variant   string
@@ -57,7 +58,7 @@ func rootfsFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwar
 		"variant?", &variant, "arch?", &archV, "merged_usr?", &mergedUsr, "files?", &files, "run?", &run); err != nil {
 		return nil, err
 	}
-	n := &rootfsNode{at: at{callPos(t)}, packages: packages.v, variant: variant, mergedUsr: mergedUsr, run: run.v}
+	n := &rootfsNode{at: at{callPos(t)}, call: "rootfs", packages: packages.v, variant: variant, mergedUsr: mergedUsr, run: run.v}
 	if err := n.setRepos(repos); err != nil {
 		return nil, err
 	}
@@ -81,11 +82,11 @@ func rootfsFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwar
 
 func (n *rootfsNode) setRepos(l *starlark.List) error {
 	if l == nil || l.Len() == 0 {
-		return errParam("rootfs", "repos", "[]", "at least one repo, e.g. [repo.deb(suite = \"bookworm\")]")
+		return errParam(n.call, "repos", "[]", "at least one repo, e.g. [repo.deb(suite = \"bookworm\")]")
 	}
 	for i := 0; i < l.Len(); i++ {
 		r := repoArg{}
-		if err := unpackIn("rootfs", "repos", &r, l.Index(i)); err != nil {
+		if err := unpackIn(n.call, "repos", &r, l.Index(i)); err != nil {
 			return err
 		}
 		n.repos = append(n.repos, r.v.spec)
@@ -129,7 +130,14 @@ func artifactList(fn, param string, l *starlark.List) ([]*Artifact, error) {
 
 // request is what this node asks of the package source when built for arch.
 func (n *rootfsNode) request(arch string) pkgs.Request {
-	return pkgs.Request{Repos: n.repos, Packages: n.packages, Variant: n.variant, Follow: n.follow, Arch: arch, Pos: n.p.String()}
+	return pkgs.Request{Repos: n.repos, Packages: n.packages, Variant: n.variant, Follow: n.follow, Arch: arch,
+		Pos: n.p.String(), Call: n.call}
+}
+
+// label prefixes err with the node's position and builtin:
+// "cairn.star:3:9: package_files: ...".
+func (n *rootfsNode) label(err error) error {
+	return fmt.Errorf("%s: %s: %w", n.p, n.call, err)
 }
 
 func (n *rootfsNode) compile(c *Compiler) (llb.State, error) {
@@ -137,7 +145,7 @@ func (n *rootfsNode) compile(c *Compiler) (llb.State, error) {
 	if arch == "" {
 		a, err := debArchOf(c.platform)
 		if err != nil {
-			return llb.State{}, fmt.Errorf("%s: rootfs: %w", n.p, err)
+			return llb.State{}, n.label(err)
 		}
 		arch = a
 	}

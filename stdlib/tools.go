@@ -23,7 +23,7 @@ var toolsPackages = []string{"e2fsprogs", "squashfs-tools"}
 // lockfile's target list).
 func (c *Compiler) toolsRoot(p syntax.Position) (llb.State, error) {
 	if c.shared.tools == nil {
-		c.shared.tools = &rootfsNode{at: at{p}, variant: "essential", mergedUsr: true, packages: toolsPackages,
+		c.shared.tools = &rootfsNode{at: at{p}, call: "rootfs", variant: "essential", mergedUsr: true, packages: toolsPackages,
 			repos: []pkgs.RepoSpec{{Type: "deb", Name: "debian", Suite: toolsSuite, Components: []string{"main"}}}}
 	}
 	return c.native().State(newArtifact(c.shared.tools, "tools"))

@@ -13,6 +13,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -44,6 +45,7 @@ func TestFrontend(t *testing.T) {
 	t.Run("NamedContext", f.testNamedContext)
 	t.Run("FlagshipISO", f.testFlagshipISO)
 	t.Run("Secret", f.testSecret)
+	t.Run("CancelStopsEvaluation", f.testCancel)
 }
 
 // testSameAsCLI builds hello's targets with cairn, then with the frontend,
@@ -131,6 +133,8 @@ func (f *frontendEnv) testErrors(t *testing.T) {
 			[]string{"which target?", "--opt target=NAME"}},
 		{"build-arg", "target(\"a\", files({\"a\": \"\"}))\n", []string{"--opt", "build-arg:FOO=1"},
 			[]string{"build-arg:FOO", "SOURCE_DATE_EPOCH"}},
+		{"budget", "load(\"@cairn//text.star\", \"text_file\")\n" + endlessRecipe, []string{"--opt", "max-steps=100000"},
+			[]string{"evaluation stopped here after 100000 steps", "--opt max-steps=N", "cairn.star:"}},
 	}
 	for _, tc := range cases {
 		proj := newProject(t, tc.recipe)
@@ -215,6 +219,45 @@ func (f *frontendEnv) testNamedContext(t *testing.T) {
 // testSecret passes a build secret with buildctl --secret: the step mounting
 // secret("tok") sees it through the frontend as through cairn build, and
 // the value reaches neither output.
+// testCancel interrupts buildctl while the frontend evaluates an endless
+// recipe: the frontend process must go away with the build, not spin on.
+func (f *frontendEnv) testCancel(t *testing.T) {
+	proj := newProject(t, "load(\"@cairn//text.star\", \"text_file\")\n"+endlessRecipe)
+	args := append([]string{"--addr", f.addr}, f.buildArgs("gateway.v0", proj, t.TempDir())...)
+	cmd := exec.Command(f.ctl, append(args, "--opt", "source="+f.image, "--opt", "max-steps=1000000000000000")...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	until(t, "the frontend evaluating", func() error {
+		if len(frontendProcs()) == 0 {
+			return errors.New("no cairn-frontend process yet")
+		}
+		return nil
+	})
+	cmd.Process.Signal(os.Interrupt)
+	cmd.Wait()
+	until(t, "the frontend to stop after the build was cancelled", func() error {
+		if p := frontendProcs(); len(p) > 0 {
+			return fmt.Errorf("cairn-frontend still running: pids %v", p)
+		}
+		return nil
+	})
+}
+
+// frontendProcs lists running cairn-frontend processes (the engine runs
+// the frontend image's binary as a container process on this host).
+func frontendProcs() []string {
+	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	var pids []string
+	for _, p := range procs {
+		b, err := os.ReadFile(p)
+		if err == nil && strings.HasPrefix(string(b), "/bin/cairn-frontend") {
+			pids = append(pids, filepath.Base(filepath.Dir(p)))
+		}
+	}
+	return pids
+}
+
 func (f *frontendEnv) testSecret(t *testing.T) {
 	srcs, err := debrepo.ReadHostSources("/")
 	mirror, ok := debrepo.MirrorFor(srcs, "bookworm")

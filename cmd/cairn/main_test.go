@@ -202,8 +202,19 @@ func clip(s string) string {
 	return s
 }
 
-// commandTimeout bounds one cairn command, engine start included.
-const commandTimeout = 5 * time.Minute
+// commandTimeout bounds one cairn command, engine start included. It is
+// there to end a hung command, not to judge speed: a cold arm64 configure
+// on a busy 2-core machine takes minutes. CAIRN_TEST_COMMAND_TIMEOUT
+// (a Go duration) changes it.
+var commandTimeout = func() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv("CAIRN_TEST_COMMAND_TIMEOUT")); err == nil && d > 0 {
+		return d
+	}
+	return 30 * time.Minute
+}()
+
+// errTestBound is the cause of a command stopped by commandTimeout.
+var errTestBound = errors.New("the test's time bound fired")
 
 // run runs cairn with args and returns what happened; it fails tb only if
 // the process could not run at all.
@@ -229,7 +240,7 @@ func (c cairn) ok(tb testing.TB, args ...string) result {
 
 // exec runs cairn; code is -1 when it did not run or was killed.
 func (c cairn) exec(ctx context.Context, args ...string) result {
-	ctx, cancel := context.WithTimeout(ctx, commandTimeout)
+	ctx, cancel := context.WithTimeoutCause(ctx, commandTimeout, errTestBound)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, c.bin, args...)
 	cmd.Env = c.env
@@ -241,6 +252,13 @@ func (c cairn) exec(ctx context.Context, args ...string) result {
 	r := result{args: args, stdout: stdout.String(), stderr: stderr.String()}
 	var exit *exec.ExitError
 	switch {
+	case errors.Is(context.Cause(ctx), errTestBound):
+		r.code = -1
+		r.stderr += fmt.Sprintf("\n(%v: cairn ran longer than %s, so the test stopped it; this says the machine was slow or cairn hung, "+
+			"not that the build failed; set CAIRN_TEST_COMMAND_TIMEOUT to allow more)", errTestBound, commandTimeout)
+	case ctx.Err() != nil:
+		r.code = -1
+		r.stderr += fmt.Sprintf("\n(the test's own deadline stopped cairn: %v; go test -timeout bounds the whole run)", context.Cause(ctx))
 	case err == nil:
 	case errors.As(err, &exit) && exit.ExitCode() >= 0:
 		r.code = exit.ExitCode()

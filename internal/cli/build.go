@@ -23,19 +23,19 @@ import (
 
 // buildFlags are cairn build's options.
 type buildFlags struct {
-	file, out, platform, progress string
-	engine                        *engine.Config
-	packages                      *packageFlags
-	session                       *sessionFlags
-	cache                         *cacheFlags
-	contexts                      contextFlag
+	out, platform, progress string
+	recipe                  *recipeFlags
+	engine                  *engine.Config
+	packages                *packageFlags
+	session                 *sessionFlags
+	cache                   *cacheFlags
+	contexts                contextFlag
 }
 
 func runBuild(e *env) error {
 	routeClientLog(e.stderr)
 	fs := newFlags("build", e.stderr)
-	f := buildFlags{file: "", engine: engineFlags(fs)}
-	fs.StringVar(&f.file, "f", "cairn.star", "recipe `file`")
+	f := buildFlags{recipe: addRecipeFlags(fs), engine: engineFlags(fs)}
 	fs.StringVar(&f.out, "o", "out", "output `dir`: each target is written to DIR/<target>")
 	fs.StringVar(&f.platform, "platform", "", "target `platforms`, comma separated (default: the engine's)")
 	fs.StringVar(&f.progress, "progress", "auto", "progress `mode`: auto, plain, tty, rawjson or quiet")
@@ -78,7 +78,10 @@ func planBuild(e *env, f buildFlags, names []string) (*buildPlan, error) {
 	if err != nil {
 		return nil, errUsage("cairn: %s", err)
 	}
-	p, err := loadRecipe(f.file, e.stderr)
+	if err := checkProgressMode(e, f.progress); err != nil {
+		return nil, err
+	}
+	p, err := loadRecipe(e.ctx, f.recipe, e.stderr)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +115,7 @@ func planBuild(e *env, f buildFlags, names []string) (*buildPlan, error) {
 // applyConfig fills what the flags left open from the environment and
 // cairn.toml.
 func applyConfig(f buildFlags) error {
-	cfg, err := loadConfig(f.file)
+	cfg, err := loadConfig(f.recipe.file)
 	if err != nil {
 		return err
 	}
@@ -124,28 +127,33 @@ func (b *buildPlan) run(e *env) error {
 	if err := engine.CheckPlatforms(b.platforms); err != nil {
 		return err
 	}
-	prog, err := newProgress(e, b.flags.progress)
-	if err != nil {
-		return err
-	}
 	cfg := *b.flags.engine
 	cfg.Log = e.stderr
+	var err error
 	if b.helperDir, err = helperbin.Dir(homeOf(cfg)); err != nil {
-		prog.wait()
 		return err
 	}
 	src, lf, err := newSource(b.project.dir, homeOf(cfg), b.flags.packages, sourceOptions{}, e.stderr)
 	if err != nil {
-		prog.wait()
 		return err
 	}
 	b.source, b.git = src, newGitSource(lf, b.flags.packages.locked, false, b.flags.session.secrets, e.stderr)
 	c, err := engine.Connect(e.ctx, cfg)
 	if err != nil {
-		prog.wait()
 		return err
 	}
 	defer c.Close()
+	// Outputs are touched only once the engine answers.
+	lock, err := lockOutputs(b.flags.out, e.stderr)
+	if err != nil {
+		return err
+	}
+	defer lock.release()
+	prog, err := newProgress(e, b.flags.progress)
+	if err != nil {
+		return err
+	}
+	prog.mask = newMasker(b.flags.session.secretValues())
 	start := time.Now()
 	eg, ctx := errgroup.WithContext(e.ctx)
 	if b.flags.cache.serial() {
@@ -160,6 +168,10 @@ func (b *buildPlan) run(e *env) error {
 	}
 	err = eg.Wait()
 	prog.wait()
+	if lost := cfg.Lost(e.ctx, err); lost != nil { // the engine died: exit 2
+		b.landed(e, results)
+		return lost
+	}
 	if err != nil {
 		b.landed(e, results)
 		return prog.explain(err)
@@ -184,6 +196,10 @@ func (b *buildPlan) summary(e *env, results []*targetResult, prog *progress, d t
 			note = ", up to date"
 		}
 		fmt.Fprintf(e.stderr, "%s -> %s (%s%s)\n", r.Target, r.Dir, r.Digest, note)
+		if len(r.Withheld) > 0 && !r.Fresh {
+			fmt.Fprintf(e.stderr, "  %s: a directory output on the host %s (listed in %s; archive() or oci_image() keep them)\n",
+				r.Target, summarize(r.Withheld), filepath.Base(r.Dir)+".cairn.json")
+		}
 	}
 	total, cached := prog.counts()
 	fmt.Fprintf(e.stderr, "built %d target(s) in %.1fs; %d of %d exec steps cached\n", len(results), d.Seconds(), cached, total)
@@ -191,8 +207,9 @@ func (b *buildPlan) summary(e *env, results []*targetResult, prog *progress, d t
 
 // solveOpt exports the result as a tar stream that untar unpacks into tmp
 // (see untar.go for why not BuildKit's directory export); wait reports the
-// unpacking's outcome once the solve has returned.
-func (b *buildPlan) solveOpt(target, tmp string) (opt client.SolveOpt, wait func() error, err error) {
+// unpacking's outcome, and what it withheld from the host, once the solve
+// has returned.
+func (b *buildPlan) solveOpt(target, tmp string) (opt client.SolveOpt, wait func() ([]Withheld, error), err error) {
 	ctxFS, err := fsutil.NewFS(b.project.dir)
 	if err != nil {
 		return opt, nil, fmt.Errorf("project directory %s: %w", b.project.dir, err)
@@ -201,22 +218,27 @@ func (b *buildPlan) solveOpt(target, tmp string) (opt client.SolveOpt, wait func
 	if err != nil {
 		return opt, nil, fmt.Errorf("helper directory %s: %w", b.helperDir, err)
 	}
-	var done chan error
+	type unpacked struct {
+		withheld []Withheld
+		err      error
+	}
+	var done chan unpacked
 	output := func(map[string]string) (io.WriteCloser, error) {
 		pr, pw := io.Pipe()
-		done = make(chan error, 1)
+		done = make(chan unpacked, 1)
 		go func() {
-			err := untar(pr, tmp)
+			ws, err := untar(pr, tmp)
 			pr.CloseWithError(err)
-			done <- err
+			done <- unpacked{ws, err}
 		}()
 		return pw, nil
 	}
-	wait = func() error {
+	wait = func() ([]Withheld, error) {
 		if done == nil {
-			return nil
+			return nil, nil
 		}
-		return <-done
+		u := <-done
+		return u.withheld, u.err
 	}
 	locals := map[string]fsutil.FS{stdlib.DefaultLocalName: ctxFS, helperLocal: helperFS}
 	if err := b.flags.contexts.mounts(locals); err != nil {

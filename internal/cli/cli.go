@@ -49,6 +49,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	err := cmd.run(&env{ctx: ctx, args: args[1:], stdout: stdout, stderr: stderr})
+	if i, ok := interruptedBy(ctx); ok && err != nil {
+		return reportInterrupt(stderr, i, err)
+	}
 	return report(stderr, err)
 }
 

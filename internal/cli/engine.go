@@ -62,7 +62,7 @@ func enginePrune(e *env, cfg engine.Config, all bool) error {
 	defer c.Close()
 	n, err := engine.Prune(e.ctx, c, all)
 	if err != nil {
-		return err
+		return lostOr(e, cfg, err)
 	}
 	fmt.Fprintf(e.stdout, "freed %s\n", units.HumanSize(float64(n)))
 	return nil
@@ -76,9 +76,18 @@ func engineDU(e *env, cfg engine.Config, _ bool) error {
 	defer c.Close()
 	u, err := engine.DiskUsage(e.ctx, c)
 	if err != nil {
-		return err
+		return lostOr(e, cfg, err)
 	}
 	fmt.Fprintf(e.stdout, "records\t%d\ntotal\t%s\nreclaimable\t%s\n", len(u.Records),
 		units.HumanSize(float64(u.Total)), units.HumanSize(float64(u.Reclaimable)))
 	return nil
+}
+
+// lostOr explains err as a lost engine when it is one (see engine.Lost),
+// else returns it as is.
+func lostOr(e *env, cfg engine.Config, err error) error {
+	if lost := cfg.Lost(e.ctx, err); lost != nil {
+		return lost
+	}
+	return err
 }

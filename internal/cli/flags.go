@@ -42,11 +42,6 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// recipeFlag is -f FILE.
-func recipeFlag(fs *flag.FlagSet) *string {
-	return fs.String("f", "cairn.star", "recipe `file`")
-}
-
 // engineFlags are the flags that choose and reach the engine.
 func engineFlags(fs *flag.FlagSet) *engine.Config {
 	cfg := &engine.Config{}

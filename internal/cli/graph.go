@@ -13,7 +13,7 @@ import (
 
 func runGraph(e *env) error {
 	fs := newFlags("graph", e.stderr)
-	file := recipeFlag(fs)
+	rf := addRecipeFlags(fs)
 	format := fs.String("format", "json", "output `format`: json or dot")
 	plat := fs.String("platform", "", "target `platform` (default: this host's)")
 	pf := addPackageFlags(fs, true)
@@ -37,7 +37,7 @@ func runGraph(e *env) error {
 	if len(ps) == 0 {
 		ps = []ocispecs.Platform{host}
 	}
-	p, err := loadRecipe(*file, e.stderr)
+	p, err := loadRecipe(e.ctx, rf, e.stderr)
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,7 @@ import (
 // It needs no engine: compiling a target is what asks the questions.
 func runLock(e *env) error {
 	fs := newFlags("lock", e.stderr)
-	file := recipeFlag(fs)
+	rf := addRecipeFlags(fs)
 	plat := fs.String("platform", "", "`platforms` to lock rootfs() calls without arch= for, comma separated (default: this host's)")
 	update := fs.Bool("update", false, "re-resolve every package and git() ref, or only the packages named as arguments")
 	pf := addPackageFlags(fs, false)
@@ -35,7 +35,7 @@ func runLock(e *env) error {
 	if len(ps) == 0 {
 		ps = []ocispecs.Platform{hostPlatform()}
 	}
-	p, err := loadRecipe(*file, e.stderr)
+	p, err := loadRecipe(e.ctx, rf, e.stderr)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func runLock(e *env) error {
 	if f.Git, err = gsrc.Entries(); err != nil {
 		return err
 	}
-	return writeLock(e.stderr, filepath.Join(p.dir, "cairn.lock"), filepath.Join(filepath.Dir(*file), "cairn.lock"), old, f)
+	return writeLock(e.stderr, filepath.Join(p.dir, "cairn.lock"), filepath.Join(filepath.Dir(rf.file), "cairn.lock"), old, f)
 }
 
 func checkUpdateNames(old *lock.File, names []string) error {

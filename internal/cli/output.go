@@ -21,7 +21,10 @@ type targetResult struct {
 	// Graph is the digest of the target's LLB when the LLB alone decides
 	// the output (see uptodate.go); empty otherwise.
 	Graph string `json:"graph,omitempty"`
-	Dir   string `json:"-"`
+	// Withheld lists what the directory export did not write to the host
+	// as the graph had it (see hostsafe.go).
+	Withheld []Withheld `json:"withheld,omitempty"`
+	Dir      string     `json:"-"`
 	// Fresh is set when the output was already up to date.
 	Fresh bool `json:"-"`
 }

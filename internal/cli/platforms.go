@@ -1,29 +1,17 @@
 package cli
 
 import (
-	"strings"
-
-	"github.com/containerd/platforms"
+	"github.com/cairn-build/cairn/stdlib"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
-// parsePlatforms reads --platform P[,P]; empty means the engine's default.
+// parsePlatforms reads --platform P[,P] with the parser the frontend's
+// platform opt uses; empty means the engine's default. A platform cairn
+// does not build for is a usage error.
 func parsePlatforms(s string) ([]ocispecs.Platform, error) {
-	if s == "" {
-		return nil, nil
+	ps, err := stdlib.ParsePlatforms(s)
+	if err != nil {
+		return nil, errUsage("--platform %s", err)
 	}
-	var out []ocispecs.Platform
-	seen := map[string]bool{}
-	for _, part := range strings.Split(s, ",") {
-		p, err := platforms.Parse(strings.TrimSpace(part))
-		if err != nil {
-			return nil, errUsage("--platform %q: want platforms like linux/amd64,linux/arm64", part)
-		}
-		p = platforms.Normalize(p)
-		if id := platforms.Format(p); !seen[id] {
-			seen[id] = true
-			out = append(out, p)
-		}
-	}
-	return out, nil
+	return ps, nil
 }

@@ -20,6 +20,8 @@ type progress struct {
 	main   chan *client.SolveStatus
 	fwd    sync.WaitGroup
 	done   chan struct{}
+	// mask hides the values of --secret in step logs (see mask.go).
+	mask *masker
 
 	mu       sync.Mutex
 	vertices map[digest.Digest]*client.Vertex
@@ -30,10 +32,25 @@ type progress struct {
 	cached map[digest.Digest]bool
 }
 
-func newProgress(e *env, mode string) (*progress, error) {
+// checkProgressMode reports a --progress mode the display cannot show,
+// before anything is started.
+func checkProgressMode(e *env, mode string) error {
+	_, err := display(e, mode)
+	return err
+}
+
+func display(e *env, mode string) (progressui.Display, error) {
 	d, err := progressui.NewDisplay(e.stderr, progressui.DisplayMode(mode))
 	if err != nil {
-		return nil, errUsage("--progress %q: want auto, plain, tty, rawjson or quiet (%s)", mode, err)
+		return d, errUsage("--progress %q: want auto, plain, tty, rawjson or quiet (%s)", mode, err)
+	}
+	return d, nil
+}
+
+func newProgress(e *env, mode string) (*progress, error) {
+	d, err := display(e, mode)
+	if err != nil {
+		return nil, err
 	}
 	p := &progress{
 		stderr:   e.stderr,
@@ -58,6 +75,11 @@ func (p *progress) channel() chan *client.SolveStatus {
 	go func() {
 		defer p.fwd.Done()
 		for s := range ch {
+			p.mask.status(s)
+			p.record(s)
+			p.main <- s
+		}
+		if s := p.mask.flush(); s != nil {
 			p.record(s)
 			p.main <- s
 		}

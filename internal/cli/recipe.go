@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 
+	"github.com/cairn-build/cairn/lang"
 	"github.com/cairn-build/cairn/recipes"
 	"github.com/cairn-build/cairn/stdlib"
 	"go.starlark.net/starlark"
@@ -16,8 +19,24 @@ type project struct {
 	recipe *stdlib.Recipe
 }
 
+// recipeFlags are the flags of every command that evaluates a recipe.
+type recipeFlags struct {
+	file     string
+	maxSteps uint64
+}
+
+// addRecipeFlags registers -f and --max-steps.
+func addRecipeFlags(fs *flag.FlagSet) *recipeFlags {
+	r := &recipeFlags{}
+	fs.StringVar(&r.file, "f", "cairn.star", "recipe `file`")
+	fs.Uint64Var(&r.maxSteps, "max-steps", lang.DefaultMaxSteps, "evaluation step `budget`: a recipe that runs longer stops with an error naming the line")
+	return r
+}
+
 // loadRecipe evaluates the recipe file; print() output goes to stderr.
-func loadRecipe(file string, stderr io.Writer) (*project, error) {
+// Ctrl-C (ctx) stops it at the next Starlark step.
+func loadRecipe(ctx context.Context, rf *recipeFlags, stderr io.Writer) (*project, error) {
+	file := rf.file
 	if !fileExists(file) {
 		return nil, fmt.Errorf("%s: recipe not found; pass the recipe with -f FILE (default cairn.star in the current directory)", file)
 	}
@@ -28,11 +47,14 @@ func loadRecipe(file string, stderr io.Writer) (*project, error) {
 	}
 	defer root.Close()
 	r, err := stdlib.Evaluate(stdlib.Options{
-		Project: root.FS(), // confined: symlinks cannot lead loads out of the project
-		Display: display,
-		File:    name,
-		Library: recipes.FS,
-		Print:   func(_ *starlark.Thread, msg string) { fmt.Fprintln(stderr, msg) },
+		Project:    root.FS(), // confined: symlinks cannot lead loads out of the project
+		Display:    display,
+		File:       name,
+		Library:    recipes.FS,
+		Print:      func(_ *starlark.Thread, msg string) { fmt.Fprintln(stderr, msg) },
+		Context:    ctx,
+		MaxSteps:   rf.maxSteps,
+		BudgetHint: fmt.Sprintf("if the recipe is right, raise the budget with --max-steps %d", rf.maxSteps*10),
 	})
 	if err != nil {
 		return nil, err

@@ -35,13 +35,14 @@ func (b *buildPlan) buildTarget(ctx context.Context, c *client.Client, name stri
 		return nil, err
 	}
 	_, err = c.Build(ctx, opt, "cairn", importCaches(frontends.Build(req)), ch)
-	if uerr := unpacked(); err == nil && uerr != nil {
+	withheld, uerr := unpacked()
+	if err == nil && uerr != nil {
 		err = fmt.Errorf("writing the output: %w", uerr)
 	}
 	if err != nil {
 		return nil, b.flags.cache.explainRegistry(fmt.Errorf("building %s: %w", name, err))
 	}
-	res := &targetResult{Target: name, Recipe: b.project.recipe.File, Epoch: b.epoch, Platforms: platformIDs(b.platforms), Graph: key}
+	res := &targetResult{Target: name, Recipe: b.project.recipe.File, Epoch: b.epoch, Platforms: platformIDs(b.platforms), Graph: key, Withheld: withheld}
 	if err := out.commit(res); err != nil {
 		return nil, err
 	}

@@ -7,11 +7,11 @@ import (
 
 func runTargets(e *env) error {
 	fs := newFlags("targets", e.stderr)
-	file := recipeFlag(fs)
+	rf := addRecipeFlags(fs)
 	if _, err := parse(fs, e.args); err != nil {
 		return err
 	}
-	p, err := loadRecipe(*file, e.stderr)
+	p, err := loadRecipe(e.ctx, rf, e.stderr)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"sort"
 	"strings"
 	"time"
 
@@ -15,20 +16,30 @@ import (
 
 // The CLI receives outputs as BuildKit's tar export and unpacks them itself:
 // BuildKit's directory export gives every file to the client's own user,
-// but a root filesystem's owners (root:shadow on /etc/shadow, setgid
-// binaries) are part of the system. As root, untar keeps owners, modes,
-// times, links, device nodes and extended attributes; as another user it
-// keeps what that user can.
+// but a root filesystem's owners (root:shadow on /etc/shadow) are part of
+// the system. As root, untar keeps owners, modes, times and links; as
+// another user it keeps what that user can. What would be a privilege on
+// the host (device nodes, setuid bits, file capabilities) it withholds, as
+// hostsafe.go explains.
 
-// untar extracts a tar stream into dir, which must exist. Entries may not
-// leave dir (os.Root enforces it, symlinks included).
-func untar(r io.Reader, dir string) error {
+// untar extracts a tar stream into dir, which must exist, and returns what
+// it withheld from the host. Entries may not leave dir (os.Root enforces
+// it, symlinks included).
+func untar(r io.Reader, dir string) ([]Withheld, error) {
 	root, err := os.OpenRoot(dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer root.Close()
-	tr := tar.NewReader(r)
+	var pol hostPolicy
+	if err := unpackAll(tar.NewReader(r), root, &pol); err != nil {
+		return nil, err
+	}
+	return pol.list(), nil
+}
+
+// unpackAll writes every entry of tr under root.
+func unpackAll(tr *tar.Reader, root *os.Root, pol *hostPolicy) error {
 	var dirs []*tar.Header
 	for {
 		h, err := tr.Next()
@@ -42,7 +53,7 @@ func untar(r io.Reader, dir string) error {
 		if name == "." || name == ".." || strings.HasPrefix(name, "../") {
 			continue
 		}
-		if err := extract(root, name, h, tr); err != nil {
+		if err := extract(root, name, h, tr, pol); err != nil {
 			return fmt.Errorf("unpacking %s: %w", name, err)
 		}
 		if h.Typeflag == tar.TypeDir {
@@ -57,7 +68,15 @@ func untar(r io.Reader, dir string) error {
 	return nil
 }
 
-func extract(root *os.Root, name string, h *tar.Header, r io.Reader) error {
+func extract(root *os.Root, name string, h *tar.Header, r io.Reader, pol *hostPolicy) error {
+	if was, ok := special(h); ok {
+		pol.skip(name, was)
+		return nil
+	}
+	if h.Typeflag == tar.TypeLink && pol.skipped[path.Clean(strings.TrimPrefix(h.Linkname, "/"))] {
+		pol.skip(name, "hard link to "+h.Linkname)
+		return nil
+	}
 	if h.Typeflag != tar.TypeDir {
 		if err := root.RemoveAll(name); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
@@ -76,15 +95,13 @@ func extract(root *os.Root, name string, h *tar.Header, r io.Reader) error {
 		err = root.Symlink(h.Linkname, name)
 	case tar.TypeLink:
 		err = root.Link(path.Clean(strings.TrimPrefix(h.Linkname, "/")), name)
-	case tar.TypeChar, tar.TypeBlock, tar.TypeFifo:
-		err = mknod(root, name, h)
 	default:
 		return nil // pax/gnu metadata entries are consumed by archive/tar
 	}
 	if err != nil || h.Typeflag == tar.TypeLink {
 		return err
 	}
-	return setMeta(root, name, h)
+	return setMeta(root, name, h, pol)
 }
 
 func writeFile(root *os.Root, name string, r io.Reader) error {
@@ -99,30 +116,9 @@ func writeFile(root *os.Root, name string, r io.Reader) error {
 	return f.Close()
 }
 
-// mknod creates device nodes and fifos through the parent directory's file
-// descriptor, so the node stays inside the root.
-func mknod(root *os.Root, name string, h *tar.Header) error {
-	parent, err := root.Open(path.Dir(name))
-	if err != nil {
-		return err
-	}
-	defer parent.Close()
-	mode := uint32(h.Mode & 0o7777)
-	switch h.Typeflag {
-	case tar.TypeChar:
-		mode |= unix.S_IFCHR
-	case tar.TypeBlock:
-		mode |= unix.S_IFBLK
-	default:
-		mode |= unix.S_IFIFO
-	}
-	dev := unix.Mkdev(uint32(h.Devmajor), uint32(h.Devminor))
-	return unix.Mknodat(int(parent.Fd()), path.Base(name), mode, int(dev))
-}
-
-// setMeta applies owner (as root), mode, xattrs and times; chown comes
-// first because it clears setuid bits.
-func setMeta(root *os.Root, name string, h *tar.Header) error {
+// setMeta applies owner (as root), mode, xattrs and times, as the policy
+// allows; chown comes first because it clears setuid bits.
+func setMeta(root *os.Root, name string, h *tar.Header, pol *hostPolicy) error {
 	if os.Geteuid() == 0 {
 		if err := root.Lchown(name, h.Uid, h.Gid); err != nil {
 			return err
@@ -135,11 +131,12 @@ func setMeta(root *os.Root, name string, h *tar.Header) error {
 	if h.Typeflag == tar.TypeSymlink {
 		return lutimes(root, name, mt) // Linux keeps no mode on symlinks
 	}
-	if err := root.Chmod(name, os.FileMode(h.Mode&0o777)|specialBits(h.Mode)); err != nil {
+	mode := pol.mode(name, h.Mode)
+	if err := root.Chmod(name, os.FileMode(mode&0o777)|specialBits(mode)); err != nil {
 		return err
 	}
 	if h.Typeflag == tar.TypeReg || h.Typeflag == tar.TypeDir {
-		setXattrs(root, name, h)
+		setXattrs(root, name, h, pol)
 	}
 	return root.Chtimes(name, mt, mt)
 }
@@ -169,15 +166,16 @@ func specialBits(mode int64) os.FileMode {
 	return m
 }
 
-// setXattrs restores SCHILY.xattr.* records, best effort (the output
-// filesystem may not support them).
-func setXattrs(root *os.Root, name string, h *tar.Header) {
+// setXattrs restores the SCHILY.xattr.* records the policy allows, best
+// effort (the output filesystem may not support them).
+func setXattrs(root *os.Root, name string, h *tar.Header, pol *hostPolicy) {
 	var f *os.File
-	for k, v := range h.PAXRecords {
+	for _, k := range sortedKeys(h.PAXRecords) {
 		attr, ok := strings.CutPrefix(k, "SCHILY.xattr.")
-		if !ok {
+		if !ok || !pol.xattr(name, attr) {
 			continue
 		}
+		v := h.PAXRecords[k]
 		if f == nil {
 			var err error
 			if f, err = root.Open(name); err != nil {
@@ -187,4 +185,13 @@ func setXattrs(root *os.Root, name string, h *tar.Header) {
 		}
 		unix.Fsetxattr(int(f.Fd()), attr, []byte(v), 0)
 	}
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

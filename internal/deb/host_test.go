@@ -2,6 +2,7 @@ package deb
 
 import (
 	"bytes"
+	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +14,16 @@ import (
 
 // aptHelper decompresses apt's list files whatever their compression.
 const aptHelper = "/usr/lib/apt/apt-helper"
+
+// skipWhileFuzzing skips a test that runs host programs by the thousand.
+// `go test -fuzz` runs the package's tests before it starts fuzzing, so
+// without this every fuzzing session of the package waits for them (tens
+// of seconds for the dpkg oracle); plain `go test` still runs them.
+func skipWhileFuzzing(t *testing.T) {
+	if f := flag.Lookup("test.fuzz"); f != nil && f.Value.String() != "" {
+		t.Skip("fuzzing: the host oracle runs in plain go test")
+	}
+}
 
 // hostIndexes returns the Packages lists apt downloaded on this machine,
 // sorted, skipping the test when there are none.

@@ -4,9 +4,12 @@ import (
 	"bufio"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -55,7 +58,8 @@ func TestCompareVersionsMatchesDpkg(t *testing.T) {
 	if _, err := exec.LookPath("dpkg"); err != nil {
 		t.Skip("dpkg not installed")
 	}
-	pairs := versionPairs(t, hostVersions(t))
+	skipWhileFuzzing(t)
+	pairs := append(versionPairs(t, hostVersions(t)), corpusPairs(t)...)
 	want := dpkgCompare(t, pairs)
 	var bad []string
 	for i, p := range pairs {
@@ -113,6 +117,42 @@ func versionPairs(t *testing.T, vs []string) [][2]string {
 		pairs = append(pairs, [2]string{vs[rng.IntN(len(vs))], vs[rng.IntN(len(vs))]})
 	}
 	return pairs
+}
+
+// corpusPairs returns the pairs among each FuzzCompareVersions corpus
+// entry's three strings, where both are versions dpkg accepts, so what the
+// fuzzer finds is judged by dpkg too.
+func corpusPairs(t *testing.T) [][2]string {
+	files, _ := filepath.Glob("testdata/fuzz/FuzzCompareVersions/*")
+	var pairs [][2]string
+	for _, f := range files {
+		v := corpusEntry(t, f)
+		for _, p := range [][2]string{{v[0], v[1]}, {v[1], v[2]}, {v[0], v[2]}} {
+			if ValidVersion(p[0]) == nil && ValidVersion(p[1]) == nil {
+				pairs = append(pairs, p)
+			}
+		}
+	}
+	return pairs
+}
+
+// corpusEntry reads a "go test fuzz v1" file of three strings.
+func corpusEntry(t *testing.T, file string) [3]string {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	var v [3]string
+	if len(lines) != 4 {
+		t.Fatalf("%s: want a header and 3 strings", file)
+	}
+	for i, l := range lines[1:] {
+		if v[i], err = strconv.Unquote(strings.TrimSuffix(strings.TrimPrefix(l, "string("), ")")); err != nil {
+			t.Fatalf("%s: %s: %v", file, l, err)
+		}
+	}
+	return v
 }
 
 // dpkgScript prints dpkg's verdict (-1, 0, 1, or "error") for each

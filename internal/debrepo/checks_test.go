@@ -94,7 +94,7 @@ func TestFetchSuiteMismatch(t *testing.T) {
 func TestFetchValidUntil(t *testing.T) {
 	f := newFakeRepo(t, fakeSpec{validUntil: "Sat, 08 Jun 2002 10:00:00 UTC"})
 	_, _, err := fetchFake(t, f.repo(t), "")
-	wantErr[*ExpiredError](t, err, "fake test: InRelease: Release expired (Valid-Until: Sat, 08 Jun 2002 10:00:00 UTC)", "IgnoreValidUntil")
+	wantErr[*ExpiredError](t, err, "fake test: InRelease: Release expired (Valid-Until: Sat, 08 Jun 2002 10:00:00 UTC)", "check_valid_until = False")
 	r := f.repo(t)
 	r.IgnoreValidUntil = true
 	if _, _, err := fetchFake(t, r, ""); err != nil {

@@ -3,6 +3,7 @@ package debrepo
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Where locates an error: the repository's name and suite and the file
@@ -186,7 +187,55 @@ func newExpiredError(w Where, validUntil string) *ExpiredError {
 // Error renders the error with its location.
 func (e *ExpiredError) Error() string {
 	return fmt.Sprintf("%sRelease expired (Valid-Until: %s); the mirror serves stale metadata "+
-		"(for an archive snapshot, set the repository's IgnoreValidUntil)", e.prefix(), e.ValidUntil)
+		"(for an archive snapshot, whose metadata is old by design, set check_valid_until = False on repo.deb(); "+
+		"snapshot = \"...\" does so by default)", e.prefix(), e.ValidUntil)
+}
+
+// dateExample is a Date as Release files write it, for messages.
+const dateExample = "Sat, 01 Jun 2024 10:00:00 UTC"
+
+// NotYetValidError is a Release whose Date is ahead of the clock by more
+// than apt's skew allowance: the mirror's clock or this machine's is
+// wrong, and the file's age cannot be trusted.
+type NotYetValidError struct {
+	Where
+	Date  string        // the Release's Date field
+	Now   time.Time     // the clock it was judged by
+	Ahead time.Duration // how long until it becomes valid
+}
+
+func newNotYetValidError(w Where, date string, now time.Time, ahead time.Duration) *NotYetValidError {
+	return &NotYetValidError{Where: w, Date: date, Now: now, Ahead: ahead}
+}
+
+// Error renders the error with its location.
+func (e *NotYetValidError) Error() string {
+	return fmt.Sprintf("%sRelease file is not valid yet (Date: %s, this machine's clock: %s; invalid for another %s); "+
+		"the mirror's clock or this machine's is wrong: fix the clock, or, for a repository dated ahead on purpose, "+
+		"set check_date = False on repo.deb()", e.prefix(), e.Date, e.Now.UTC().Format(time.RFC1123), aptDuration(e.Ahead))
+}
+
+// DateError is a Release without a Date field (Date empty) or with one
+// that does not parse: its age cannot be judged.
+type DateError struct {
+	Where
+	Date string
+}
+
+func newDateError(w Where, date string) *DateError {
+	return &DateError{Where: w, Date: date}
+}
+
+// Error renders the error with its location.
+func (e *DateError) Error() string {
+	if e.Date == "" {
+		return fmt.Sprintf("%sRelease file has no Date field, want an RFC 1123 date like %q; without it the file's age "+
+			"cannot be judged (for a repository published without a Date, set check_date = False on repo.deb())",
+			e.prefix(), dateExample)
+	}
+	return fmt.Sprintf("%sRelease file has an invalid Date %q, want an RFC 1123 date like %q "+
+		"(for a repository that writes its Date another way, set check_date = False on repo.deb())",
+		e.prefix(), e.Date, dateExample)
 }
 
 // MissingIndexError is a component/architecture the Release does not list.

@@ -101,6 +101,7 @@ type fakeSpec struct {
 	dir             string // the directory under dists/; default suite
 	byHash          bool   // Acquire-By-Hash: yes, and indexes only under by-hash
 	noAll           bool   // No-Support-for-Architecture-all: Packages
+	date            string // the Date field; default fakeDate, "-" for none
 	validUntil      string
 	detached        bool            // serve Release + Release.gpg, no InRelease
 	unsigned        bool            // serve Release only
@@ -108,6 +109,9 @@ type fakeSpec struct {
 	only            []string        // compressions to publish; default all
 	wrongPlain      bool            // the uncompressed amd64 index differs from the compressed ones
 }
+
+// fakeDate is the fake Release's Date unless the spec says otherwise.
+const fakeDate = "Sat, 01 Jun 2024 10:00:00 UTC"
 
 // fakePackages is the index content of the fake repository, per arch.
 func fakePackages(arch string) []byte {
@@ -200,7 +204,13 @@ func (f *fakeRepo) releaseText(sums map[string][]byte) []byte {
 		codename = f.spec.suite
 	}
 	fmt.Fprintf(&b, "Origin: Test\nLabel: Test\nSuite: %s\nCodename: %s\n", f.spec.suite, codename)
-	fmt.Fprintf(&b, "Date: Sat, 01 Jun 2024 10:00:00 UTC\n")
+	switch f.spec.date {
+	case "":
+		fmt.Fprintf(&b, "Date: %s\n", fakeDate)
+	case "-":
+	default:
+		fmt.Fprintf(&b, "Date: %s\n", f.spec.date)
+	}
 	if f.spec.validUntil != "" {
 		fmt.Fprintf(&b, "Valid-Until: %s\n", f.spec.validUntil)
 	}

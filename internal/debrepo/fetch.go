@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"golang.org/x/sync/errgroup"
@@ -27,8 +28,12 @@ type Repo struct {
 	// Keyring holds the keys trusted to sign this repository.
 	Keyring     openpgp.EntityList
 	KeyringName string // for messages, e.g. "debian-archive-keyring.gpg"
+	// IgnoreDate skips the Date checks (present, parsable, not in the
+	// future; see dates.go), for a repository published without a Date or
+	// dated ahead on purpose: apt's per-source check-date=no.
+	IgnoreDate bool
 	// IgnoreValidUntil skips the Valid-Until check, for archive snapshots
-	// whose metadata is old by design.
+	// whose metadata is old by design: apt's check-valid-until=no.
 	IgnoreValidUntil bool
 }
 
@@ -42,6 +47,18 @@ type Client struct {
 	// Offline forbids the network: the newest cached InRelease for the
 	// mirror and suite, and cached indexes, are used (and verified again).
 	Offline bool
+	// Now is the clock every date check reads (the Release's Date and
+	// Valid-Until, key and signature expiry); nil means time.Now. Tests
+	// set it to judge dates exactly.
+	Now func() time.Time
+}
+
+// now reads the client's clock.
+func (c *Client) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
 }
 
 // Indexes is the verified metadata of one repository.

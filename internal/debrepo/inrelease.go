@@ -27,12 +27,13 @@ func (s signedRelease) file() string {
 	return "InRelease"
 }
 
-// verifySignature returns the signed Release text and its signer.
-func (s signedRelease) verifySignature(kr openpgp.EntityList) ([]byte, string, error) {
+// verifySignature returns the signed Release text and its signer; now is
+// the clock key and signature expiry are judged by.
+func (s signedRelease) verifySignature(kr openpgp.EntityList, now func() time.Time) ([]byte, string, error) {
 	if !s.detached {
-		return verifyInRelease(s.data, kr, time.Now)
+		return verifyInRelease(s.data, kr, now)
 	}
-	signer, err := verifyDetached(s.data, s.sig, kr, time.Now)
+	signer, err := verifyDetached(s.data, s.sig, kr, now)
 	return s.data, signer, err
 }
 
@@ -85,10 +86,10 @@ func (f *fetcher) fetchRelease(ctx context.Context) (signedRelease, error) {
 	return signedRelease{data: data, sig: sig, detached: true}, err
 }
 
-// verify checks the signature, then the suite and Valid-Until.
+// verify checks the signature, then the suite, Date and Valid-Until.
 func (f *fetcher) verify(sr signedRelease) (*verifiedRelease, error) {
 	at := f.where(sr.file())
-	content, signer, err := sr.verifySignature(f.r.Keyring)
+	content, signer, err := sr.verifySignature(f.r.Keyring, f.c.now)
 	if err != nil {
 		return nil, f.locate(at, sr, err)
 	}
@@ -115,23 +116,22 @@ func (f *fetcher) locate(at Where, sr signedRelease, err error) error {
 	return err
 }
 
-// checkRelease rejects a Release for another suite, or past Valid-Until
-// (by the real clock: it guards against a mirror frozen in the past).
+// checkRelease rejects a Release for another suite, or whose dates say
+// it is not valid now (see dates.go); one reading of the clock judges both.
 func (f *fetcher) checkRelease(at Where, rel *Release) error {
 	if !rel.matchesSuite(f.r.Suite) {
 		return newSuiteError(at, f.r.Suite, rel)
 	}
-	if rel.ValidUntil == "" || f.r.IgnoreValidUntil {
+	now := f.c.now()
+	if !f.r.IgnoreDate {
+		if err := checkDate(at, rel, now); err != nil {
+			return err
+		}
+	}
+	if f.r.IgnoreValidUntil {
 		return nil
 	}
-	until, err := parseReleaseTime(rel.ValidUntil)
-	if err != nil {
-		return newReleaseError(at, err)
-	}
-	if time.Now().After(until) {
-		return newExpiredError(at, rel.ValidUntil)
-	}
-	return nil
+	return checkValidUntil(at, rel, now)
 }
 
 // storeRelease caches the verified bytes; the other form is removed, so

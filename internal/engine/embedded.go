@@ -80,14 +80,14 @@ func start(ctx context.Context, cfg Config, p paths) error {
 }
 
 // startFailed turns a failed wait into the error to report, killing the
-// engine unless the caller merely gave up (it may still come up for the
-// next command).
+// half-started engine. An interrupted command (Ctrl-C) stops the engine it
+// was starting too: it leaves nothing behind that it started.
 func startFailed(ctx context.Context, p paths, pid int, err error) error {
+	_ = terminate(context.WithoutCancel(ctx), pid)
+	_ = os.Remove(p.pid)
 	if ctx.Err() != nil {
 		return fmt.Errorf("start engine: %w", err)
 	}
-	_ = terminate(context.WithoutCancel(ctx), pid)
-	_ = os.Remove(p.pid)
 	if errors.Is(err, errStartTimeout) {
 		return errEngineTimeout(p.sock, p.log, logTail(p.log), startTimeout)
 	}

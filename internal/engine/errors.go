@@ -121,6 +121,45 @@ func errEngineStuck(pid int, err error) error {
 	}
 }
 
+// errEngineStopped reports an embedded engine whose process went away
+// while cairn was using it; pid is 0 when its pid file is gone too. The
+// next command starts a new engine, which moves the log to logPath.1.
+func errEngineStopped(pid int, logPath, tail string, err error) error {
+	who := "cairn's own buildkitd"
+	if pid > 0 {
+		who += fmt.Sprintf(", pid %d", pid)
+	}
+	return &SetupError{
+		Cause:   "the engine (" + who + ") stopped while cairn was using it",
+		Fix:     "run the command again; cairn starts a new engine (and keeps this log as " + logPath + ".1)",
+		Log:     tail,
+		LogFile: logPath,
+		Err:     err,
+	}
+}
+
+// errEngineCutOff reports a broken connection to an embedded engine whose
+// process still runs.
+func errEngineCutOff(pid int, logPath, tail string, err error) error {
+	return &SetupError{
+		Cause:   fmt.Sprintf("lost the connection to the engine (cairn's own buildkitd, pid %d, still running)", pid),
+		Fix:     retryFix,
+		Log:     tail,
+		LogFile: logPath,
+		Err:     err,
+	}
+}
+
+// errRemoteLost reports a broken connection to an engine cairn does not
+// manage, so it has neither its log nor a way to restart it.
+func errRemoteLost(addr string, err error) error {
+	return &SetupError{
+		Cause: "lost the connection to the engine at " + addr,
+		Fix:   "check the engine at " + addr + " (is buildkitd still running there? its log says why it stopped), then run the command again",
+		Err:   err,
+	}
+}
+
 func errUnreachable(addr string, cfg Config, err error) error {
 	fix := "check that buildkitd is running at " + addr + " (and the TLS flags), or drop --addr and unset BUILDKIT_HOST to use the embedded engine"
 	switch {

@@ -62,15 +62,24 @@ func writePID(path string, pid int) error {
 // runningPID returns the pid recorded in p.pid when that process is alive
 // and is the buildkitd serving p.root (pids get reused).
 func runningPID(p paths) (int, bool) {
-	b, err := os.ReadFile(p.pid)
-	if err != nil {
-		return 0, false
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
-	if err != nil || pid <= 0 || !alive(pid) {
+	pid := recordedPID(p)
+	if pid <= 0 || !alive(pid) {
 		return 0, false
 	}
 	return pid, servesRoot(pid, p.root)
+}
+
+// recordedPID returns the pid in p.pid, alive or not; 0 if there is none.
+func recordedPID(p paths) int {
+	b, err := os.ReadFile(p.pid)
+	if err != nil {
+		return 0
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || pid <= 0 {
+		return 0
+	}
+	return pid
 }
 
 // alive reports whether pid exists and is not a zombie.

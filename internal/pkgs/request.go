@@ -29,10 +29,17 @@ type RepoSpec struct {
 	KeyringData []byte `json:"-"`
 	// KeyringSHA256 pins KeyringData, so the lock notices a changed key.
 	KeyringSHA256 string `json:"keyring_sha256,omitempty"`
+	// IgnoreDate and IgnoreValidUntil turn off the checks of the
+	// Release's Date and Valid-Until when its metadata is fetched (apt's
+	// check-date=no and check-valid-until=no). They guard the fetch and do
+	// not decide the answer, so, like Mirror, they stay out of the
+	// request's key: turning one off does not invalidate a lock.
+	IgnoreDate       bool `json:"-"`
+	IgnoreValidUntil bool `json:"-"`
 }
 
-// Request is what one rootfs() call asks of its repositories for one
-// architecture.
+// Request is what one rootfs() or package_files() call asks of its
+// repositories for one architecture.
 type Request struct {
 	Repos    []RepoSpec `json:"repos"`
 	Packages []string   `json:"packages"`
@@ -47,6 +54,9 @@ type Request struct {
 	Arch   string   `json:"arch"`
 	// Pos is the recipe position of the call, for messages only.
 	Pos string `json:"-"`
+	// Call is the builtin that made the request ("rootfs",
+	// "package_files"), for messages only; "" reads as "rootfs".
+	Call string `json:"-"`
 	// Target is the target being built, for messages only.
 	Target string `json:"-"`
 }

@@ -7,10 +7,16 @@ import (
 	"github.com/cairn-build/cairn/internal/pkgs"
 )
 
+// errCall labels an error with the position and the builtin of the call
+// that made req: "cairn.star:3:9: package_files: ...".
+func errCall(req pkgs.Request, err error) error {
+	return fmt.Errorf("%s: %s: %w", req.Pos, callOf(req), err)
+}
+
 // errNotLocked reports a request --locked forbids resolving.
 func errNotLocked(req pkgs.Request) error {
-	return fmt.Errorf("%s: rootfs: cairn.lock does not cover this request (%s); run `cairn lock` and commit cairn.lock, or build without --locked",
-		req.Pos, describe(req))
+	return fmt.Errorf("%s: %s: cairn.lock does not cover this request (%s); run `cairn lock` and commit cairn.lock, or build without --locked",
+		req.Pos, callOf(req), describe(req))
 }
 
 // errNoMirror reports a repository with no URL anywhere.

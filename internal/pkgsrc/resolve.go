@@ -30,7 +30,7 @@ func (s *Source) resolve(ctx context.Context, req pkgs.Request) (*pkgs.Set, []lo
 	for _, spec := range req.Repos {
 		idx, err := s.index(ctx, spec, req.Arch)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: rootfs: %w", req.Pos, err)
+			return nil, nil, errCall(req, err)
 		}
 		for _, p := range idx.packages {
 			origin[p.Repo] = spec
@@ -41,7 +41,7 @@ func (s *Source) resolve(ctx context.Context, req pkgs.Request) (*pkgs.Set, []lo
 	all = s.preferLocked(all)
 	res, err := resolve.New(req.Arch, deb.CompareVersions, all).Resolve(resolveRequest(req))
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: rootfs: %w", req.Pos, err)
+		return nil, nil, errCall(req, err)
 	}
 	set := &pkgs.Set{}
 	for _, p := range res.ConfigureOrder() {
@@ -117,12 +117,14 @@ func (s *Source) index(ctx context.Context, spec pkgs.RepoSpec, arch string) (*r
 	if err != nil {
 		return nil, err
 	}
-	key := strings.Join([]string{mirror, spec.Suite, strings.Join(spec.Components, ","), arch, spec.KeyringSHA256}, " ")
+	key := strings.Join([]string{mirror, spec.Suite, strings.Join(spec.Components, ","), arch, spec.KeyringSHA256,
+		fmt.Sprint(spec.IgnoreDate, spec.IgnoreValidUntil)}, " ")
 	return s.indexOnce(key, func() (*repoIndex, error) { return s.fetch(ctx, spec, mirror, arch) })
 }
 
 func (s *Source) fetch(ctx context.Context, spec pkgs.RepoSpec, mirror, arch string) (*repoIndex, error) {
-	r := debrepo.Repo{Name: spec.Name, Mirror: mirror, Suite: spec.Suite, Components: spec.Components, Arches: []string{arch}}
+	r := debrepo.Repo{Name: spec.Name, Mirror: mirror, Suite: spec.Suite, Components: spec.Components, Arches: []string{arch},
+		IgnoreDate: spec.IgnoreDate, IgnoreValidUntil: spec.IgnoreValidUntil}
 	var err error
 	if r.Keyring, r.KeyringName, err = s.keyring(spec); err != nil {
 		return nil, err

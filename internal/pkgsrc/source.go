@@ -290,5 +290,13 @@ func (s *Source) indexOnce(key string, fn func() (*repoIndex, error)) (*repoInde
 }
 
 func describe(req pkgs.Request) string {
-	return fmt.Sprintf("rootfs for %s (variant %s, packages %s)", req.Arch, req.Variant, strings.Join(req.Packages, " "))
+	return fmt.Sprintf("%s for %s (variant %s, packages %s)", callOf(req), req.Arch, req.Variant, strings.Join(req.Packages, " "))
+}
+
+// callOf names the builtin that made req, for messages.
+func callOf(req pkgs.Request) string {
+	if req.Call == "" {
+		return "rootfs"
+	}
+	return req.Call
 }

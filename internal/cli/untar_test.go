@@ -1,0 +1,153 @@
+package cli
+
+import (
+	"archive/tar"
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// hostileTar is an export holding what a build step can make: device
+// nodes, a fifo, a hard link to a device, setuid/setgid and world-writable
+// modes, and a file capability beside a user attribute.
+func hostileTar(t *testing.T) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	tw := tar.NewWriter(&b)
+	add := func(h *tar.Header, data string) {
+		h.Size = int64(len(data))
+		if h.Typeflag == 0 {
+			h.Typeflag = tar.TypeReg
+		}
+		if err := tw.WriteHeader(h); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write([]byte(data)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add(&tar.Header{Name: "dev/", Typeflag: tar.TypeDir, Mode: 0o755}, "")
+	add(&tar.Header{Name: "dev/sda", Typeflag: tar.TypeBlock, Mode: 0o666, Devmajor: 8}, "")
+	add(&tar.Header{Name: "dev/null", Typeflag: tar.TypeChar, Mode: 0o666, Devmajor: 1, Devminor: 3}, "")
+	add(&tar.Header{Name: "dev/pipe", Typeflag: tar.TypeFifo, Mode: 0o600}, "")
+	add(&tar.Header{Name: "disk-again", Typeflag: tar.TypeLink, Linkname: "dev/sda"}, "")
+	add(&tar.Header{Name: "su", Mode: 0o4755}, "root shell")
+	add(&tar.Header{Name: "wall", Mode: 0o2755}, "tty group")
+	add(&tar.Header{Name: "notes", Mode: 0o666}, "anyone's")
+	add(&tar.Header{Name: "tmp/", Typeflag: tar.TypeDir, Mode: 0o1777}, "")
+	add(&tar.Header{Name: "ping", Mode: 0o755, PAXRecords: map[string]string{
+		"SCHILY.xattr.security.capability": "\x01\x00\x00\x02\x00\x20\x00\x00",
+		"SCHILY.xattr.user.origin":         "cairn",
+	}}, "ping")
+	add(&tar.Header{Name: "plain", Mode: 0o644}, "plain")
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestUntarWithholdsHostPrivileges(t *testing.T) {
+	dir := t.TempDir()
+	ws, err := untar(bytes.NewReader(hostileTar(t)), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"dev/sda", "dev/null", "dev/pipe", "disk-again"} {
+		if _, err := os.Lstat(filepath.Join(dir, p)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s exists on the host (err %v); a directory export must not create it", p, err)
+		}
+	}
+	wantModes := map[string]os.FileMode{"su": 0o755, "wall": 0o755, "notes": 0o664, "tmp": 0o775 | os.ModeSticky | os.ModeDir, "plain": 0o644}
+	for p, want := range wantModes {
+		fi, err := os.Lstat(filepath.Join(dir, p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fi.Mode()&^os.ModeType | fi.Mode()&os.ModeDir; got != want {
+			t.Errorf("%s: mode %v, want %v", p, got, want)
+		}
+	}
+	if _, err := unix.Lgetxattr(filepath.Join(dir, "ping"), "security.capability", make([]byte, 64)); err == nil {
+		t.Error("ping kept security.capability on the host")
+	}
+	got := []string{}
+	for _, w := range ws {
+		got = append(got, w.Path+": "+w.Was+" -> "+w.Now)
+	}
+	want := []string{
+		"dev/null: character device 1,3 -> not written",
+		"dev/pipe: fifo -> not written",
+		"dev/sda: block device 8,0 -> not written",
+		"disk-again: hard link to dev/sda -> not written",
+		"notes: mode 0666 -> mode 0664",
+		"ping: xattr security.capability -> not written",
+		"su: mode 4755 -> mode 0755",
+		"tmp: mode 1777 -> mode 1775",
+		"wall: mode 2755 -> mode 0755",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("withheld:\n%q\nwant\n%q", got, want)
+	}
+	const sum = "left out 1 block device, 1 character device, 1 fifo, 1 hard link to a node; " +
+		"cleared setuid/setgid/world-write bits on 4 entries; dropped 1 non-user extended attribute"
+	if s := summarize(ws); s != sum {
+		t.Errorf("summary %q, want %q", s, sum)
+	}
+}
+
+func TestStaleTemporariesCleaned(t *testing.T) {
+	root := t.TempDir()
+	mk := func(p string) {
+		if err := os.MkdirAll(filepath.Join(root, p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mk(".rootfs.tmp-123/etc")  // an export cut short
+	mk(".iso.tmp-77.old")      // an old output whose swap finished
+	mk("iso")                  // ... because the new one is in place
+	mk(".disk.tmp-9.old/boot") // an old output moved aside, new one never came
+	mk(".mine.tmp-x")          // not a name cairn gives
+	mk("keep")                 // an output
+	if err := os.WriteFile(filepath.Join(root, "keep.cairn.json.tmp"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var log bytes.Buffer
+	lock, err := lockOutputs(root, &log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A second build while the first holds the directory cleans nothing.
+	mk(".late.tmp-5")
+	var log2 bytes.Buffer
+	lock2, err := lockOutputs(root, &log2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lock2.release()
+	lock.release()
+	if log2.Len() != 0 {
+		t.Errorf("a build cleaned while another held the directory: %s", log2.String())
+	}
+	var names []string
+	entries, _ := os.ReadDir(root)
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	want := []string{".cairn-out.lock", ".late.tmp-5", ".mine.tmp-x", "disk", "iso", "keep"}
+	if !reflect.DeepEqual(names, want) {
+		t.Errorf("left %q, want %q", names, want)
+	}
+	if _, err := os.Stat(filepath.Join(root, "disk/boot")); err != nil {
+		t.Errorf("the output moved aside was not restored: %v", err)
+	}
+	const msg = "cleaned "
+	if got := log.String(); !bytes.Contains([]byte(got), []byte("removed .rootfs.tmp-123")) ||
+		!bytes.Contains([]byte(got), []byte("restored disk")) || bytes.Count([]byte(got), []byte(msg)) != 1 {
+		t.Errorf("report: %q", got)
+	}
+}
