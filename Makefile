@@ -5,7 +5,7 @@ GO        ?= go
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 REPRO     := -trimpath -buildvcs=false
 LDFLAGS   := -s -w -buildid=
-HELPERDIR := internal/helperbin/bin
+HELPERDIR := internal/host/helperbin/bin
 ARCHES    := amd64 arm64
 # Debian packages the build and the tests use: the engine's runtime, foreign
 # arches through qemu-user, and the independent witnesses of image formats.
@@ -23,7 +23,7 @@ all: build
 
 ## build: bin/cairn with the in-graph helpers embedded (static, reproducible)
 build: helper
-	$(GO) build $(REPRO) -ldflags '$(LDFLAGS) -X github.com/cairn-build/cairn/internal/cli.Version=$(VERSION)' -o bin/cairn ./cmd/cairn
+	$(GO) build $(REPRO) -ldflags '$(LDFLAGS) -X github.com/cairn-build/cairn/internal/host/cli.Version=$(VERSION)' -o bin/cairn ./cmd/cairn
 
 ## helper: the in-graph helper for each arch; same code -> same bytes
 helper:

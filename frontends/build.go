@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/cairn-build/cairn/internal/gitsrc"
-	"github.com/cairn-build/cairn/internal/helperbin"
+	"github.com/cairn-build/cairn/internal/host/gitsrc"
+	"github.com/cairn-build/cairn/internal/host/helperbin"
 	"github.com/cairn-build/cairn/internal/pkgs"
 	"github.com/cairn-build/cairn/stdlib"
 	"github.com/containerd/platforms"

@@ -2,7 +2,7 @@ package frontends
 
 import (
 	"context"
-	"github.com/cairn-build/cairn/internal/gitsrc"
+	"github.com/cairn-build/cairn/internal/host/gitsrc"
 	"io/fs"
 
 	"github.com/cairn-build/cairn/stdlib"

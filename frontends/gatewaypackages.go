@@ -3,9 +3,9 @@ package frontends
 import (
 	"context"
 
-	"github.com/cairn-build/cairn/internal/lock"
+	"github.com/cairn-build/cairn/internal/pkgs/lock"
 	"github.com/cairn-build/cairn/internal/pkgs"
-	"github.com/cairn-build/cairn/internal/pkgsrc"
+	"github.com/cairn-build/cairn/internal/pkgs/pkgsrc"
 )
 
 // lockedPackages answers rootfs() in the frontend: from cairn.lock beside

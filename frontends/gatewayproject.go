@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"path"
 
-	"github.com/cairn-build/cairn/internal/lock"
+	"github.com/cairn-build/cairn/internal/pkgs/lock"
 	"github.com/moby/buildkit/client/llb"
 	gateway "github.com/moby/buildkit/frontend/gateway/client"
 	"github.com/moby/buildkit/solver/pb"

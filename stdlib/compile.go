@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/cairn-build/cairn/internal/gitsrc"
+	"github.com/cairn-build/cairn/internal/host/gitsrc"
 	"github.com/cairn-build/cairn/internal/pkgs"
 	"github.com/containerd/platforms"
 	"github.com/moby/buildkit/client/llb"

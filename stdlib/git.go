@@ -6,7 +6,7 @@ import (
 	"io/fs"
 	"strings"
 
-	"github.com/cairn-build/cairn/internal/gitsrc"
+	"github.com/cairn-build/cairn/internal/host/gitsrc"
 	"github.com/moby/buildkit/client/llb"
 	"go.starlark.net/starlark"
 )

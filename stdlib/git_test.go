@@ -11,15 +11,15 @@ import (
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
-	"github.com/cairn-build/cairn/internal/gitsrc"
-	"github.com/cairn-build/cairn/internal/llbdump"
+	"github.com/cairn-build/cairn/internal/host/gitsrc"
+	"github.com/cairn-build/cairn/internal/host/llbdump"
 	"github.com/cairn-build/cairn/recipes"
 	"github.com/cairn-build/cairn/stdlib"
 	"go.starlark.net/starlark"
 )
 
 // The git resolver's real behaviour (git daemon, smart HTTP, GnuPG-signed
-// tags, the lock) is tested in internal/gitsrc and, through a real engine,
+// tags, the lock) is tested in internal/host/gitsrc and, through a real engine,
 // in cmd/cairn. Here a recording resolver checks what git() asks it and
 // that the graph holds exactly its answer.
 

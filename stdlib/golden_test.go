@@ -11,7 +11,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/cairn-build/cairn/internal/llbdump"
+	"github.com/cairn-build/cairn/internal/host/llbdump"
 	"github.com/cairn-build/cairn/internal/pkgs"
 	"github.com/cairn-build/cairn/recipes"
 	"github.com/cairn-build/cairn/stdlib"

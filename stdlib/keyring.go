@@ -3,7 +3,7 @@ package stdlib
 import (
 	"io/fs"
 
-	"github.com/cairn-build/cairn/internal/gitsrc"
+	"github.com/cairn-build/cairn/internal/host/gitsrc"
 	"go.starlark.net/starlark"
 )
 

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/cairn-build/cairn/internal/archive"
+	"github.com/cairn-build/cairn/internal/ingraph/archive"
 )
 
 // encoder is the shape of archive.WriteTar and archive.WriteCpio.

@@ -6,7 +6,7 @@ import (
 	"io"
 	"slices"
 
-	"github.com/cairn-build/cairn/internal/archive"
+	"github.com/cairn-build/cairn/internal/ingraph/archive"
 	"github.com/klauspost/compress/zstd"
 	"github.com/ulikunitz/xz"
 )

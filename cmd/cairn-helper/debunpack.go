@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/cairn-build/cairn/internal/debunpack"
+	"github.com/cairn-build/cairn/internal/ingraph/debunpack"
 )
 
 // runDebUnpack implements

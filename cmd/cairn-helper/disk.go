@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/cairn-build/cairn/internal/diskimg"
+	"github.com/cairn-build/cairn/internal/ingraph/diskimg"
 )
 
 // runDisk implements "disk --spec SPEC.json OUT_DIR": it assembles the

@@ -6,7 +6,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/cairn-build/cairn/internal/iso9660"
+	"github.com/cairn-build/cairn/internal/ingraph/iso9660"
 )
 
 // stringList is a repeatable string flag.

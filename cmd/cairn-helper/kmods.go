@@ -7,7 +7,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/cairn-build/cairn/internal/kmod"
+	"github.com/cairn-build/cairn/internal/ingraph/kmod"
 )
 
 // warnings receives kmods' missing-firmware lines; tests replace it.

@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cairn-build/cairn/internal/kmod"
+	"github.com/cairn-build/cairn/internal/ingraph/kmod"
 )
 
 // runKmodsCmd runs "kmods" in-process, capturing the warnings.

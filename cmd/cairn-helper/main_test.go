@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cairn-build/cairn/internal/archive"
+	"github.com/cairn-build/cairn/internal/ingraph/archive"
 )
 
 // result is what one in-process run produced.

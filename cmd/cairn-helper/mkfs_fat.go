@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/cairn-build/cairn/internal/fat"
+	"github.com/cairn-build/cairn/internal/ingraph/fat"
 )
 
-// mkfsFAT writes a FAT image with internal/fat: FAT12, FAT16 or FAT32 by
+// mkfsFAT writes a FAT image with internal/ingraph/fat: FAT12, FAT16 or FAT32 by
 // size as mkfs.fat would choose for "fat", FAT32 for "fat32". The
 // automatic size is the smallest whole number of MiB that holds the
 // contents with a tenth of their size, and at least 1 MiB, free (for

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cairn-build/cairn/internal/ocilayout"
+	"github.com/cairn-build/cairn/internal/ingraph/ocilayout"
 )
 
 // tinyDeb builds a package with dpkg-deb holding usr/bin/hello and

@@ -4,7 +4,7 @@ import (
 	"flag"
 	"os"
 
-	"github.com/cairn-build/cairn/internal/ocilayout"
+	"github.com/cairn-build/cairn/internal/ingraph/ocilayout"
 )
 
 // runOCI implements

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cairn-build/cairn/internal/archive"
+	"github.com/cairn-build/cairn/internal/ingraph/archive"
 )
 
 // ownedTree returns a tree whose file f belongs to 1234:5678, directory

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cairn-build/cairn/internal/debrepo"
+	"github.com/cairn-build/cairn/internal/pkgs/deb/debrepo"
 )
 
 // minbaseRecipe is the system both tools build: Debian bookworm, variant

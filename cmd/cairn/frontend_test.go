@@ -22,7 +22,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cairn-build/cairn/internal/debrepo"
+	"github.com/cairn-build/cairn/internal/pkgs/deb/debrepo"
 )
 
 // frontendEnv is one registry, one engine and the frontend image.

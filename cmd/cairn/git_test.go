@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cairn-build/cairn/internal/gitsrc/gittest"
+	"github.com/cairn-build/cairn/internal/host/gitsrc/gittest"
 )
 
 // gitWorld is a repository served over git:// and over token-protected

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cairn-build/cairn/internal/debrepo/debrepotest"
+	"github.com/cairn-build/cairn/internal/pkgs/deb/debrepo/debrepotest"
 )
 
 // TestDirectoryOutputWithholdsNodes builds a step that makes a block

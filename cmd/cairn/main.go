@@ -1,11 +1,11 @@
 // Command cairn builds operating-system artifacts from Starlark recipes on
-// BuildKit. The work is in internal/cli; main only hands it the process.
+// BuildKit. The work is in internal/host/cli; main only hands it the process.
 package main
 
 import (
 	"os"
 
-	"github.com/cairn-build/cairn/internal/cli"
+	"github.com/cairn-build/cairn/internal/host/cli"
 
 	// Engine addresses beyond unix:// and tcp://, as buildctl accepts them.
 	_ "github.com/moby/buildkit/client/connhelper/dockercontainer"

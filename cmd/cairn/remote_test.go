@@ -6,7 +6,7 @@ package main
 
 import (
 	"fmt"
-	"github.com/cairn-build/cairn/internal/engine/enginetest"
+	"github.com/cairn-build/cairn/internal/host/engine/enginetest"
 	"os"
 	"os/exec"
 	"path/filepath"

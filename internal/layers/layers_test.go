@@ -118,27 +118,31 @@ type rule struct {
 	why        string
 }
 
-// helperDeps is what the in-graph helper may link: its own code and the
-// decompressors that package formats need.
-var helperDeps = anyOf(standard, own("internal/archive"), own("internal/debunpack"), own("internal/ocilayout"),
-	own("internal/iso9660"), own("internal/fat"), own("internal/diskimg"), own("internal/kmod"), own("internal/sparse"), under("github.com/ulikunitz/xz"),
+// helperDeps is what the in-graph helper may link: its own wing
+// (internal/ingraph), the one epoch type, and the decompressors that
+// package formats need.
+var helperDeps = anyOf(standard, own("internal/ingraph"), own("internal/epoch"), under("github.com/ulikunitz/xz"),
 	under("github.com/therootcompany/xz"), under("github.com/klauspost/compress"), under("golang.org/x/sys/unix"))
 
 func rules() []rule {
-	notCLI := anyOf(own("frontends"), own("cmd"), own("internal/cli"))
+	notCLI := anyOf(own("frontends"), own("cmd"), own("internal/host/cli"))
 	return []rule{
 		{own("lang"), anyOf(own(""), under("github.com/moby/buildkit")), true,
 			"lang imports nothing from cairn and nothing from BuildKit"},
 		{own("stdlib"), notCLI, true,
-			"stdlib sits below frontends, cmd and internal/cli"},
+			"stdlib sits below frontends, cmd and internal/host/cli"},
 		{own("stdlib"), under("github.com/moby/buildkit/frontend"), true,
 			"stdlib compiles LLB and never talks to a BuildKit frontend or gateway"},
 		{not(notCLI), under(gatewayPath), false,
-			"only frontends, cmd/... and internal/cli may import the BuildKit gateway"},
-		{own("frontends"), anyOf(own("cmd"), own("internal/cli")), true,
-			"frontends sits below cmd and internal/cli"},
+			"only frontends, cmd/... and internal/host/cli may import the BuildKit gateway"},
+		{own("frontends"), anyOf(own("cmd"), own("internal/host/cli")), true,
+			"frontends sits below cmd and internal/host/cli"},
 		{own("cmd/cairn-helper"), not(helperDeps), true,
-			"cmd/cairn-helper is a small static binary: the standard library, its internal packages, decompressors and x/sys only"},
+			"cmd/cairn-helper is a small static binary: the standard library, internal/ingraph, internal/epoch, decompressors and x/sys only"},
+		{own("internal/ingraph"), not(helperDeps), true,
+			"internal/ingraph runs inside the build: it imports nothing host-side (no internal/host, internal/pkgs, stdlib, lang or BuildKit)"},
+		{own("internal/pkgs"), anyOf(own("internal/host"), own("stdlib"), own("lang"), own("frontends"), under("github.com/moby/buildkit")), true,
+			"internal/pkgs reads package archives: it knows nothing of recipes, LLB or the CLI"},
 	}
 }
 
@@ -291,10 +295,10 @@ func TestRulesCatch(t *testing.T) {
 	add(m+"internal/epoch", false, "github.com/moby/buildkit/client/llb")
 	add("github.com/moby/buildkit/client/llb", false)
 	add(m+"stdlib", false, m+"frontends")
-	add(m+"frontends", false, gatewayPath+"/client", m+"internal/cli")
-	add(m+"internal/cli", false)
+	add(m+"frontends", false, gatewayPath+"/client", m+"internal/host/cli")
+	add(m+"internal/host/cli", false)
 	add(gatewayPath+"/client", false)
-	add(m+"internal/engine", false, gatewayPath+"/client")
+	add(m+"internal/host/engine", false, gatewayPath+"/client")
 	add(m+"cmd/cairn-helper", false, "fmt", "github.com/moby/buildkit/client/llb")
 	add("fmt", true)
 	fillDeps(g)
@@ -308,8 +312,8 @@ func TestRulesCatch(t *testing.T) {
 		m + "lang imports github.com/moby/buildkit/client/llb (via " + m + "internal/epoch): lang imports nothing",
 		m + "stdlib imports " + m + "frontends: stdlib sits below",
 		m + "stdlib imports " + gatewayPath + "/client (via " + m + "frontends): stdlib compiles LLB",
-		m + "internal/engine imports " + gatewayPath + "/client: only frontends",
-		m + "frontends imports " + m + "internal/cli: frontends sits below",
+		m + "internal/host/engine imports " + gatewayPath + "/client: only frontends",
+		m + "frontends imports " + m + "internal/host/cli: frontends sits below",
 		m + "cmd/cairn-helper imports github.com/moby/buildkit/client/llb: cmd/cairn-helper is a small static binary",
 		m + "stdlib does not import " + m + "lang",
 	} {

@@ -1,7 +1,7 @@
 // Package pkgs is cairn's format-neutral model of binary packages: what a
 // repository index says about a package, in the terms a resolver needs.
 //
-// Debian (internal/deb) fills it today and RPM will fill it next, so nothing
+// Debian (internal/pkgs/deb) fills it today and RPM will fill it next, so nothing
 // here is Debian syntax: relations are already parsed, versions are opaque
 // strings compared by the format's own Compare, and the few Debian-only ideas
 // that change resolution (Multi-Arch, Essential, Priority) are fields an RPM

@@ -1,0 +1,272 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/cairn-build/cairn/frontends"
+	"github.com/cairn-build/cairn/internal/host/engine"
+	"github.com/cairn-build/cairn/internal/epoch"
+	"github.com/cairn-build/cairn/internal/host/gitsrc"
+	"github.com/cairn-build/cairn/internal/host/helperbin"
+	"github.com/cairn-build/cairn/internal/pkgs/pkgsrc"
+	"github.com/cairn-build/cairn/stdlib"
+	"github.com/moby/buildkit/client"
+	"github.com/moby/buildkit/session"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/tonistiigi/fsutil"
+	"golang.org/x/sync/errgroup"
+)
+
+// buildFlags are cairn build's options.
+type buildFlags struct {
+	out, platform, progress string
+	recipe                  *recipeFlags
+	engine                  *engine.Config
+	packages                *packageFlags
+	session                 *sessionFlags
+	cache                   *cacheFlags
+	contexts                contextFlag
+}
+
+func runBuild(e *env) error {
+	routeClientLog(e.stderr)
+	fs := newFlags("build", e.stderr)
+	f := buildFlags{recipe: addRecipeFlags(fs), engine: engineFlags(fs)}
+	fs.StringVar(&f.out, "o", "out", "output `dir`: each target is written to DIR/<target>")
+	fs.StringVar(&f.platform, "platform", "", "target `platforms`, comma separated (default: the engine's)")
+	fs.StringVar(&f.progress, "progress", "auto", "progress `mode`: auto, plain, tty, rawjson or quiet")
+	f.packages = addPackageFlags(fs, true)
+	f.session = addSessionFlags(fs)
+	f.cache = addCacheFlags(fs)
+	fs.Var(&f.contexts, "context", "named context `NAME=DIR`: the directory the recipe's context(\"NAME\") reads (repeatable)")
+	names, err := parse(fs, e.args)
+	if err != nil {
+		return err
+	}
+	plan, err := planBuild(e, f, names)
+	if err != nil {
+		return err
+	}
+	return plan.run(e)
+}
+
+// buildPlan is everything decided before the engine is touched, so recipe
+// mistakes fail fast, offline, with exit code 1.
+type buildPlan struct {
+	flags     buildFlags
+	project   *project
+	targets   []string
+	platforms []ocispecs.Platform
+	epoch     int64
+	helperDir string
+	source    *pkgsrc.Source
+	git       *gitsrc.Source
+	// attach serves --secret and --ssh to the engine.
+	attach []session.Attachable
+}
+
+func planBuild(e *env, f buildFlags, names []string) (*buildPlan, error) {
+	ps, err := parsePlatforms(f.platform)
+	if err != nil {
+		return nil, err
+	}
+	ep, err := epoch.FromEnv()
+	if err != nil {
+		return nil, errUsage("cairn: %s", err)
+	}
+	if err := checkProgressMode(e, f.progress); err != nil {
+		return nil, err
+	}
+	p, err := loadRecipe(e.ctx, f.recipe, e.stderr)
+	if err != nil {
+		return nil, err
+	}
+	if err := applyConfig(f); err != nil {
+		return nil, err
+	}
+	attach, err := f.session.attachables()
+	if err != nil {
+		return nil, err
+	}
+	if a := f.cache.registryAuth(e.stderr); a != nil {
+		attach = append(attach, a)
+	}
+	if len(names) == 0 {
+		for _, t := range p.recipe.Targets() {
+			names = append(names, t.Name)
+		}
+	}
+	for _, n := range names {
+		if _, err := frontends.FindTarget(p.recipe, n); err != nil {
+			return nil, err
+		}
+	}
+	if len(names) == 0 {
+		_, err := frontends.FindTarget(p.recipe, "")
+		return nil, err
+	}
+	return &buildPlan{flags: f, project: p, targets: names, platforms: ps, epoch: ep, attach: attach}, nil
+}
+
+// applyConfig fills what the flags left open from the environment and
+// cairn.toml.
+func applyConfig(f buildFlags) error {
+	cfg, err := loadConfig(f.recipe.file)
+	if err != nil {
+		return err
+	}
+	cfg.applyEngine(f.engine)
+	return cfg.applyCache(f.cache)
+}
+
+func (b *buildPlan) run(e *env) error {
+	if err := engine.CheckPlatforms(b.platforms); err != nil {
+		return err
+	}
+	cfg := *b.flags.engine
+	cfg.Log = e.stderr
+	var err error
+	if b.helperDir, err = helperbin.Dir(homeOf(cfg)); err != nil {
+		return err
+	}
+	src, lf, err := newSource(b.project.dir, homeOf(cfg), b.flags.packages, sourceOptions{}, e.stderr)
+	if err != nil {
+		return err
+	}
+	b.source, b.git = src, newGitSource(lf, b.flags.packages.locked, false, b.flags.session.secrets, e.stderr)
+	c, err := engine.Connect(e.ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	// Outputs are touched only once the engine answers.
+	lock, err := lockOutputs(b.flags.out, e.stderr)
+	if err != nil {
+		return err
+	}
+	defer lock.release()
+	prog, err := newProgress(e, b.flags.progress)
+	if err != nil {
+		return err
+	}
+	prog.mask = newMasker(b.flags.session.secretValues())
+	start := time.Now()
+	eg, ctx := errgroup.WithContext(e.ctx)
+	if b.flags.cache.serial() {
+		eg.SetLimit(1)
+	}
+	results := make([]*targetResult, len(b.targets))
+	for i, name := range b.targets {
+		eg.Go(func() (err error) {
+			results[i], err = b.buildTarget(ctx, c, name, prog)
+			return err
+		})
+	}
+	err = eg.Wait()
+	prog.wait()
+	if lost := cfg.Lost(e.ctx, err); lost != nil { // the engine died: exit 2
+		b.landed(e, results)
+		return lost
+	}
+	if err != nil {
+		b.landed(e, results)
+		return prog.explain(err)
+	}
+	b.summary(e, results, prog, time.Since(start))
+	return nil
+}
+
+// landed lists the targets written before another one failed.
+func (b *buildPlan) landed(e *env, results []*targetResult) {
+	for _, r := range results {
+		if r != nil {
+			fmt.Fprintf(e.stderr, "%s -> %s (%s); other targets failed:\n", r.Target, r.Dir, r.Digest)
+		}
+	}
+}
+
+func (b *buildPlan) summary(e *env, results []*targetResult, prog *progress, d time.Duration) {
+	for _, r := range results {
+		note := ""
+		if r.Fresh {
+			note = ", up to date"
+		}
+		fmt.Fprintf(e.stderr, "%s -> %s (%s%s)\n", r.Target, r.Dir, r.Digest, note)
+		if len(r.Withheld) > 0 && !r.Fresh {
+			fmt.Fprintf(e.stderr, "  %s: a directory output on the host %s (listed in %s; archive() or oci_image() keep them)\n",
+				r.Target, summarize(r.Withheld), filepath.Base(r.Dir)+".cairn.json")
+		}
+	}
+	total, cached := prog.counts()
+	fmt.Fprintf(e.stderr, "built %d target(s) in %.1fs; %d of %d exec steps cached\n", len(results), d.Seconds(), cached, total)
+}
+
+// solveOpt exports the result as a tar stream that untar unpacks into tmp
+// (see untar.go for why not BuildKit's directory export); wait reports the
+// unpacking's outcome, and what it withheld from the host, once the solve
+// has returned.
+func (b *buildPlan) solveOpt(target, tmp string) (opt client.SolveOpt, wait func() ([]Withheld, error), err error) {
+	ctxFS, err := fsutil.NewFS(b.project.dir)
+	if err != nil {
+		return opt, nil, fmt.Errorf("project directory %s: %w", b.project.dir, err)
+	}
+	helperFS, err := fsutil.NewFS(b.helperDir)
+	if err != nil {
+		return opt, nil, fmt.Errorf("helper directory %s: %w", b.helperDir, err)
+	}
+	type unpacked struct {
+		withheld []Withheld
+		err      error
+	}
+	var done chan unpacked
+	output := func(map[string]string) (io.WriteCloser, error) {
+		pr, pw := io.Pipe()
+		done = make(chan unpacked, 1)
+		go func() {
+			ws, err := untar(pr, tmp)
+			pr.CloseWithError(err)
+			done <- unpacked{ws, err}
+		}()
+		return pw, nil
+	}
+	wait = func() ([]Withheld, error) {
+		if done == nil {
+			return nil, nil
+		}
+		u := <-done
+		return u.withheld, u.err
+	}
+	locals := map[string]fsutil.FS{stdlib.DefaultLocalName: ctxFS, helperLocal: helperFS}
+	if err := b.flags.contexts.mounts(locals); err != nil {
+		return opt, nil, err
+	}
+	return client.SolveOpt{
+		Exports: []client.ExportEntry{{
+			Type:   client.ExporterTar,
+			Output: output,
+			Attrs:  map[string]string{"source-date-epoch": strconv.FormatInt(b.epoch, 10)},
+		}},
+		LocalMounts: locals,
+		// Not nil: the client adds the cache imports to it.
+		FrontendAttrs: map[string]string{},
+		Session:       b.attach,
+		CacheExports:  b.flags.cache.to.forTarget(target),
+		CacheImports:  b.flags.cache.from.forTarget(target),
+	}, wait, nil
+}
+
+// helperLocal is the session local serving cairn's helper binaries.
+const helperLocal = "cairn-helper"
+
+func (b *buildPlan) outDir(target string) string { return filepath.Join(b.flags.out, target) }
+
+func homeOf(cfg engine.Config) string {
+	if cfg.Home != "" {
+		return cfg.Home
+	}
+	return engine.DefaultHome()
+}

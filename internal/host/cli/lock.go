@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/cairn-build/cairn/frontends"
+	"github.com/cairn-build/cairn/internal/host/engine"
+	"github.com/cairn-build/cairn/internal/epoch"
+	"github.com/cairn-build/cairn/internal/pkgs/lock"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+)
+
+// runLock resolves every target's package requests and writes cairn.lock.
+// It needs no engine: compiling a target is what asks the questions.
+func runLock(e *env) error {
+	fs := newFlags("lock", e.stderr)
+	rf := addRecipeFlags(fs)
+	plat := fs.String("platform", "", "`platforms` to lock rootfs() calls without arch= for, comma separated (default: this host's)")
+	update := fs.Bool("update", false, "re-resolve every package and git() ref, or only the packages named as arguments")
+	pf := addPackageFlags(fs, false)
+	secrets := addGitSecretFlag(fs)
+	args, err := parse(fs, e.args)
+	if err != nil {
+		return err
+	}
+	if len(args) > 0 && !*update {
+		return errUsage("usage: cairn lock [-f FILE] [--platform P] [--update [PKG...]]")
+	}
+	ps, err := parsePlatforms(*plat)
+	if err != nil {
+		return err
+	}
+	if len(ps) == 0 {
+		ps = []ocispecs.Platform{hostPlatform()}
+	}
+	p, err := loadRecipe(e.ctx, rf, e.stderr)
+	if err != nil {
+		return err
+	}
+	opts := sourceOptions{fresh: *update && len(args) == 0, update: args}
+	src, old, err := newSource(p.dir, homeOf(engine.Config{}), pf, opts, e.stderr)
+	if err != nil {
+		return err
+	}
+	if err := checkUpdateNames(old, args); err != nil {
+		return err
+	}
+	gsrc := newGitSource(old, false, opts.fresh, *secrets, e.stderr)
+	ep, err := epoch.FromEnv()
+	if err != nil {
+		return errUsage("cairn: %s", err)
+	}
+	for _, t := range p.recipe.Targets() {
+		for _, pl := range ps {
+			req := frontends.Request{Recipe: p.recipe, Target: t.Name, Epoch: ep, Packages: src, Git: gsrc, AnyContext: true}
+			if _, err := frontends.Definition(e.ctx, req, pl, hostPlatform()); err != nil {
+				return err
+			}
+		}
+	}
+	f, err := src.Lockfile()
+	if err != nil {
+		return err
+	}
+	if f.Git, err = gsrc.Entries(); err != nil {
+		return err
+	}
+	return writeLock(e.stderr, filepath.Join(p.dir, "cairn.lock"), filepath.Join(filepath.Dir(rf.file), "cairn.lock"), old, f)
+}
+
+func checkUpdateNames(old *lock.File, names []string) error {
+	for _, n := range names {
+		found := false
+		for _, p := range lockPackages(old) {
+			found = found || p == n
+		}
+		if !found {
+			return errUsage("cairn lock --update %s: no package %q in cairn.lock", n, n)
+		}
+	}
+	return nil
+}
+
+func lockPackages(f *lock.File) []string {
+	if f == nil {
+		return nil
+	}
+	out := make([]string, 0, len(f.Packages))
+	for _, p := range f.Packages {
+		out = append(out, p.Name)
+	}
+	return out
+}
+
+// writeLock writes the lockfile and says what changed.
+func writeLock(w io.Writer, path, display string, old, f *lock.File) error {
+	if len(f.Requests) == 0 && len(f.Git) == 0 {
+		fmt.Fprintln(w, "cairn lock: the recipe makes no package requests (no rootfs()) and resolves no git() refs; nothing to lock")
+		return nil
+	}
+	if err := f.Write(path); err != nil {
+		return err
+	}
+	added, removed, changed := lockDiff(old, f)
+	fmt.Fprintf(w, "%s: %d request(s), %d package(s); %d added, %d removed, %d changed%s\n",
+		display, len(f.Requests), len(f.Packages), added, removed, changed, gitSummary(old, f))
+	return nil
+}
+
+// lockDiff counts packages (by name:arch) added, removed and changed in
+// version between two lockfiles.
+func lockDiff(old, f *lock.File) (added, removed, changed int) {
+	before := map[string]string{}
+	if old != nil {
+		for _, p := range old.Packages {
+			before[p.Name+":"+p.Arch] = p.Version
+		}
+	}
+	after := map[string]string{}
+	for _, p := range f.Packages {
+		after[p.Name+":"+p.Arch] = p.Version
+	}
+	for k, v := range after {
+		switch ov, ok := before[k]; {
+		case !ok:
+			added++
+		case ov != v:
+			changed++
+		}
+	}
+	for k := range before {
+		if _, ok := after[k]; !ok {
+			removed++
+		}
+	}
+	return added, removed, changed
+}

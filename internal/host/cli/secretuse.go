@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/cairn-build/cairn/internal/host/llbdump"
+	"github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/solver/pb"
+	digest "github.com/opencontainers/go-digest"
+)
+
+// BuildKit asks for a secret only when the step that mounts it runs, and
+// then fails with "secret NAME: not found", after every step before it.
+// Reading the mounts from the graph instead fails before anything runs,
+// at the run() line that wants the secret.
+
+// checkSecrets returns an error naming the first step of def that mounts
+// required secrets the command line does not provide, and those secrets.
+func checkSecrets(def *llb.Definition, given map[string]bool) error {
+	ops, err := llbdump.Ops(def)
+	if err != nil {
+		return err
+	}
+	for _, o := range ops {
+		var missing []string
+		for _, m := range o.Op.GetExec().GetMounts() {
+			s := m.GetSecretOpt()
+			if m.MountType == pb.MountType_SECRET && s != nil && !s.Optional && !given[s.ID] {
+				missing = append(missing, fmt.Sprintf("secret(%q) at %s", s.ID, m.Dest), s.ID)
+			}
+		}
+		if len(missing) > 0 {
+			return errMissingSecrets(opPosition(def, o.Digest), missing, given)
+		}
+	}
+	return nil
+}
+
+// errMissingSecrets says which secrets a step lacks; missing alternates
+// a description and the secret's name.
+func errMissingSecrets(pos string, missing []string, given map[string]bool) error {
+	var what, flags []string
+	for i := 0; i < len(missing); i += 2 {
+		what = append(what, missing[i])
+		flags = append(flags, "--secret id="+missing[i+1]+",src=FILE")
+	}
+	have := ""
+	if len(given) > 0 {
+		have = " (it was given " + strings.Join(slices.Sorted(maps.Keys(given)), ", ") + ")"
+	}
+	return fmt.Errorf("%srun() mounts secrets the build was not given%s: %s; pass %s (or id=NAME,env=VAR; or declare the secret with required = False)",
+		pos, have, strings.Join(what, ", "), strings.Join(flags, " "))
+}
+
+// opPosition returns "file:line:col: " for an op with a source location,
+// "" otherwise.
+func opPosition(def *llb.Definition, d digest.Digest) string {
+	if def.Source == nil || def.Source.Locations[d.String()] == nil {
+		return ""
+	}
+	for _, l := range def.Source.Locations[d.String()].Locations {
+		if int(l.SourceIndex) >= len(def.Source.Infos) || len(l.Ranges) == 0 || l.Ranges[0].Start == nil {
+			continue
+		}
+		r := l.Ranges[0].Start
+		return fmt.Sprintf("%s:%d:%d: ", def.Source.Infos[l.SourceIndex].Filename, r.Line, r.Character)
+	}
+	return ""
+}

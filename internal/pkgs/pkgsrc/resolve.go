@@ -1,0 +1,169 @@
+package pkgsrc
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"strings"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/cairn-build/cairn/internal/pkgs/deb"
+	"github.com/cairn-build/cairn/internal/pkgs/deb/debrepo"
+	"github.com/cairn-build/cairn/internal/pkgs/lock"
+	"github.com/cairn-build/cairn/internal/pkgs"
+	"github.com/cairn-build/cairn/internal/pkgs/resolve"
+)
+
+// repoIndex is one repository's packages for one architecture (plus all).
+type repoIndex struct {
+	spec     pkgs.RepoSpec
+	packages []*pkgs.Package
+	lock     lock.Repo
+}
+
+// resolve fetches the request's repositories and runs the resolver.
+func (s *Source) resolve(ctx context.Context, req pkgs.Request) (*pkgs.Set, []lock.Repo, error) {
+	var all []*pkgs.Package
+	var repos []lock.Repo
+	origin := map[string]pkgs.RepoSpec{}
+	for _, spec := range req.Repos {
+		idx, err := s.index(ctx, spec, req.Arch)
+		if err != nil {
+			return nil, nil, errCall(req, err)
+		}
+		for _, p := range idx.packages {
+			origin[p.Repo] = spec
+		}
+		all = append(all, idx.packages...)
+		repos = append(repos, idx.lock)
+	}
+	all = s.preferLocked(all)
+	res, err := resolve.New(req.Arch, deb.CompareVersions, all).Resolve(resolveRequest(req))
+	if err != nil {
+		return nil, nil, errCall(req, err)
+	}
+	set := &pkgs.Set{}
+	for _, p := range res.ConfigureOrder() {
+		spec := origin[p.Repo]
+		l := pkgs.Locked{Repo: spec.Name, Suite: spec.Suite, Arch: p.Arch, Name: p.Name, Version: p.Version,
+			Filename: p.Filename, Size: p.Size, SHA256: p.SHA256, MultiArch: p.MultiArch}
+		l.URL = s.urlOf(req, l)
+		set.Packages = append(set.Packages, l)
+	}
+	return set, repos, nil
+}
+
+// resolveRequest maps a variant to the resolver's seeds, as mmdebstrap
+// defines the variants.
+func resolveRequest(req pkgs.Request) resolve.Request {
+	r := resolve.Request{Install: append([]string(nil), req.Packages...)} // pkgsrc adds the position
+	switch req.Variant {
+	case "files":
+		r.FilesOnly, r.Follow = true, req.Follow
+	case "essential":
+		r.Essential = true
+	case "minbase", "required":
+		r.Essential, r.Priorities = true, []string{"required"}
+		r.Install = append(r.Install, "apt")
+	case "important":
+		r.Essential, r.Priorities = true, []string{"required", "important"}
+		r.Install = append(r.Install, "apt")
+	case "standard":
+		r.Essential, r.Priorities = true, []string{"required", "important", "standard"}
+		r.Install = append(r.Install, "apt")
+	}
+	return r
+}
+
+// preferLocked keeps, for each locked package not being updated, only its
+// locked version when the repositories still carry it: `cairn lock` moves
+// nothing the user did not ask to move.
+func (s *Source) preferLocked(all []*pkgs.Package) []*pkgs.Package {
+	if s.cfg.Fresh || s.cfg.Lock == nil {
+		return all
+	}
+	want := map[string]string{}
+	for _, p := range s.cfg.Lock.Packages {
+		want[p.Name+":"+p.Arch] = p.Version
+	}
+	for _, u := range s.cfg.Update {
+		for k := range want {
+			if strings.HasPrefix(k, u+":") {
+				delete(want, k)
+			}
+		}
+	}
+	have := map[string]bool{}
+	for _, p := range all {
+		if want[p.ID()] == p.Version {
+			have[p.ID()] = true
+		}
+	}
+	out := all[:0:0]
+	for _, p := range all {
+		if v, ok := want[p.ID()]; ok && have[p.ID()] && v != p.Version {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// index fetches, verifies and parses one repository for one architecture,
+// once per Source.
+func (s *Source) index(ctx context.Context, spec pkgs.RepoSpec, arch string) (*repoIndex, error) {
+	mirror, err := s.mirror(spec)
+	if err != nil {
+		return nil, err
+	}
+	key := strings.Join([]string{mirror, spec.Suite, strings.Join(spec.Components, ","), arch, spec.KeyringSHA256,
+		fmt.Sprint(spec.IgnoreDate, spec.IgnoreValidUntil)}, " ")
+	return s.indexOnce(key, func() (*repoIndex, error) { return s.fetch(ctx, spec, mirror, arch) })
+}
+
+func (s *Source) fetch(ctx context.Context, spec pkgs.RepoSpec, mirror, arch string) (*repoIndex, error) {
+	r := debrepo.Repo{Name: spec.Name, Mirror: mirror, Suite: spec.Suite, Components: spec.Components, Arches: []string{arch},
+		IgnoreDate: spec.IgnoreDate, IgnoreValidUntil: spec.IgnoreValidUntil}
+	var err error
+	if r.Keyring, r.KeyringName, err = s.keyring(spec); err != nil {
+		return nil, err
+	}
+	ix, err := s.cfg.Client.Fetch(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	out := &repoIndex{spec: spec, lock: lock.Repo{Name: spec.Name, Suite: spec.Suite, Snapshot: spec.Snapshot,
+		Release: ix.ReleaseSHA256, Date: ix.Release.Date, Signer: fingerprint(ix.Signer)}}
+	for _, f := range ix.Files {
+		display := fmt.Sprintf("%s %s/%s %s", spec.Name, spec.Suite, f.Component, f.Arch)
+		ps, err := deb.ParsePackages(bytes.NewReader(f.Data), display)
+		if err != nil {
+			return nil, err
+		}
+		out.packages = append(out.packages, ps...)
+	}
+	return out, nil
+}
+
+func (s *Source) keyring(spec pkgs.RepoSpec) (openpgp.EntityList, string, error) {
+	data, name := spec.KeyringData, spec.Keyring
+	if len(data) == 0 {
+		data, name = s.cfg.HostKeyring, s.cfg.HostKeyringName
+	}
+	if len(data) == 0 {
+		return nil, "", errNoKeyring(spec)
+	}
+	kr, err := debrepo.ReadKeyring(data)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: keyring %s (sha256 %x): %w", spec.Name, name, sha256.Sum256(data), err)
+	}
+	return kr, name, nil
+}
+
+// fingerprint keeps the key fingerprint of a signer description
+// ("FPR user id"): the lockfile records which key, not whose mail address.
+func fingerprint(signer string) string {
+	fpr, _, _ := strings.Cut(signer, " ")
+	return fpr
+}
