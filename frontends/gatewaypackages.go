@@ -3,8 +3,8 @@ package frontends
 import (
 	"context"
 
-	"github.com/cairn-build/cairn/internal/pkgs/lock"
 	"github.com/cairn-build/cairn/internal/pkgs"
+	"github.com/cairn-build/cairn/internal/pkgs/lock"
 	"github.com/cairn-build/cairn/internal/pkgs/pkgsrc"
 )
 

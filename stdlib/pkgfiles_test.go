@@ -7,9 +7,9 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/cairn-build/cairn/internal/pkgs"
 	"github.com/cairn-build/cairn/internal/pkgs/deb/debrepo"
 	"github.com/cairn-build/cairn/internal/pkgs/deb/debrepo/debrepotest"
-	"github.com/cairn-build/cairn/internal/pkgs"
 	"github.com/cairn-build/cairn/internal/pkgs/pkgsrc"
 	"github.com/cairn-build/cairn/recipes"
 	"github.com/cairn-build/cairn/stdlib"

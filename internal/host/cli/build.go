@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/cairn-build/cairn/frontends"
-	"github.com/cairn-build/cairn/internal/host/engine"
 	"github.com/cairn-build/cairn/internal/epoch"
+	"github.com/cairn-build/cairn/internal/host/engine"
 	"github.com/cairn-build/cairn/internal/host/gitsrc"
 	"github.com/cairn-build/cairn/internal/host/helperbin"
 	"github.com/cairn-build/cairn/internal/pkgs/pkgsrc"

@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 
 	"github.com/cairn-build/cairn/frontends"
-	"github.com/cairn-build/cairn/internal/host/engine"
 	"github.com/cairn-build/cairn/internal/epoch"
+	"github.com/cairn-build/cairn/internal/host/engine"
 	"github.com/cairn-build/cairn/internal/pkgs/lock"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )

@@ -5,9 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cairn-build/cairn/internal/pkgs"
 	"github.com/cairn-build/cairn/internal/pkgs/deb/debrepo"
 	"github.com/cairn-build/cairn/internal/pkgs/deb/debrepo/debrepotest"
-	"github.com/cairn-build/cairn/internal/pkgs"
 )
 
 // futureRepo serves a signed repository whose Release has the given Date

@@ -8,10 +8,10 @@ import (
 	"strings"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/cairn-build/cairn/internal/pkgs"
 	"github.com/cairn-build/cairn/internal/pkgs/deb"
 	"github.com/cairn-build/cairn/internal/pkgs/deb/debrepo"
 	"github.com/cairn-build/cairn/internal/pkgs/lock"
-	"github.com/cairn-build/cairn/internal/pkgs"
 	"github.com/cairn-build/cairn/internal/pkgs/resolve"
 )
 

@@ -14,9 +14,9 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/cairn-build/cairn/internal/pkgs"
 	"github.com/cairn-build/cairn/internal/pkgs/deb/debrepo"
 	"github.com/cairn-build/cairn/internal/pkgs/lock"
-	"github.com/cairn-build/cairn/internal/pkgs"
 )
 
 // Config says where answers come from.

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cairn-build/cairn/internal/pkgs/lock"
 	"github.com/cairn-build/cairn/internal/pkgs"
+	"github.com/cairn-build/cairn/internal/pkgs/lock"
 )
 
 func request(target string, packages ...string) pkgs.Request {

@@ -4,8 +4,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/cairn-build/cairn/internal/pkgs/deb"
 	"github.com/cairn-build/cairn/internal/pkgs"
+	"github.com/cairn-build/cairn/internal/pkgs/deb"
 )
 
 // FuzzResolve builds a small universe from the input and checks what must

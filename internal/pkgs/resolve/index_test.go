@@ -17,8 +17,8 @@ import (
 
 	"github.com/ulikunitz/xz"
 
-	"github.com/cairn-build/cairn/internal/pkgs/deb"
 	"github.com/cairn-build/cairn/internal/pkgs"
+	"github.com/cairn-build/cairn/internal/pkgs/deb"
 )
 
 // The real Debian index the oracle tests resolve over.

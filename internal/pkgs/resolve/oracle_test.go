@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cairn-build/cairn/internal/pkgs/deb"
 	"github.com/cairn-build/cairn/internal/pkgs"
+	"github.com/cairn-build/cairn/internal/pkgs/deb"
 )
 
 // oracleCase is one request resolved by cairn and by apt-get.

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cairn-build/cairn/internal/pkgs/deb"
 	"github.com/cairn-build/cairn/internal/pkgs"
+	"github.com/cairn-build/cairn/internal/pkgs/deb"
 )
 
 // minProviderAgreement is the share of tied virtual packages for which

@@ -3,8 +3,8 @@ package resolve
 import (
 	"testing"
 
-	"github.com/cairn-build/cairn/internal/pkgs/deb"
 	"github.com/cairn-build/cairn/internal/pkgs"
+	"github.com/cairn-build/cairn/internal/pkgs/deb"
 )
 
 // minbase is the request for a minimal Debian system.
