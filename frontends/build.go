@@ -4,8 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 
+	"github.com/cairn-build/cairn/internal/epoch"
 	"github.com/cairn-build/cairn/internal/host/gitsrc"
 	"github.com/cairn-build/cairn/internal/host/helperbin"
 	"github.com/cairn-build/cairn/internal/pkgs"
@@ -27,7 +27,7 @@ type Request struct {
 	// Platforms to build for; empty means the engine's native platform.
 	Platforms []ocispecs.Platform
 	// Epoch is SOURCE_DATE_EPOCH.
-	Epoch int64
+	Epoch epoch.Epoch
 	// Helper returns the helper binary for an architecture; nil uses the
 	// binaries embedded in this cairn.
 	Helper func(arch string) []byte
@@ -142,9 +142,9 @@ func ignoreCache(def *llb.Definition) {
 
 // result also hands the exporters SOURCE_DATE_EPOCH, so whoever asked for
 // the build (the CLI, buildctl) gets files stamped with it.
-func result(plats []ocispecs.Platform, refs []gateway.Reference, epoch int64) (*gateway.Result, error) {
+func result(plats []ocispecs.Platform, refs []gateway.Reference, ep epoch.Epoch) (*gateway.Result, error) {
 	res := gateway.NewResult()
-	res.AddMeta(commonexptypes.ExporterEpochKey, []byte(strconv.FormatInt(epoch, 10)))
+	res.AddMeta(commonexptypes.ExporterEpochKey, []byte(ep.String()))
 	if len(plats) == 1 {
 		res.SetRef(refs[0])
 		return res, nil

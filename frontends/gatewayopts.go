@@ -52,7 +52,7 @@ type gatewayOptions struct {
 	filename  string
 	target    string
 	platforms []ocispecs.Platform
-	epoch     int64
+	epoch     epoch.Epoch
 	mirrors   map[string]string
 	noCache   bool
 	maxSteps  uint64

@@ -3,8 +3,8 @@ package frontends
 import (
 	"context"
 	"fmt"
-	"time"
 
+	"github.com/cairn-build/cairn/internal/epoch"
 	"github.com/cairn-build/cairn/stdlib"
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/solver/pb"
@@ -24,8 +24,8 @@ import (
 
 // inlineHelper returns def with h's session-local source replaced by an
 // inline file; def is returned as is when it does not use the helper.
-func inlineHelper(ctx context.Context, def *llb.Definition, h stdlib.Helper, epoch int64) (*llb.Definition, error) {
-	file, err := helperFile(ctx, h, epoch)
+func inlineHelper(ctx context.Context, def *llb.Definition, h stdlib.Helper, ep epoch.Epoch) (*llb.Definition, error) {
+	file, err := helperFile(ctx, h, ep)
 	if err != nil {
 		return nil, err
 	}
@@ -101,11 +101,11 @@ type fileOp struct {
 
 // helperFile is the inline op: the helper at the path the CLI's local
 // serves it under, owned by 0:0 with mode 0755 as the CLI writes it.
-func helperFile(ctx context.Context, h stdlib.Helper, epoch int64) (fileOp, error) {
+func helperFile(ctx context.Context, h stdlib.Helper, ep epoch.Epoch) (fileOp, error) {
 	if h.Digest == "" {
 		h.Digest = digest.FromBytes(h.Binary)
 	}
-	mk := llb.Mkfile("/"+stdlib.HelperFile(h.Platform), 0o755, h.Binary, llb.WithCreatedTime(time.Unix(epoch, 0).UTC()))
+	mk := llb.Mkfile("/"+stdlib.HelperFile(h.Platform), 0o755, h.Binary, llb.WithCreatedTime(ep.Time()))
 	st := llb.Scratch().File(mk, llb.WithCustomName("cairn-helper "+h.Digest.Encoded()[:12]+" (inline)"))
 	def, err := st.Marshal(ctx, llb.Platform(h.Platform))
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cairn-build/cairn/internal/epoch"
 	"github.com/cairn-build/cairn/internal/host/gitsrc"
 	"github.com/cairn-build/cairn/internal/pkgs"
 	"github.com/containerd/platforms"
@@ -18,7 +19,7 @@ import (
 type Compiler struct {
 	platform  ocispecs.Platform
 	helper    Helper
-	epoch     int64
+	epoch     epoch.Epoch
 	localName string
 	sources   func(filename string) ([]byte, bool)
 	maps      map[string]*llb.SourceMap
@@ -53,7 +54,7 @@ type CompileOptions struct {
 	// platform.
 	Helper Helper
 	// Epoch is SOURCE_DATE_EPOCH: every timestamp cairn writes.
-	Epoch int64
+	Epoch epoch.Epoch
 	// LocalName names the BuildKit local source holding the project
 	// directory; DefaultLocalName when empty.
 	LocalName string
@@ -129,7 +130,7 @@ func (c *Compiler) forPlatform(p ocispecs.Platform) *Compiler {
 }
 
 // epochTime is SOURCE_DATE_EPOCH as a time.
-func (c *Compiler) epochTime() time.Time { return time.Unix(c.epoch, 0).UTC() }
+func (c *Compiler) epochTime() time.Time { return c.epoch.Time() }
 
 // State compiles an artifact, reusing the state of nodes compiled before.
 func (c *Compiler) State(a *Artifact) (llb.State, error) {

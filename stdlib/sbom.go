@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/cairn-build/cairn/internal/epoch"
 	"github.com/cairn-build/cairn/internal/pkgs"
 )
 
@@ -63,10 +64,10 @@ var spdxIDUnsafe = regexp.MustCompile(`[^A-Za-z0-9.-]+`)
 // spdxSBOM lists the packages of one or more package sets (one per
 // platform). Its namespace and timestamp derive from the content and
 // SOURCE_DATE_EPOCH, so the same packages give the same document.
-func spdxSBOM(name string, epoch int64, sets []*pkgs.Set) ([]byte, error) {
+func spdxSBOM(name string, ep epoch.Epoch, sets []*pkgs.Set) ([]byte, error) {
 	doc := spdxDoc{
 		SPDXVersion: "SPDX-2.3", DataLicense: "CC0-1.0", SPDXID: "SPDXRef-DOCUMENT", Name: name,
-		CreationInfo: spdxCreation{Created: time.Unix(epoch, 0).UTC().Format(time.RFC3339), Creators: []string{"Tool: cairn"}},
+		CreationInfo: spdxCreation{Created: ep.Time().Format(time.RFC3339), Creators: []string{"Tool: cairn"}},
 		Packages:     []spdxPackage{}, Relationships: []spdxRelation{},
 	}
 	seen := map[string]bool{}

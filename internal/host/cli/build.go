@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"strconv"
 	"time"
 
 	"github.com/cairn-build/cairn/frontends"
@@ -61,7 +60,7 @@ type buildPlan struct {
 	project   *project
 	targets   []string
 	platforms []ocispecs.Platform
-	epoch     int64
+	epoch     epoch.Epoch
 	helperDir string
 	source    *pkgsrc.Source
 	git       *gitsrc.Source
@@ -248,7 +247,7 @@ func (b *buildPlan) solveOpt(target, tmp string) (opt client.SolveOpt, wait func
 		Exports: []client.ExportEntry{{
 			Type:   client.ExporterTar,
 			Output: output,
-			Attrs:  map[string]string{"source-date-epoch": strconv.FormatInt(b.epoch, 10)},
+			Attrs:  map[string]string{"source-date-epoch": b.epoch.String()},
 		}},
 		LocalMounts: locals,
 		// Not nil: the client adds the cache imports to it.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/cairn-build/cairn/internal/epoch"
 	"github.com/containerd/platforms"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
@@ -13,11 +14,11 @@ import (
 // targetResult is the build record written beside each output as
 // <out>/<target>.cairn.json: what was built, from what, with which epoch.
 type targetResult struct {
-	Target    string   `json:"target"`
-	Recipe    string   `json:"recipe"`
-	Platforms []string `json:"platforms,omitempty"`
-	Epoch     int64    `json:"source_date_epoch"`
-	Digest    string   `json:"digest"`
+	Target    string      `json:"target"`
+	Recipe    string      `json:"recipe"`
+	Platforms []string    `json:"platforms,omitempty"`
+	Epoch     epoch.Epoch `json:"source_date_epoch"`
+	Digest    string      `json:"digest"`
 	// Graph is the digest of the target's LLB when the LLB alone decides
 	// the output (see uptodate.go); empty otherwise.
 	Graph string `json:"graph,omitempty"`

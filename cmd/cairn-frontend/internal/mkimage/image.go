@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"sort"
 	"time"
+
+	"github.com/cairn-build/cairn/internal/epoch"
 )
 
 // Media types of the OCI image spec.
@@ -80,11 +82,11 @@ type image struct {
 	top   descriptor
 }
 
-func buildImage(bins []platformBinary, epoch int64) (*image, error) {
+func buildImage(bins []platformBinary, ep epoch.Epoch) (*image, error) {
 	img := &image{blobs: map[string][]byte{}}
 	idx := index{SchemaVersion: 2, MediaType: mediaIndex}
 	for _, b := range bins {
-		d, err := img.addPlatform(b, epoch)
+		d, err := img.addPlatform(b, ep)
 		if err != nil {
 			return nil, err
 		}
@@ -97,13 +99,13 @@ func buildImage(bins []platformBinary, epoch int64) (*image, error) {
 }
 
 // addPlatform stores one platform's layer, config and manifest.
-func (img *image) addPlatform(b platformBinary, epoch int64) (descriptor, error) {
-	layer, diffID, err := layerOf(b.data, epoch)
+func (img *image) addPlatform(b platformBinary, ep epoch.Epoch) (descriptor, error) {
+	layer, diffID, err := layerOf(b.data, ep)
 	if err != nil {
 		return descriptor{}, err
 	}
 	ld := img.put(mediaLayer, layer)
-	created := time.Unix(epoch, 0).UTC().Format(time.RFC3339)
+	created := ep.Time().Format(time.RFC3339)
 	var c config
 	c.Architecture, c.OS, c.Created = b.arch, b.os, created
 	c.Config.Entrypoint = []string{entrypoint}
@@ -120,10 +122,10 @@ func (img *image) addPlatform(b platformBinary, epoch int64) (descriptor, error)
 }
 
 // layerOf is the gzipped tar holding /bin/cairn-frontend, and its diff ID.
-func layerOf(bin []byte, epoch int64) ([]byte, string, error) {
+func layerOf(bin []byte, ep epoch.Epoch) ([]byte, string, error) {
 	var raw bytes.Buffer
 	tw := tar.NewWriter(&raw)
-	mtime := time.Unix(epoch, 0).UTC()
+	mtime := ep.Time()
 	hdrs := []*tar.Header{
 		{Typeflag: tar.TypeDir, Name: "bin/", Mode: 0o755, ModTime: mtime, Format: tar.FormatUSTAR},
 		{Typeflag: tar.TypeReg, Name: entrypoint[1:], Mode: 0o755, Size: int64(len(bin)), ModTime: mtime, Format: tar.FormatUSTAR},
@@ -204,14 +206,14 @@ func (img *image) writeLayout(dir string) error {
 }
 
 // writeArchive writes the layout as one tar, directories first.
-func (img *image) writeArchive(file string, epoch int64) error {
+func (img *image) writeArchive(file string, ep epoch.Epoch) error {
 	names, files, err := img.files()
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
-	mtime := time.Unix(epoch, 0).UTC()
+	mtime := ep.Time()
 	for _, d := range []string{"blobs/", "blobs/sha256/"} {
 		if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: d, Mode: 0o755, ModTime: mtime, Format: tar.FormatUSTAR}); err != nil {
 			return err
