@@ -5,7 +5,7 @@ import (
 	"path"
 	"strconv"
 
-	"github.com/moby/buildkit/util/suggest"
+	"github.com/cairn-build/cairn/internal/suggest"
 )
 
 // nearestPath suggests an existing sibling of a missing project path.
@@ -27,10 +27,7 @@ func nearestPath(fsys fs.FS, p string) string {
 }
 
 // nearest returns the candidate closest to s, if it is close enough to be a
-// likely typo (BuildKit's own suggestion rule).
-func nearest(s string, candidates []string) string {
-	best, _ := suggest.Search(s, candidates, true)
-	return best
-}
+// likely typo (internal/suggest, cairn's one rule).
+func nearest(s string, candidates []string) string { return suggest.One(s, candidates) }
 
 func quote(s string) string { return strconv.Quote(s) }

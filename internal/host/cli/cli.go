@@ -9,6 +9,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/cairn-build/cairn/internal/suggest"
 )
 
 // env is what every command gets: its arguments and where to write.
@@ -69,11 +71,20 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "\nRun 'cairn COMMAND -h' for a command's flags.")
 }
 
+// suggestCommand names the command s abbreviates or misspells.
 func suggestCommand(s string) string {
+	names := make([]string, 0, len(commands()))
 	for n := range commands() {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
 		if strings.HasPrefix(n, s) || strings.HasPrefix(s, n) {
 			return fmt.Sprintf(" (did you mean %q?)", n)
 		}
+	}
+	if n := suggest.One(s, names); n != "" {
+		return fmt.Sprintf(" (did you mean %q?)", n)
 	}
 	return ""
 }

@@ -137,17 +137,6 @@ func TestResolveStaysInRoot(t *testing.T) {
 	}
 }
 
-func TestEditDistance(t *testing.T) {
-	for _, c := range []struct {
-		a, b string
-		d    int
-	}{{"", "", 0}, {"ext4", "ext4", 0}, {"ext4", "ext2", 1}, {"", "abc", 3}, {"kitten", "sitting", 3}, {"virtio_blk", "virtio-blk", 1}} {
-		if got := editDistance(c.a, c.b); got != c.d {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.d)
-		}
-	}
-}
-
 // matchAlias reports whether name matches one alias pattern.
 func matchAlias(pattern, name string) bool {
 	return len(matching(newAliasIndex([]alias{{pattern, "m"}}), name)) > 0
