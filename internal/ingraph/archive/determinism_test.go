@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cairn-build/cairn/internal/testutil"
 )
 
 // encoders names the two writers under test.
@@ -18,7 +20,7 @@ var encoders = map[string]func(*bytes.Buffer, string, Options) error{
 func encode(t *testing.T, format, root string, opts Options) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	must(t, encoders[format](&buf, root, opts))
+	testutil.Must(t, encoders[format](&buf, root, opts))
 	return buf.Bytes()
 }
 
@@ -33,7 +35,7 @@ func TestSameTreeTwice(t *testing.T) {
 }
 
 func TestHostDetailsDoNotLeak(t *testing.T) {
-	needRoot(t)
+	testutil.NeedRoot(t)
 	a := build(t, fullTree(), buildOpts{mtime: time.Unix(1e9, 0)})
 	b := build(t, fullTree(), buildOpts{reverse: true, mtime: time.Unix(2e9, 5), chown: true, uid: 1234, gid: 5678})
 	for format := range encoders {
@@ -65,9 +67,9 @@ func TestOptionsChangeOutput(t *testing.T) {
 func TestFileChangedWhileArchiving(t *testing.T) {
 	root := build(t, portableTree(), buildOpts{mtime: time.Unix(1e9, 0)})
 	entries, err := Walk(root, Reproducible(0))
-	must(t, err)
+	testutil.Must(t, err)
 	for _, size := range []int{1, 100} {
-		must(t, os.WriteFile(root+"/etc/passwd", []byte(strings.Repeat("x", size)), 0o644))
+		testutil.Must(t, os.WriteFile(root+"/etc/passwd", []byte(strings.Repeat("x", size)), 0o644))
 		for name, enc := range map[string]func() error{
 			"tar":  func() error { return encodeTar(&bytes.Buffer{}, entries) },
 			"cpio": func() error { return encodeCpio(&bytes.Buffer{}, entries) },

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cairn-build/cairn/internal/testutil"
 )
 
 // update rewrites testdata/golden.sha256 instead of checking it.
@@ -36,12 +38,12 @@ func TestGoldenDigests(t *testing.T) {
 	slices.Sort(lines)
 	got := strings.Join(lines, "\n") + "\n"
 	if *update {
-		must(t, os.MkdirAll(filepath.Dir(goldenFile), 0o755))
-		must(t, os.WriteFile(goldenFile, []byte(got), 0o644))
+		testutil.Must(t, os.MkdirAll(filepath.Dir(goldenFile), 0o755))
+		testutil.Must(t, os.WriteFile(goldenFile, []byte(got), 0o644))
 		return
 	}
 	want, err := os.ReadFile(goldenFile)
-	must(t, err)
+	testutil.Must(t, err)
 	if got != string(want) {
 		t.Errorf("archive digests changed; if intended, run go test -run TestGoldenDigests -update\ngot:\n%swant:\n%s", got, want)
 	}

@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/cairn-build/cairn/internal/testutil"
 )
 
 // item is one file of a test tree.
@@ -82,7 +84,7 @@ func build(t *testing.T, items []item, bo buildOpts) string {
 	}
 	for _, it := range order {
 		if it.kind == 'h' {
-			must(t, os.Link(filepath.Join(root, it.data), filepath.Join(root, it.path)))
+			testutil.Must(t, os.Link(filepath.Join(root, it.data), filepath.Join(root, it.path)))
 		}
 	}
 	for _, it := range order {
@@ -94,16 +96,16 @@ func build(t *testing.T, items []item, bo buildOpts) string {
 // create makes one item with a private mode; finalize sets the real one.
 func create(t *testing.T, root string, it item) {
 	p := filepath.Join(root, it.path)
-	must(t, os.MkdirAll(filepath.Dir(p), 0o700))
+	testutil.Must(t, os.MkdirAll(filepath.Dir(p), 0o700))
 	switch it.kind {
 	case 'd':
-		must(t, os.MkdirAll(p, 0o700))
+		testutil.Must(t, os.MkdirAll(p, 0o700))
 	case 'f':
-		must(t, os.WriteFile(p, []byte(it.data), 0o600))
+		testutil.Must(t, os.WriteFile(p, []byte(it.data), 0o600))
 	case 'l':
-		must(t, os.Symlink(it.data, p))
+		testutil.Must(t, os.Symlink(it.data, p))
 	case 'c', 'b', 'p', 's':
-		must(t, syscall.Mknod(p, nodeType(it.kind)|0o600, int(mkdev(it.major, it.minor))))
+		testutil.Must(t, syscall.Mknod(p, nodeType(it.kind)|0o600, int(mkdev(it.major, it.minor))))
 	}
 }
 
@@ -111,13 +113,13 @@ func create(t *testing.T, root string, it item) {
 func finalize(t *testing.T, root string, it item, bo buildOpts) {
 	p := filepath.Join(root, it.path)
 	if bo.chown && it.kind != 'h' {
-		must(t, os.Lchown(p, bo.uid, bo.gid))
+		testutil.Must(t, os.Lchown(p, bo.uid, bo.gid))
 	}
 	if it.kind == 'l' || it.kind == 'h' || it.kind == 's' {
 		return
 	}
-	must(t, syscall.Chmod(p, it.perm))
-	must(t, os.Chtimes(p, bo.mtime, bo.mtime))
+	testutil.Must(t, syscall.Chmod(p, it.perm))
+	testutil.Must(t, os.Chtimes(p, bo.mtime, bo.mtime))
 }
 
 // nodeType returns the S_IF* bits for a node kind.
@@ -137,22 +139,6 @@ func nodeType(kind byte) uint32 {
 func mkdev(major, minor uint32) uint64 {
 	ma, mi := uint64(major), uint64(minor)
 	return mi&0xff | (ma&0xfff)<<8 | (mi&^0xff)<<12 | (ma&^0xfff)<<32
-}
-
-// needRoot skips tests that create devices or change owners.
-func needRoot(t *testing.T) {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to create device nodes and change owners")
-	}
-}
-
-// must fails the test on error.
-func must(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // fileState is what an extracted file must share with its source.
@@ -180,7 +166,7 @@ func snapshot(t *testing.T, root string) map[string]fileState {
 		inodes[ino] = append(inodes[ino], rel)
 		return nil
 	})
-	must(t, err)
+	testutil.Must(t, err)
 	for _, paths := range inodes {
 		for _, p := range paths {
 			st := states[p]
@@ -194,17 +180,17 @@ func snapshot(t *testing.T, root string) map[string]fileState {
 // stateOf describes one file and returns its host inode.
 func stateOf(t *testing.T, p string) (fileState, uint64) {
 	fi, err := os.Lstat(p)
-	must(t, err)
+	testutil.Must(t, err)
 	st := fi.Sys().(*syscall.Stat_t)
 	s := fileState{mode: fi.Mode(), rdev: st.Rdev, uid: st.Uid, gid: st.Gid, mtime: fi.ModTime().Unix()}
 	switch fi.Mode().Type() {
 	case 0:
 		b, err := os.ReadFile(p)
-		must(t, err)
+		testutil.Must(t, err)
 		s.data = string(b)
 	case fs.ModeSymlink:
 		target, err := os.Readlink(p)
-		must(t, err)
+		testutil.Must(t, err)
 		s.data = target
 	}
 	return s, st.Ino

@@ -8,13 +8,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cairn-build/cairn/internal/testutil"
 )
 
 func TestWalkOrderAndLinks(t *testing.T) {
-	needRoot(t)
+	testutil.NeedRoot(t)
 	root := build(t, fullTree(), buildOpts{mtime: time.Unix(1e9, 0)})
 	entries, err := Walk(root, Reproducible(42))
-	must(t, err)
+	testutil.Must(t, err)
 	byPath := make(map[string]Entry)
 	for i, e := range entries {
 		byPath[e.Path] = e
@@ -90,9 +92,9 @@ func TestComparePaths(t *testing.T) {
 
 func TestWalkPrefix(t *testing.T) {
 	root := build(t, portableTree(), buildOpts{mtime: time.Unix(1e9, 0)})
-	must(t, os.Chmod(root, 0o750))
+	testutil.Must(t, os.Chmod(root, 0o750))
 	entries, err := Walk(root, Options{Prefix: "/opt/app/"})
-	must(t, err)
+	testutil.Must(t, err)
 	if entries[0].Path != "opt" || entries[0].Perm != 0o755 || entries[0].Kind != KindDir {
 		t.Errorf("first entry %+v, want directory opt with mode 0755", entries[0])
 	}
@@ -122,7 +124,7 @@ func TestOptionErrors(t *testing.T) {
 	if _, err := Walk(root+"/missing", Options{}); err == nil {
 		t.Error("missing root: no error")
 	}
-	must(t, os.WriteFile(root+"/f", []byte("x"), 0o644))
+	testutil.Must(t, os.WriteFile(root+"/f", []byte("x"), 0o644))
 	if _, err := Walk(root+"/f", Options{}); err == nil {
 		t.Error("file as root: no error")
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cairn-build/cairn/internal/testutil"
 )
 
 // witnessEpoch is the mtime used for the extraction tests.
@@ -18,9 +20,9 @@ const witnessEpoch = 1700000000
 func archiveFile(t *testing.T, root string, write func(*bytes.Buffer) error) string {
 	t.Helper()
 	var buf bytes.Buffer
-	must(t, write(&buf))
+	testutil.Must(t, write(&buf))
 	out := filepath.Join(t.TempDir(), "archive")
-	must(t, os.WriteFile(out, buf.Bytes(), 0o644))
+	testutil.Must(t, os.WriteFile(out, buf.Bytes(), 0o644))
 	return out
 }
 
@@ -34,7 +36,7 @@ func tool(t *testing.T, dir string, stdin string, name string, args ...string) s
 	cmd.Dir = dir
 	if stdin != "" {
 		f, err := os.Open(stdin)
-		must(t, err)
+		testutil.Must(t, err)
 		defer f.Close()
 		cmd.Stdin = f
 	}
@@ -75,12 +77,12 @@ func matchAny(re *regexp.Regexp, lines []string) bool {
 }
 
 func TestTarWitnessGNU(t *testing.T) {
-	needRoot(t)
+	testutil.NeedRoot(t)
 	src := build(t, fullTree(), buildOpts{mtime: time.Unix(5e8, 0), chown: true, uid: 1234, gid: 5678})
 	file := archiveFile(t, src, func(b *bytes.Buffer) error { return WriteTar(b, src, Reproducible(witnessEpoch)) })
 
 	entries, err := Walk(src, Reproducible(witnessEpoch))
-	must(t, err)
+	testutil.Must(t, err)
 	var want []string
 	for _, e := range entries {
 		want = append(want, tarName(e))
@@ -119,7 +121,7 @@ func tarName(e Entry) string {
 }
 
 func TestCpioWitnessGNU(t *testing.T) {
-	needRoot(t)
+	testutil.NeedRoot(t)
 	src := build(t, fullTree(), buildOpts{mtime: time.Unix(5e8, 0), chown: true, uid: 1234, gid: 5678})
 	file := archiveFile(t, src, func(b *bytes.Buffer) error { return WriteCpio(b, src, Reproducible(witnessEpoch)) })
 
@@ -147,7 +149,7 @@ func TestCpioWitnessGNU(t *testing.T) {
 func TestCpioTrailerAndPadding(t *testing.T) {
 	src := build(t, portableTree(), buildOpts{mtime: time.Unix(1, 0)})
 	var buf bytes.Buffer
-	must(t, WriteCpio(&buf, src, Reproducible(0)))
+	testutil.Must(t, WriteCpio(&buf, src, Reproducible(0)))
 	b := buf.Bytes()
 	if len(b)%4 != 0 {
 		t.Errorf("archive length %d is not a multiple of 4", len(b))

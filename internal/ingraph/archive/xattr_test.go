@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cairn-build/cairn/internal/testutil"
 	"golang.org/x/sys/unix"
 )
 
@@ -31,7 +32,7 @@ var xattrSets = []struct{ path, name, value string }{
 // sets everything in the opposite order.
 func xattrTree(t *testing.T, reverse bool) string {
 	t.Helper()
-	needRoot(t)
+	testutil.NeedRoot(t)
 	if _, err := exec.LookPath("setcap"); err != nil {
 		t.Skip("setcap not installed (package libcap2-bin)")
 	}
@@ -47,7 +48,7 @@ func xattrTree(t *testing.T, reverse bool) string {
 		slices.Reverse(sets)
 	}
 	for _, s := range sets {
-		must(t, unix.Lsetxattr(filepath.Join(root, s.path), s.name, []byte(s.value), 0))
+		testutil.Must(t, unix.Lsetxattr(filepath.Join(root, s.path), s.name, []byte(s.value), 0))
 	}
 	tool(t, "", "", "setcap", "cap_net_raw+ep", filepath.Join(root, "bin/ping"))
 	return root
@@ -70,7 +71,7 @@ func paxXattrs(t *testing.T, archive []byte) map[string]map[string]string {
 		if err == io.EOF {
 			return out
 		}
-		must(t, err)
+		testutil.Must(t, err)
 		for k, v := range hdr.PAXRecords {
 			if name, ok := strings.CutPrefix(k, paxXattr); ok {
 				if out[hdr.Name] == nil {
@@ -91,7 +92,7 @@ func TestTarXattrs(t *testing.T) {
 	capability, err := readSized(func(b []byte) (int, error) {
 		return unix.Lgetxattr(filepath.Join(src, "bin/ping"), "security.capability", b)
 	})
-	must(t, err)
+	testutil.Must(t, err)
 	want := map[string]map[string]string{
 		"bin/ping": {"security.capability": string(capability), "trusted.cairn": "t", "user.a": "1\x00\n=", "user.b": "2"},
 		"init":     {"trusted.link": "l"},
@@ -117,7 +118,7 @@ func TestXattrsOffByDefault(t *testing.T) {
 		t.Error("cpio output depends on Options.Xattrs")
 	}
 	entries, err := Walk(src, Reproducible(witnessEpoch))
-	must(t, err)
+	testutil.Must(t, err)
 	for _, e := range entries {
 		if e.Xattrs != nil {
 			t.Errorf("%s: attributes %q read without Options.Xattrs", e.Path, e.Xattrs)

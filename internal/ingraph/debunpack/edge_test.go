@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cairn-build/cairn/internal/testutil"
 	"golang.org/x/sys/unix"
 )
 
@@ -21,7 +22,7 @@ func unpackBytes(t *testing.T, deb []byte, opts Options) (string, error) {
 }
 
 func TestXattrs(t *testing.T) {
-	needRoot(t)
+	testutil.NeedRoot(t)
 	file := reg("./etc/x", "data", 0o644)
 	file.hdr.PAXRecords = map[string]string{"SCHILY.xattr.user.cairn": "hello", "SCHILY.xattr.user.empty": ""}
 	deb := syntheticDeb(t, minimalControl, dir("./", 0o755), dir("./etc/", 0o755), file)
@@ -29,7 +30,7 @@ func TestXattrs(t *testing.T) {
 	if errors.Is(err, unix.ENOTSUP) || errors.Is(err, unix.EOPNOTSUPP) {
 		t.Skip("no user xattrs on this file system")
 	}
-	must(t, err)
+	testutil.Must(t, err)
 	buf := make([]byte, 64)
 	n, err := unix.Lgetxattr(filepath.Join(out, "etc/x"), "user.cairn", buf)
 	if err != nil || string(buf[:n]) != "hello" {
@@ -41,7 +42,7 @@ func TestXattrs(t *testing.T) {
 }
 
 func TestUnsafePaths(t *testing.T) {
-	needRoot(t)
+	testutil.NeedRoot(t)
 	victim := t.TempDir()
 	for name, entries := range map[string][]tarEntry{
 		"dotdot":            {reg("../evil", "x", 0o644)},
@@ -68,7 +69,7 @@ func TestUnsafePaths(t *testing.T) {
 }
 
 func TestReplaceAndMerge(t *testing.T) {
-	needRoot(t)
+	testutil.NeedRoot(t)
 	deb := syntheticDeb(t, minimalControl,
 		dir("./", 0o755), reg("./x", "file", 0o644), dir("./x/", 0o700),
 		symlink("./lib64", "usr/lib64"), dir("./bin/", 0o755), reg("./bin/sh", "sh", 0o755),
@@ -76,7 +77,7 @@ func TestReplaceAndMerge(t *testing.T) {
 		tarEntry{tar.Header{Typeflag: tar.TypeLink, Name: "./sbin/hard", Linkname: "./bin/sh"}, ""},
 	)
 	out, err := unpackBytes(t, deb, Options{MergedUsr: true, Epoch: 5})
-	must(t, err)
+	testutil.Must(t, err)
 	want := map[string]string{
 		"x": "drwx------", "usr": "drwxr-xr-x", "usr/bin": "drwxr-xr-x", "usr/bin/sh": "-rwxr-xr-x",
 		"usr/bin/link": "Lrwxrwxrwx", "usr/sbin": "drwxr-xr-x", "usr/sbin/hard": "-rwxr-xr-x",
@@ -140,15 +141,15 @@ func TestMalformedDebs(t *testing.T) {
 }
 
 func TestIgnoredMembers(t *testing.T) {
-	needRoot(t)
+	testutil.NeedRoot(t)
 	ctl := tarball(t, dir("./", 0o755), reg("./control", minimalControl, 0o644),
 		reg("./postinst", "#!/bin/sh\n", 0o755), reg("./postinst.dpkg-old", "", 0o644), reg("./list", "x", 0o644))
 	deb := arArchive(arFile{"debian-binary", []byte("2.0\n")}, arFile{"_gpgorigin", []byte("sig")},
 		arFile{"control.tar", ctl}, arFile{"_extra", nil}, arFile{"data.tar", tarball(t, dir("./", 0o755))})
 	out, err := unpackBytes(t, deb, Options{})
-	must(t, err)
+	testutil.Must(t, err)
 	entries, err := os.ReadDir(filepath.Join(out, infoDir))
-	must(t, err)
+	testutil.Must(t, err)
 	var names []string
 	for _, e := range entries {
 		names = append(names, e.Name())
@@ -159,9 +160,9 @@ func TestIgnoredMembers(t *testing.T) {
 }
 
 func TestDamagedRealDeb(t *testing.T) {
-	needRoot(t)
+	testutil.NeedRoot(t)
 	data, err := os.ReadFile(download(t, "bash"))
-	must(t, err)
+	testutil.Must(t, err)
 	cuts := []int{0, 7, 8, 60, 68, 100, 200, 1000, len(data) / 2, len(data) - 3}
 	for _, n := range cuts {
 		if _, err := unpackBytes(t, data[:n], Options{}); !errors.Is(err, ErrFormat) {
@@ -178,13 +179,13 @@ func TestDamagedRealDeb(t *testing.T) {
 }
 
 func TestDeterministic(t *testing.T) {
-	needRoot(t)
+	testutil.NeedRoot(t)
 	deb := download(t, "base-files")
 	var snaps []map[string]node
 	for range 2 {
 		out := filepath.Join(t.TempDir(), "out")
 		_, err := UnpackFile(deb, out, Options{MergedUsr: true, Epoch: 42})
-		must(t, err)
+		testutil.Must(t, err)
 		snap := snapshot(t, out)
 		for rel, n := range snap {
 			n.ino = 0
@@ -208,7 +209,7 @@ func TestDeterministic(t *testing.T) {
 }
 
 func TestArchOption(t *testing.T) {
-	needRoot(t)
+	testutil.NeedRoot(t)
 	deb := syntheticDeb(t, minimalControl, dir("./", 0o755))
 	for _, arch := range []string{"amd64", "arm64"} {
 		if _, err := unpackBytes(t, deb, Options{Arch: arch}); err != nil {

@@ -5,54 +5,17 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cairn-build/cairn/internal/testutil"
 )
-
-// must fails the test on error.
-func must(t testing.TB, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-// needRoot skips tests that write foreign owners and devices.
-func needRoot(t testing.TB) {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root")
-	}
-}
-
-// needTool skips when a command is missing.
-func needTool(t testing.TB, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		t.Skipf("%s not found", name)
-	}
-}
-
-// output runs a command and returns its standard output.
-func output(t testing.TB, dir, name string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("%s %q: %v\n%s", name, args, err, stderr.String())
-	}
-	return string(out)
-}
 
 // cacheDir is where downloaded packages are kept between test runs.
 func cacheDir(t testing.TB) string {
 	dir := filepath.Join(os.TempDir(), "cairn-test-cache", "debs")
-	must(t, os.MkdirAll(dir, 0o755))
+	testutil.Must(t, os.MkdirAll(dir, 0o755))
 	return dir
 }
 
@@ -61,22 +24,22 @@ func cacheDir(t testing.TB) string {
 // use.
 func download(t testing.TB, name string) string {
 	t.Helper()
-	needTool(t, "apt-get")
+	testutil.NeedTool(t, "apt-get")
 	cache := cacheDir(t)
 	if found, _ := filepath.Glob(filepath.Join(cache, name+"_*.deb")); len(found) > 0 {
 		return found[len(found)-1]
 	}
 	tmp := t.TempDir()
-	output(t, tmp, "apt-get", "-q", "-o", "APT::Sandbox::User=root", "download", name)
+	testutil.Run(t, tmp, "apt-get", "-q", "-o", "APT::Sandbox::User=root", "download", name)
 	found, _ := filepath.Glob(filepath.Join(tmp, name+"_*.deb"))
 	if len(found) != 1 {
 		t.Fatalf("apt-get download %s left %q", name, found)
 	}
 	dst := filepath.Join(cache, filepath.Base(found[0]))
 	data, err := os.ReadFile(found[0])
-	must(t, err)
-	must(t, os.WriteFile(dst+".tmp", data, 0o644))
-	must(t, os.Rename(dst+".tmp", dst))
+	testutil.Must(t, err)
+	testutil.Must(t, os.WriteFile(dst+".tmp", data, 0o644))
+	testutil.Must(t, os.Rename(dst+".tmp", dst))
 	return dst
 }
 
@@ -117,11 +80,11 @@ func tarball(t testing.TB, entries ...tarEntry) []byte {
 		if hdr.Format == tar.FormatUnknown {
 			hdr.Format = tar.FormatPAX
 		}
-		must(t, tw.WriteHeader(&hdr))
+		testutil.Must(t, tw.WriteHeader(&hdr))
 		_, err := tw.Write([]byte(e.data))
-		must(t, err)
+		testutil.Must(t, err)
 	}
-	must(t, tw.Close())
+	testutil.Must(t, tw.Close())
 	return b.Bytes()
 }
 
@@ -157,7 +120,7 @@ func syntheticDeb(t testing.TB, control string, entries ...tarEntry) []byte {
 func writeDeb(t testing.TB, data []byte) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "pkg.deb")
-	must(t, os.WriteFile(p, data, 0o644))
+	testutil.Must(t, os.WriteFile(p, data, 0o644))
 	return p
 }
 
@@ -165,7 +128,7 @@ func writeDeb(t testing.TB, data []byte) string {
 func readFile(t testing.TB, name string) string {
 	t.Helper()
 	b, err := os.ReadFile(name)
-	must(t, err)
+	testutil.Must(t, err)
 	return string(b)
 }
 

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/cairn-build/cairn/internal/testutil"
 )
 
 // realPackages are Debian packages that exercise the unpacker: xz data
@@ -24,13 +26,13 @@ var realPackages = []string{"bash", "base-files", "libc6", "coreutils", "passwd"
 const testEpoch = 1700000000
 
 func TestRealPackages(t *testing.T) {
-	needRoot(t)
-	needTool(t, "dpkg-deb")
+	testutil.NeedRoot(t)
+	testutil.NeedTool(t, "dpkg-deb")
 	for _, name := range realPackages {
 		t.Run(name, func(t *testing.T) {
 			deb := download(t, name)
 			ref := t.TempDir()
-			output(t, "", "dpkg-deb", "-x", deb, ref)
+			testutil.Run(t, "", "dpkg-deb", "-x", deb, ref)
 			for _, merged := range []bool{false, true} {
 				checkUnpack(t, deb, ref, merged)
 			}
@@ -43,7 +45,7 @@ func TestRealPackages(t *testing.T) {
 func checkUnpack(t *testing.T, deb, ref string, merged bool) {
 	out := filepath.Join(t.TempDir(), "out")
 	pkg, err := UnpackFile(deb, out, Options{MergedUsr: merged, Epoch: testEpoch})
-	must(t, err)
+	testutil.Must(t, err)
 	rename := identity
 	if merged {
 		rename = func(rel string) (string, bool) { return mergeUsr(rel) }
@@ -63,8 +65,8 @@ func checkUnpack(t *testing.T, deb, ref string, merged bool) {
 func checkDirTimes(t *testing.T, deb, out string, rename func(string) (string, bool)) {
 	cmd := exec.Command("dpkg-deb", "--fsys-tarfile", deb)
 	stdout, err := cmd.StdoutPipe()
-	must(t, err)
-	must(t, cmd.Start())
+	testutil.Must(t, err)
+	testutil.Must(t, cmd.Start())
 	defer cmd.Wait()
 	tr := tar.NewReader(stdout)
 	for {
@@ -72,7 +74,7 @@ func checkDirTimes(t *testing.T, deb, out string, rename func(string) (string, b
 		if err == io.EOF {
 			return
 		}
-		must(t, err)
+		testutil.Must(t, err)
 		rel, _ := cleanPath(hdr.Name)
 		to, ok := rename(rel)
 		if hdr.Typeflag != tar.TypeDir || rel == "" || !ok {
@@ -87,9 +89,9 @@ func checkDirTimes(t *testing.T, deb, out string, rename func(string) (string, b
 // checkInfo compares the info files with "dpkg-deb -e".
 func checkInfo(t *testing.T, deb, out string, pkg Package) {
 	ctl := t.TempDir()
-	output(t, "", "dpkg-deb", "-e", deb, ctl)
+	testutil.Run(t, "", "dpkg-deb", "-e", deb, ctl)
 	entries, err := os.ReadDir(ctl)
-	must(t, err)
+	testutil.Must(t, err)
 	want := []string{pkg.ID() + ".list"}
 	for _, e := range entries {
 		if e.Name() == "control" {
@@ -103,7 +105,7 @@ func checkInfo(t *testing.T, deb, out string, pkg Package) {
 		}
 	}
 	got, err := os.ReadDir(filepath.Join(out, infoDir))
-	must(t, err)
+	testutil.Must(t, err)
 	var names []string
 	for _, e := range got {
 		names = append(names, e.Name())
@@ -119,7 +121,7 @@ func checkInfo(t *testing.T, deb, out string, pkg Package) {
 func checkList(t *testing.T, deb, out string, pkg Package) {
 	got := readFile(t, filepath.Join(out, infoDir, pkg.ID()+".list"))
 	var want []string
-	for _, name := range lines(output(t, "", "sh", "-c", "dpkg-deb --fsys-tarfile \"$1\" | tar -t", "sh", deb)) {
+	for _, name := range lines(testutil.Run(t, "", "sh", "-c", "dpkg-deb --fsys-tarfile \"$1\" | tar -t", "sh", deb)) {
 		want = append(want, listPath(name))
 	}
 	if want[0] != "/." || got != strings.Join(want, "\n")+"\n" {
@@ -151,9 +153,9 @@ func checkStatus(t *testing.T, deb, out string, pkg Package) {
 		t.Errorf("status entry does not end with one blank line:\n%s", got)
 	}
 	entry, err := parseControl(got)
-	must(t, err)
-	control, err := parseControl(output(t, "", "dpkg-deb", "-f", deb))
-	must(t, err)
+	testutil.Must(t, err)
+	control, err := parseControl(testutil.Run(t, "", "dpkg-deb", "-f", deb))
+	testutil.Must(t, err)
 	for _, f := range control {
 		if entry.Get(f.Name) != f.Value && !(f.Name == "Essential" && f.Value == "no") {
 			t.Errorf("status %s = %q, control has %q", f.Name, entry.Get(f.Name), f.Value)
@@ -164,7 +166,7 @@ func checkStatus(t *testing.T, deb, out string, pkg Package) {
 	}
 	checkConffileHashes(t, entry.Get("Conffiles"), out)
 	if hostVersion(pkg) == pkg.Version {
-		host := output(t, "", "dpkg-query", "-s", pkg.Name+":"+pkg.Arch)
+		host := testutil.Run(t, "", "dpkg-query", "-s", pkg.Name+":"+pkg.Arch)
 		host = strings.Replace(host, "Status: install ok installed\n", "Status: install ok unpacked\n", 1)
 		if got != host+"\n" {
 			t.Errorf("status entry differs from dpkg's:\n%s\nwant:\n%s", got, host)
@@ -181,7 +183,7 @@ func checkConffileHashes(t *testing.T, field, out string) {
 			continue
 		}
 		data, err := os.ReadFile(filepath.Join(out, f[0]))
-		must(t, err)
+		testutil.Must(t, err)
 		sum := md5.Sum(data)
 		if f[1] != hex.EncodeToString(sum[:]) {
 			t.Errorf("conffile %s hash %s, file has %x", f[0], f[1], sum)

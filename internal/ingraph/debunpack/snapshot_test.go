@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/cairn-build/cairn/internal/testutil"
 )
 
 // node is what a test compares about one file.
@@ -44,7 +46,7 @@ func snapshot(t testing.TB, root string) map[string]node {
 		nodes[filepath.ToSlash(rel)] = describe(t, p)
 		return nil
 	})
-	must(t, err)
+	testutil.Must(t, err)
 	return nodes
 }
 
@@ -52,7 +54,7 @@ func snapshot(t testing.TB, root string) map[string]node {
 func describe(t testing.TB, p string) node {
 	t.Helper()
 	fi, err := os.Lstat(p)
-	must(t, err)
+	testutil.Must(t, err)
 	st := fi.Sys().(*syscall.Stat_t)
 	n := node{
 		mode: fi.Mode() &^ fs.ModeIrregular, uid: st.Uid, gid: st.Gid,
@@ -61,11 +63,11 @@ func describe(t testing.TB, p string) node {
 	switch {
 	case fi.Mode().IsRegular():
 		data, err := os.ReadFile(p)
-		must(t, err)
+		testutil.Must(t, err)
 		n.size, n.sum = fi.Size(), sha256.Sum256(data)
 	case fi.Mode()&fs.ModeSymlink != 0:
 		n.link, err = os.Readlink(p)
-		must(t, err)
+		testutil.Must(t, err)
 	}
 	if fi.IsDir() {
 		n.nlink = 0 // depends on which subdirectories exist

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/cairn-build/cairn/internal/testutil"
 )
 
 // synthControl is the control file of the package built with dpkg-deb.
@@ -32,7 +34,7 @@ func synthTree(t *testing.T) string {
 	root := t.TempDir()
 	p := func(rel string) string { return filepath.Join(root, rel) }
 	for _, d := range []string{"DEBIAN", "etc", "bin", "usr/bin", "usr/share/synth", "dev", "var/tmp"} {
-		must(t, os.MkdirAll(p(d), 0o755))
+		testutil.Must(t, os.MkdirAll(p(d), 0o755))
 	}
 	files := map[string]string{
 		"DEBIAN/control":        synthControl,
@@ -45,41 +47,41 @@ func synthTree(t *testing.T) string {
 		"usr/share/synth/empty": "",
 	}
 	for rel, data := range files {
-		must(t, os.WriteFile(p(rel), []byte(data), 0o644))
+		testutil.Must(t, os.WriteFile(p(rel), []byte(data), 0o644))
 	}
-	must(t, os.Chmod(p("DEBIAN/postinst"), 0o755))
-	must(t, os.Chmod(p("bin/tool"), 0o4755))
-	must(t, os.Link(p("bin/tool"), p("bin/tool-link")))
-	must(t, os.Link(p("bin/tool"), p("usr/bin/tool-link2")))
-	must(t, os.Chown(p("usr/bin/owned"), 1000, 1001))
-	must(t, os.Chmod(p("usr/bin/owned"), 0o2640))
-	must(t, os.Chmod(p("var/tmp"), 0o1777))
-	must(t, os.Mkdir(p("usr/share/synth/group"), 0o755))
-	must(t, os.Chown(p("usr/share/synth/group"), 0, 1234))
-	must(t, os.Chmod(p("usr/share/synth/group"), 0o2775))
-	must(t, os.Symlink("../../bin/tool", p("usr/bin/relative")))
-	must(t, os.Symlink("/bin/tool", p("usr/bin/absolute")))
-	must(t, syscall.Mknod(p("dev/null"), syscall.S_IFCHR|0o666, 1<<8|3))
-	must(t, syscall.Mknod(p("dev/loop0"), syscall.S_IFBLK|0o660, 7<<8|0))
-	must(t, syscall.Mkfifo(p("dev/fifo"), 0o600))
-	must(t, os.Chmod(p("dev/null"), 0o666))
+	testutil.Must(t, os.Chmod(p("DEBIAN/postinst"), 0o755))
+	testutil.Must(t, os.Chmod(p("bin/tool"), 0o4755))
+	testutil.Must(t, os.Link(p("bin/tool"), p("bin/tool-link")))
+	testutil.Must(t, os.Link(p("bin/tool"), p("usr/bin/tool-link2")))
+	testutil.Must(t, os.Chown(p("usr/bin/owned"), 1000, 1001))
+	testutil.Must(t, os.Chmod(p("usr/bin/owned"), 0o2640))
+	testutil.Must(t, os.Chmod(p("var/tmp"), 0o1777))
+	testutil.Must(t, os.Mkdir(p("usr/share/synth/group"), 0o755))
+	testutil.Must(t, os.Chown(p("usr/share/synth/group"), 0, 1234))
+	testutil.Must(t, os.Chmod(p("usr/share/synth/group"), 0o2775))
+	testutil.Must(t, os.Symlink("../../bin/tool", p("usr/bin/relative")))
+	testutil.Must(t, os.Symlink("/bin/tool", p("usr/bin/absolute")))
+	testutil.Must(t, syscall.Mknod(p("dev/null"), syscall.S_IFCHR|0o666, 1<<8|3))
+	testutil.Must(t, syscall.Mknod(p("dev/loop0"), syscall.S_IFBLK|0o660, 7<<8|0))
+	testutil.Must(t, syscall.Mkfifo(p("dev/fifo"), 0o600))
+	testutil.Must(t, os.Chmod(p("dev/null"), 0o666))
 	return root
 }
 
 func TestDpkgDebCompressions(t *testing.T) {
-	needRoot(t)
-	needTool(t, "dpkg-deb")
+	testutil.NeedRoot(t)
+	testutil.NeedTool(t, "dpkg-deb")
 	tree := synthTree(t)
 	for _, z := range []string{"zstd", "gzip", "xz", "none"} {
 		t.Run(z, func(t *testing.T) {
 			deb := filepath.Join(t.TempDir(), "synth.deb")
-			output(t, "", "dpkg-deb", "--nocheck", "-Z"+z, "--build", tree, deb)
+			testutil.Run(t, "", "dpkg-deb", "--nocheck", "-Z"+z, "--build", tree, deb)
 			member := memberNames(t, deb)[2]
 			if want := map[string]string{"zstd": ".zst", "gzip": ".gz", "xz": ".xz", "none": ""}[z]; member != "data.tar"+want {
 				t.Fatalf("dpkg-deb -Z%s wrote %s", z, member)
 			}
 			ref := t.TempDir()
-			output(t, "", "dpkg-deb", "-x", deb, ref)
+			testutil.Run(t, "", "dpkg-deb", "-x", deb, ref)
 			for _, merged := range []bool{false, true} {
 				checkUnpack(t, deb, ref, merged)
 			}
@@ -93,7 +95,7 @@ func TestDpkgDebCompressions(t *testing.T) {
 func checkSynthStatus(t *testing.T, deb string) {
 	out := t.TempDir()
 	pkg, err := UnpackFile(deb, out, Options{Arch: "amd64"})
-	must(t, err)
+	testutil.Must(t, err)
 	if pkg.ID() != "cairn-synth:amd64" {
 		t.Errorf("ID %q", pkg.ID())
 	}
@@ -129,17 +131,17 @@ Homepage: https://example.org/synth
 // memberNames lists the members of an ar archive.
 func memberNames(t *testing.T, file string) []string {
 	f, err := os.Open(file)
-	must(t, err)
+	testutil.Must(t, err)
 	defer f.Close()
 	ar, err := newArReader(f)
-	must(t, err)
+	testutil.Must(t, err)
 	var names []string
 	for {
 		m, err := ar.Next()
 		if err == io.EOF {
 			return names
 		}
-		must(t, err)
+		testutil.Must(t, err)
 		names = append(names, m.Name)
 	}
 }

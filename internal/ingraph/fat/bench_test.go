@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/cairn-build/cairn/internal/testutil"
 )
 
 // benchTree makes about 100 MB of files of mixed sizes in 20 directories
@@ -22,10 +24,10 @@ func benchTree(b testing.TB) string {
 	sizes := []int{100, 3000, 20000, 60000, 200000, 400000}
 	for i := range 1000 {
 		dir := filepath.Join(root, fmt.Sprintf("dir%02d", i%20))
-		must(b, os.MkdirAll(dir, 0o755))
+		testutil.Must(b, os.MkdirAll(dir, 0o755))
 		n := sizes[i%len(sizes)]
 		off := r.IntN(len(data) - n)
-		must(b, os.WriteFile(filepath.Join(dir, fmt.Sprintf("file with a long name %04d.bin", i)), data[off:off+n], 0o644))
+		testutil.Must(b, os.WriteFile(filepath.Join(dir, fmt.Sprintf("file with a long name %04d.bin", i)), data[off:off+n], 0o644))
 	}
 	return root
 }
@@ -43,14 +45,14 @@ func BenchmarkWrite100MB(b *testing.B) {
 // writeImage writes the image of src to out.
 func writeImage(b testing.TB, src, out string) {
 	tree, err := Scan(src)
-	must(b, err)
+	testutil.Must(b, err)
 	v, err := Plan(tree, Options{Epoch: 1})
-	must(b, err)
+	testutil.Must(b, err)
 	f, err := os.Create(out)
-	must(b, err)
-	must(b, f.Truncate(v.Size()))
-	must(b, v.WriteTo(f))
-	must(b, f.Close())
+	testutil.Must(b, err)
+	testutil.Must(b, f.Truncate(v.Size()))
+	testutil.Must(b, v.WriteTo(f))
+	testutil.Must(b, f.Close())
 }
 
 // TestSpeedVersusMtools compares writing the image with running mkfs.vfat
@@ -66,12 +68,12 @@ func TestSpeedVersusMtools(t *testing.T) {
 	writeImage(t, src, filepath.Join(dir, "ours.img"))
 	ours := time.Since(start)
 	info, err := os.Stat(filepath.Join(dir, "ours.img"))
-	must(t, err)
+	testutil.Must(t, err)
 	start = time.Now()
 	img := filepath.Join(dir, "mtools.img")
 	run(t, "mkfs.vfat", "-C", img, fmt.Sprint(info.Size()>>10))
 	ents, err := os.ReadDir(src)
-	must(t, err)
+	testutil.Must(t, err)
 	args := []string{"-s", "-i", img}
 	for _, e := range ents {
 		args = append(args, filepath.Join(src, e.Name()))

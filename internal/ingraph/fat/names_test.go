@@ -6,6 +6,8 @@ import (
 	"syscall"
 	"testing"
 	"unicode/utf16"
+
+	"github.com/cairn-build/cairn/internal/testutil"
 )
 
 // shortOf names a directory of the given entries and returns the 8.3
@@ -16,7 +18,7 @@ func shortOf(t *testing.T, names ...string) map[string]string {
 	for _, n := range names {
 		d.kids = append(d.kids, &node{name: n, rel: "dir/" + n})
 	}
-	must(t, assignNames(d))
+	testutil.Must(t, assignNames(d))
 	got := map[string]string{}
 	for _, k := range d.kids {
 		s := strings.TrimSpace(string(k.short[:8]))
@@ -165,7 +167,7 @@ func TestScanErrors(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			root := makeTree(t, content{"sub": dirMark})
-			must(t, c.make(root))
+			testutil.Must(t, c.make(root))
 			_, err := Scan(root)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("got %v, want %q", err, c.want)

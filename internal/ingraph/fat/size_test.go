@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/cairn-build/cairn/internal/testutil"
 )
 
 func TestMinFAT32(t *testing.T) {
@@ -12,7 +14,7 @@ func TestMinFAT32(t *testing.T) {
 		t.Errorf("MinFAT32 = %d, want 33 MiB", got)
 	}
 	tree, err := Scan(t.TempDir())
-	must(t, err)
+	testutil.Must(t, err)
 	_, err = Plan(tree, Options{Kind: FAT32, Size: 32 << 20})
 	var small *TooSmallError
 	if !errors.As(err, &small) || !small.FAT32 || small.Need != 33<<20 {
@@ -54,7 +56,7 @@ func TestAutoSize(t *testing.T) {
 func TestTooSmall(t *testing.T) {
 	src := makeTree(t, content{"big": strings.Repeat("y", 5<<20)})
 	tree, err := Scan(src)
-	must(t, err)
+	testutil.Must(t, err)
 	_, err = Plan(tree, Options{Size: 4 << 20})
 	var small *TooSmallError
 	if !errors.As(err, &small) || small.Need != 6<<20 || small.Have != 4<<20 || small.FAT32 {

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cairn-build/cairn/internal/testutil"
 )
 
 // content maps slash paths below a root to file contents; directories
@@ -26,11 +28,11 @@ func makeTree(t testing.TB, c content) string {
 	for p, data := range c {
 		full := filepath.Join(root, filepath.FromSlash(p))
 		if data == dirMark {
-			must(t, os.MkdirAll(full, 0o755))
+			testutil.Must(t, os.MkdirAll(full, 0o755))
 			continue
 		}
-		must(t, os.MkdirAll(filepath.Dir(full), 0o755))
-		must(t, os.WriteFile(full, []byte(data), 0o644))
+		testutil.Must(t, os.MkdirAll(filepath.Dir(full), 0o755))
+		testutil.Must(t, os.WriteFile(full, []byte(data), 0o644))
 	}
 	return root
 }
@@ -52,16 +54,8 @@ func readTree(t testing.TB, root string) content {
 		c[rel] = string(b)
 		return err
 	})
-	must(t, err)
+	testutil.Must(t, err)
 	return c
-}
-
-// must fails the test on error.
-func must(t testing.TB, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // tricky is a tree exercising names, depths, sizes and directory sizes.
@@ -116,10 +110,10 @@ func deepPath(n int) string {
 // what they read as on the image (FAT copies link targets).
 func withLinks(t testing.TB, root string, c content) content {
 	t.Helper()
-	must(t, os.Symlink("readme.md", filepath.Join(root, "link-to-file")))
-	must(t, os.Symlink("/sizes/one", filepath.Join(root, "absolute-link")))
-	must(t, os.Symlink("../collide", filepath.Join(root, "deep", "link-to-dir")))
-	must(t, os.Link(filepath.Join(root, "Makefile"), filepath.Join(root, "hard-link")))
+	testutil.Must(t, os.Symlink("readme.md", filepath.Join(root, "link-to-file")))
+	testutil.Must(t, os.Symlink("/sizes/one", filepath.Join(root, "absolute-link")))
+	testutil.Must(t, os.Symlink("../collide", filepath.Join(root, "deep", "link-to-dir")))
+	testutil.Must(t, os.Link(filepath.Join(root, "Makefile"), filepath.Join(root, "hard-link")))
 	want := content{}
 	for p, d := range c {
 		want[p] = d
@@ -214,7 +208,7 @@ func TestDeterministic(t *testing.T) {
 	}
 	for i := len(paths) - 1; i >= 0; i-- { // reverse of some order
 		one := makeTree(t, content{paths[i]: c[paths[i]]})
-		must(t, os.CopyFS(b, os.DirFS(one)))
+		testutil.Must(t, os.CopyFS(b, os.DirFS(one)))
 	}
 	opts := Options{Label: "SAME", Serial: 1, Epoch: 1234567890}
 	x, _ := build(t, a, opts)
@@ -230,6 +224,6 @@ func TestDeterministic(t *testing.T) {
 func readFile(t testing.TB, p string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(p)
-	must(t, err)
+	testutil.Must(t, err)
 	return b
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cairn-build/cairn/internal/testutil"
 )
 
 // names returns the module names of a selection, built-in ones marked.
@@ -23,12 +25,12 @@ func names(sel *Selection) []string {
 
 func TestSelectClosureAndOrder(t *testing.T) {
 	tree, err := Open(synthTree(t), "")
-	must(t, err)
+	testutil.Must(t, err)
 	if tree.Version() != testVersion || tree.Dir() != "usr/lib/modules/"+testVersion {
 		t.Fatalf("version %q in %q", tree.Version(), tree.Dir())
 	}
 	sel, err := tree.Select("qux")
-	must(t, err)
+	testutil.Must(t, err)
 	want := []string{
 		"bar kernel/lib/bar.ko.xz",
 		"baz_generic kernel/crypto/baz-generic.ko.zst",
@@ -43,7 +45,7 @@ func TestSelectClosureAndOrder(t *testing.T) {
 
 func TestSelectNames(t *testing.T) {
 	tree, err := Open(synthTree(t), testVersion)
-	must(t, err)
+	testutil.Must(t, err)
 	for name, want := range map[string][]string{
 		"baz-generic": {"baz_generic kernel/crypto/baz-generic.ko.zst"},
 		"crypto-baz":  {"baz_generic kernel/crypto/baz-generic.ko.zst"},
@@ -66,7 +68,7 @@ func TestSelectNames(t *testing.T) {
 
 func TestSelectUnknown(t *testing.T) {
 	tree, err := Open(synthTree(t), "")
-	must(t, err)
+	testutil.Must(t, err)
 	_, err = tree.Select("bar", "fooo")
 	if err == nil || !strings.Contains(err.Error(), `unknown kernel module "fooo"`) ||
 		!strings.Contains(err.Error(), "nearest: foo, bar, quux") {
@@ -76,9 +78,9 @@ func TestSelectUnknown(t *testing.T) {
 
 func TestFirmware(t *testing.T) {
 	tree, err := Open(synthTree(t), "")
-	must(t, err)
+	testutil.Must(t, err)
 	sel, err := tree.Select("qux")
-	must(t, err)
+	testutil.Must(t, err)
 	var found, missing []string
 	for _, fw := range sel.Firmware {
 		found = append(found, fw.Module+":"+fw.Path)
@@ -99,9 +101,9 @@ func TestFirmware(t *testing.T) {
 func TestVersions(t *testing.T) {
 	root := synthTree(t)
 	writeFile(t, root, "lib/modules/5.10.0-old/modules.builtin", nil)
-	must(t, os.MkdirAll(filepath.Join(root, "usr/lib/modules/7.0-headers-only/build"), 0o755))
+	testutil.Must(t, os.MkdirAll(filepath.Join(root, "usr/lib/modules/7.0-headers-only/build"), 0o755))
 	got, err := Versions(root)
-	must(t, err)
+	testutil.Must(t, err)
 	if want := []string{"5.10.0-old", testVersion}; !slices.Equal(got, want) {
 		t.Errorf("Versions = %q, want %q", got, want)
 	}
@@ -119,10 +121,10 @@ func TestVersions(t *testing.T) {
 func TestResolveStaysInRoot(t *testing.T) {
 	root := t.TempDir()
 	writeFile(t, root, "usr/lib/x", []byte("inside"))
-	must(t, os.Symlink("/usr/lib/x", filepath.Join(root, "abs")))
-	must(t, os.Symlink("../../../../../../usr/lib/x", filepath.Join(root, "dots")))
-	must(t, os.Symlink("/etc/hostname", filepath.Join(root, "host")))
-	must(t, os.Symlink("loop", filepath.Join(root, "loop")))
+	testutil.Must(t, os.Symlink("/usr/lib/x", filepath.Join(root, "abs")))
+	testutil.Must(t, os.Symlink("../../../../../../usr/lib/x", filepath.Join(root, "dots")))
+	testutil.Must(t, os.Symlink("/etc/hostname", filepath.Join(root, "host")))
+	testutil.Must(t, os.Symlink("loop", filepath.Join(root, "loop")))
 	r := fsRoot(root)
 	for _, rel := range []string{"abs", "dots", "/abs", "usr/../dots"} {
 		if got, err := r.resolve(rel); err != nil || got != filepath.Join(root, "usr/lib/x") {
@@ -181,17 +183,17 @@ func treeListing(t *testing.T, dir string) string {
 		b.WriteString("\n")
 		return nil
 	})
-	must(t, err)
+	testutil.Must(t, err)
 	return b.String()
 }
 
 func TestWrite(t *testing.T) {
 	tree, err := Open(synthTree(t), "")
-	must(t, err)
+	testutil.Must(t, err)
 	sel, err := tree.Select("qux")
-	must(t, err)
+	testutil.Must(t, err)
 	out := filepath.Join(t.TempDir(), "out")
-	must(t, sel.Write(out, time.Unix(1700000000, 0)))
+	testutil.Must(t, sel.Write(out, time.Unix(1700000000, 0)))
 	mods := filepath.Join(out, "usr/lib/modules", testVersion)
 	wantFiles := map[string]string{
 		"modules.dep": "kernel/fs/foo/foo.ko: kernel/lib/bar.ko.xz\nkernel/lib/bar.ko.xz:\n" +
@@ -230,7 +232,7 @@ func TestWrite(t *testing.T) {
 		t.Errorf("top level of output: %v, want only usr", entries)
 	}
 	again := filepath.Join(t.TempDir(), "again")
-	must(t, sel.Write(again, time.Unix(1700000000, 0)))
+	testutil.Must(t, sel.Write(again, time.Unix(1700000000, 0)))
 	if treeListing(t, again) != listing {
 		t.Error("writing twice gives different trees")
 	}
@@ -251,23 +253,23 @@ func TestWithDepmodFiles(t *testing.T) {
 	writeFile(t, mods, "modules.alias", []byte("# Aliases\nalias crypto-baz baz_generic\n"))
 	writeFile(t, mods, "modules.softdep", []byte("softdep lonely pre: crypto-baz\n"))
 	tree, err := Open(root, "")
-	must(t, err)
+	testutil.Must(t, err)
 	sel, err := tree.Select("lonely", "foo")
-	must(t, err)
+	testutil.Must(t, err)
 	want := []string{"baz_generic kernel/crypto/baz-generic.ko.zst", "lonely kernel/drivers/lonely.ko",
 		"bar kernel/lib/bar.ko.xz", "foo kernel/fs/foo/foo.ko"}
 	if got := names(sel); !slices.Equal(got, want) {
 		t.Errorf("Select = %q, want %q", got, want)
 	}
 	out := filepath.Join(t.TempDir(), "out")
-	must(t, sel.Write(out, time.Unix(0, 0)))
+	testutil.Must(t, sel.Write(out, time.Unix(0, 0)))
 	got, err := os.ReadFile(filepath.Join(out, "usr/lib/modules", testVersion, "modules.dep"))
-	must(t, err)
+	testutil.Must(t, err)
 	if w := "kernel/fs/foo/foo.ko: kernel/lib/bar.ko.xz\nkernel/lib/bar.ko.xz:\nkernel/crypto/baz-generic.ko.zst:\nkernel/drivers/lonely.ko:\n"; string(got) != w {
 		t.Errorf("modules.dep =\n%s\nwant\n%s", got, w)
 	}
 	got, err = os.ReadFile(filepath.Join(out, "usr/lib/modules", testVersion, "modules.alias"))
-	must(t, err)
+	testutil.Must(t, err)
 	if string(got) != "# Aliases\nalias crypto-baz baz_generic\n" {
 		t.Errorf("modules.alias not copied: %q", got)
 	}
@@ -278,7 +280,7 @@ func TestBrokenModule(t *testing.T) {
 	writeFile(t, root, "usr/lib/modules/"+testVersion+"/kernel/bad.ko", []byte("not ELF"))
 	writeFile(t, root, "usr/lib/modules/"+testVersion+"/kernel/needy.ko", elfModule("depends=gone"))
 	tree, err := Open(root, "")
-	must(t, err)
+	testutil.Must(t, err)
 	if _, err := tree.Select("bad"); err == nil || !strings.Contains(err.Error(), "module bad (kernel/bad.ko)") {
 		t.Errorf("Select(bad): %v", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cairn-build/cairn/internal/testutil"
 	"github.com/klauspost/compress/zstd"
 	"github.com/ulikunitz/xz"
 )
@@ -54,36 +55,28 @@ func compress(t *testing.T, data []byte, suffix string) []byte {
 		return data
 	case ".ko.xz":
 		w, err := xz.WriterConfig{CheckSum: xz.CRC32}.NewWriter(&b)
-		must(t, err)
+		testutil.Must(t, err)
 		w.Write(data)
-		must(t, w.Close())
+		testutil.Must(t, w.Close())
 	case ".ko.zst":
 		w, err := zstd.NewWriter(&b)
-		must(t, err)
+		testutil.Must(t, err)
 		w.Write(data)
-		must(t, w.Close())
+		testutil.Must(t, w.Close())
 	case ".ko.gz":
 		w := gzip.NewWriter(&b)
 		w.Write(data)
-		must(t, w.Close())
+		testutil.Must(t, w.Close())
 	}
 	return b.Bytes()
-}
-
-// must fails the test on error.
-func must(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // writeFile writes data at rel below dir, making parents.
 func writeFile(t *testing.T, dir, rel string, data []byte) {
 	t.Helper()
 	p := filepath.Join(dir, rel)
-	must(t, os.MkdirAll(filepath.Dir(p), 0o755))
-	must(t, os.WriteFile(p, data, 0o644))
+	testutil.Must(t, os.MkdirAll(filepath.Dir(p), 0o755))
+	testutil.Must(t, os.WriteFile(p, data, 0o644))
 }
 
 // synthModule is one module of a synthetic tree.
@@ -110,8 +103,8 @@ var synthModules = []synthModule{
 func synthTree(t *testing.T) string {
 	t.Helper()
 	root := t.TempDir()
-	must(t, os.MkdirAll(filepath.Join(root, "usr/lib"), 0o755))
-	must(t, os.Symlink("usr/lib", filepath.Join(root, "lib")))
+	testutil.Must(t, os.MkdirAll(filepath.Join(root, "usr/lib"), 0o755))
+	testutil.Must(t, os.Symlink("usr/lib", filepath.Join(root, "lib")))
 	mods := "usr/lib/modules/" + testVersion
 	var order []string
 	for _, m := range synthModules {
@@ -124,6 +117,6 @@ func synthTree(t *testing.T) string {
 	writeFile(t, root, "usr/lib/firmware/foo/fw.bin.zst", []byte("zstd firmware"))
 	writeFile(t, root, "usr/lib/firmware/foo/real.bin", []byte("real firmware"))
 	writeFile(t, root, "usr/lib/firmware/quux.bin", []byte("quux firmware"))
-	must(t, os.Symlink("/lib/firmware/foo/real.bin", filepath.Join(root, "usr/lib/firmware/foo/link.bin")))
+	testutil.Must(t, os.Symlink("/lib/firmware/foo/real.bin", filepath.Join(root, "usr/lib/firmware/foo/link.bin")))
 	return root
 }

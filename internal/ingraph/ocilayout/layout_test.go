@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cairn-build/cairn/internal/testutil"
 	v1 "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
@@ -25,7 +26,7 @@ func writeTwo(t *testing.T, amd64, arm64 string) string {
 		{Platform{OS: "linux", Architecture: "amd64"}, amd64},
 		{Platform{OS: "linux", Architecture: "arm64", Variant: "v8"}, arm64},
 	}
-	must(t, Write(dir, images, Options{Epoch: 1700000000, Ref: "cairn/test:1.0", SBOM: []byte(testSBOM)}))
+	testutil.Must(t, Write(dir, images, Options{Epoch: 1700000000, Ref: "cairn/test:1.0", SBOM: []byte(testSBOM)}))
 	return dir
 }
 
@@ -33,7 +34,7 @@ func writeTwo(t *testing.T, amd64, arm64 string) string {
 func files(t *testing.T, root string) map[string]string {
 	t.Helper()
 	out := make(map[string]string)
-	must(t, filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	testutil.Must(t, filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -46,7 +47,7 @@ func files(t *testing.T, root string) map[string]string {
 }
 
 func TestDeterministic(t *testing.T) {
-	needRoot(t)
+	testutil.NeedRoot(t)
 	amd64, arm64 := rootfs(t, true), rootfs(t, false)
 	a, b := files(t, writeTwo(t, amd64, arm64)), files(t, writeTwo(t, amd64, arm64))
 	// oci-layout, index.json, the nested index, empty config, SBOM, per
@@ -69,7 +70,7 @@ func TestDeterministic(t *testing.T) {
 }
 
 func TestLayoutStructure(t *testing.T) {
-	needRoot(t)
+	testutil.NeedRoot(t)
 	dir := writeTwo(t, rootfs(t, true), rootfs(t, false))
 	top, nested := platformIndex(t, dir)
 	if !maps.Equal(top.Annotations, map[string]string{v1.AnnotationRefName: "cairn/test:1.0"}) ||
@@ -95,10 +96,10 @@ func TestLayoutStructure(t *testing.T) {
 }
 
 func TestSingleImageWithSBOM(t *testing.T) {
-	needRoot(t)
+	testutil.NeedRoot(t)
 	dir := filepath.Join(t.TempDir(), "layout")
 	img := Image{Platform{OS: "linux", Architecture: "arm64"}, rootfs(t, false)}
-	must(t, Write(dir, []Image{img}, Options{Epoch: 1700000000, Ref: "one", SBOM: []byte(testSBOM)}))
+	testutil.Must(t, Write(dir, []Image{img}, Options{Epoch: 1700000000, Ref: "one", SBOM: []byte(testSBOM)}))
 	idx := readIndex(t, dir)
 	if len(idx.Manifests) != 2 {
 		t.Fatalf("index: %+v", idx)
@@ -154,15 +155,15 @@ func checkSBOM(t *testing.T, dir string, d, image v1.Descriptor) {
 }
 
 func TestSinglePlatformWithoutExtras(t *testing.T) {
-	needRoot(t)
+	testutil.NeedRoot(t)
 	dir := filepath.Join(t.TempDir(), "layout")
-	must(t, Write(dir, []Image{{Platform{OS: "linux", Architecture: "amd64"}, rootfs(t, true)}}, Options{}))
+	testutil.Must(t, Write(dir, []Image{{Platform{OS: "linux", Architecture: "amd64"}, rootfs(t, true)}}, Options{}))
 	idx := readIndex(t, dir)
 	if len(idx.Manifests) != 1 || idx.Manifests[0].Annotations != nil || idx.Manifests[0].Platform == nil {
 		t.Errorf("index: %+v", idx)
 	}
 	raw, err := os.ReadFile(filepath.Join(dir, "index.json"))
-	must(t, err)
+	testutil.Must(t, err)
 	if bytes.Contains(raw, []byte("variant")) || bytes.Contains(raw, []byte("annotations")) {
 		t.Errorf("empty fields written: %s", raw)
 	}
@@ -172,7 +173,7 @@ func TestWriteErrors(t *testing.T) {
 	root := rootfs(t, false)
 	amd64 := Image{Platform{OS: "linux", Architecture: "amd64"}, root}
 	full := t.TempDir()
-	must(t, os.WriteFile(filepath.Join(full, "x"), nil, 0o644))
+	testutil.Must(t, os.WriteFile(filepath.Join(full, "x"), nil, 0o644))
 	for name, tc := range map[string]struct {
 		dir    string
 		images []Image
@@ -237,13 +238,13 @@ func TestRefNames(t *testing.T) {
 func TestIsFileInRoot(t *testing.T) {
 	root := t.TempDir()
 	p := func(rel string) string { return filepath.Join(root, rel) }
-	must(t, os.MkdirAll(p("usr/bin"), 0o755))
-	must(t, os.WriteFile(p("usr/bin/bash"), nil, 0o755))
-	must(t, os.Symlink("usr/bin", p("bin")))
-	must(t, os.Symlink("/usr/bin/bash", p("usr/bin/abs")))
-	must(t, os.Symlink("../../usr/bin/bash", p("usr/bin/rel")))
-	must(t, os.Symlink("loop", p("loop")))
-	must(t, os.Symlink("/../../../../../../etc/passwd", p("escape")))
+	testutil.Must(t, os.MkdirAll(p("usr/bin"), 0o755))
+	testutil.Must(t, os.WriteFile(p("usr/bin/bash"), nil, 0o755))
+	testutil.Must(t, os.Symlink("usr/bin", p("bin")))
+	testutil.Must(t, os.Symlink("/usr/bin/bash", p("usr/bin/abs")))
+	testutil.Must(t, os.Symlink("../../usr/bin/bash", p("usr/bin/rel")))
+	testutil.Must(t, os.Symlink("loop", p("loop")))
+	testutil.Must(t, os.Symlink("/../../../../../../etc/passwd", p("escape")))
 	for name, want := range map[string]bool{
 		"/bin/bash": true, "/bin/abs": true, "/bin/rel": true, "/bin/../bin/bash": true,
 		"/bin": false, "/bin/sh": false, "/loop": false, "/escape": false, "/../usr/bin/bash": true,

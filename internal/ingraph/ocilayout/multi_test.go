@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cairn-build/cairn/internal/testutil"
 	v1 "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
@@ -27,19 +28,19 @@ type inspected struct {
 func layerOf(t *testing.T, dir string, d v1.Descriptor) string {
 	t.Helper()
 	var m v1.Manifest
-	must(t, json.Unmarshal(blob(t, dir, d), &m))
+	testutil.Must(t, json.Unmarshal(blob(t, dir, d), &m))
 	return string(m.Layers[0].Digest)
 }
 
 func TestSkopeoMultiPlatform(t *testing.T) {
-	needRoot(t)
-	needTool(t, "skopeo")
+	testutil.NeedRoot(t)
+	testutil.NeedTool(t, "skopeo")
 	dir := writeTwo(t, rootfs(t, true), rootfs(t, false))
 	top, nested := platformIndex(t, dir)
 	for _, ref := range []string{"oci:" + dir + ":" + twoRef, "oci:" + dir} {
 		for i, arch := range []string{"amd64", "arm64"} {
 			var got inspected
-			must(t, json.Unmarshal(run(t, "skopeo", "--override-os", "linux", "--override-arch", arch,
+			testutil.Must(t, json.Unmarshal(run(t, "skopeo", "--override-os", "linux", "--override-arch", arch,
 				"--override-variant", nested.Manifests[i].Platform.Variant, "inspect", ref), &got))
 			if got.Digest != string(top.Digest) || got.Architecture != arch || got.Os != "linux" ||
 				!slices.Equal(got.Layers, []string{layerOf(t, dir, nested.Manifests[i])}) {
@@ -63,14 +64,14 @@ func checkCopied(t *testing.T, dir string, want v1.Index) {
 	t.Helper()
 	var idx v1.Index
 	data, err := os.ReadFile(filepath.Join(dir, "index.json"))
-	must(t, err)
-	must(t, json.Unmarshal(data, &idx))
+	testutil.Must(t, err)
+	testutil.Must(t, json.Unmarshal(data, &idx))
 	i := slices.IndexFunc(idx.Manifests, func(d v1.Descriptor) bool { return d.Annotations[v1.AnnotationRefName] == twoRef })
 	if i < 0 || idx.Manifests[i].MediaType != v1.MediaTypeImageIndex {
 		t.Fatalf("copy's index.json has no image index named %s: %s", twoRef, data)
 	}
 	var nested v1.Index
-	must(t, json.Unmarshal(blob(t, dir, idx.Manifests[i]), &nested))
+	testutil.Must(t, json.Unmarshal(blob(t, dir, idx.Manifests[i]), &nested))
 	got := make(map[string]v1.Descriptor)
 	for _, d := range nested.Manifests {
 		got[string(d.Digest)] = d
@@ -82,7 +83,7 @@ func checkCopied(t *testing.T, dir string, want v1.Index) {
 			continue
 		}
 		var m v1.Manifest
-		must(t, json.Unmarshal(blob(t, dir, g), &m))
+		testutil.Must(t, json.Unmarshal(blob(t, dir, g), &m))
 		for _, b := range append(m.Layers, m.Config) {
 			blob(t, dir, b)
 		}
@@ -98,8 +99,8 @@ func platformsEqual(a, b *v1.Platform) bool {
 }
 
 func TestUmociMultiPlatform(t *testing.T) {
-	needRoot(t)
-	needTool(t, "umoci")
+	testutil.NeedRoot(t)
+	testutil.NeedTool(t, "umoci")
 	srcs := []string{rootfs(t, true), rootfs(t, false)}
 	dir := writeTwo(t, srcs[0], srcs[1])
 	if got := string(run(t, "umoci", "ls", "--layout", dir)); got != twoRef+"\n" {
@@ -118,20 +119,20 @@ func TestUmociMultiPlatform(t *testing.T) {
 		t.Logf("this umoci cannot choose a platform from a nested index: %s", msg)
 		return
 	}
-	must(t, err)
+	testutil.Must(t, err)
 	if _, err := os.Stat(filepath.Join(out, "usr/bin/sh")); err != nil {
 		t.Errorf("umoci unpacked no root file system: %v", err)
 	}
 }
 
 func TestLayerKeepsCapabilities(t *testing.T) {
-	needRoot(t)
-	needTool(t, "setcap")
-	needTool(t, "getcap")
+	testutil.NeedRoot(t)
+	testutil.NeedTool(t, "setcap")
+	testutil.NeedTool(t, "getcap")
 	src := rootfs(t, true)
 	run(t, "setcap", "cap_net_raw+ep", filepath.Join(src, "usr/bin/sh"))
 	dir := filepath.Join(t.TempDir(), "layout")
-	must(t, Write(dir, []Image{{Platform{OS: "linux", Architecture: "amd64"}, src}}, Options{Ref: "x"}))
+	testutil.Must(t, Write(dir, []Image{{Platform{OS: "linux", Architecture: "amd64"}, src}}, Options{Ref: "x"}))
 	idx := readIndex(t, dir)
 	layer := filepath.Join(dir, "blobs", "sha256", strings.TrimPrefix(layerOf(t, dir, idx.Manifests[0]), "sha256:"))
 	out := t.TempDir()

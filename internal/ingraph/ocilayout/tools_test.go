@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/cairn-build/cairn/internal/testutil"
 	v1 "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
@@ -30,7 +31,7 @@ type fileInfo struct {
 func tree(t *testing.T, root string) map[string]fileInfo {
 	t.Helper()
 	out := make(map[string]fileInfo)
-	must(t, filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	testutil.Must(t, filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || p == root {
 			return err
 		}
@@ -43,7 +44,7 @@ func tree(t *testing.T, root string) map[string]fileInfo {
 		switch {
 		case fi.Mode().IsRegular():
 			data, err := os.ReadFile(p)
-			must(t, err)
+			testutil.Must(t, err)
 			info.sum = sha256.Sum256(data)
 		case fi.Mode()&fs.ModeSymlink != 0:
 			info.link, _ = os.Readlink(p)
@@ -78,19 +79,19 @@ func compareUnpacked(t *testing.T, src, unpacked string, epoch int64) {
 }
 
 func TestSkopeoInspectAndCopy(t *testing.T) {
-	needRoot(t)
-	needTool(t, "skopeo")
+	testutil.NeedRoot(t)
+	testutil.NeedTool(t, "skopeo")
 	dir := filepath.Join(t.TempDir(), "layout")
 	img := Image{Platform{OS: "linux", Architecture: "amd64"}, rootfs(t, true)}
-	must(t, Write(dir, []Image{img}, Options{Epoch: 7, Ref: "cairn-test:1", SBOM: []byte(testSBOM)}))
+	testutil.Must(t, Write(dir, []Image{img}, Options{Epoch: 7, Ref: "cairn-test:1", SBOM: []byte(testSBOM)}))
 	idx := readIndex(t, dir)
 	var got struct{ Digest, Architecture, Os string }
-	must(t, json.Unmarshal(run(t, "skopeo", "inspect", "oci:"+dir+":cairn-test:1"), &got))
+	testutil.Must(t, json.Unmarshal(run(t, "skopeo", "inspect", "oci:"+dir+":cairn-test:1"), &got))
 	if got.Digest != string(idx.Manifests[0].Digest) || got.Architecture != "amd64" || got.Os != "linux" {
 		t.Errorf("skopeo inspect: %+v, index %+v", got, idx.Manifests[0])
 	}
 	var config v1.Image
-	must(t, json.Unmarshal(run(t, "skopeo", "inspect", "--config", "oci:"+dir+":cairn-test:1"), &config))
+	testutil.Must(t, json.Unmarshal(run(t, "skopeo", "inspect", "--config", "oci:"+dir+":cairn-test:1"), &config))
 	if fmt.Sprint(config.Config.Cmd) != "[/bin/bash]" || config.Created.Unix() != 7 {
 		t.Errorf("skopeo inspect --config: %+v", config)
 	}
@@ -99,21 +100,21 @@ func TestSkopeoInspectAndCopy(t *testing.T) {
 }
 
 func TestUmociUnpack(t *testing.T) {
-	needRoot(t)
-	needTool(t, "umoci")
+	testutil.NeedRoot(t)
+	testutil.NeedTool(t, "umoci")
 	dir := filepath.Join(t.TempDir(), "layout")
 	src := rootfs(t, true)
 	// The SBOM entry carries no name, so "x" names exactly one manifest.
 	opts := Options{Epoch: 99, Ref: "x", SBOM: []byte(testSBOM)}
-	must(t, Write(dir, []Image{{Platform{OS: "linux", Architecture: "amd64"}, src}}, opts))
+	testutil.Must(t, Write(dir, []Image{{Platform{OS: "linux", Architecture: "amd64"}, src}}, opts))
 	out := filepath.Join(t.TempDir(), "rootfs")
 	run(t, "umoci", "raw", "unpack", "--image", dir+":x", out)
 	compareUnpacked(t, src, out, 99)
 }
 
 func TestLayersWithGNUTar(t *testing.T) {
-	needRoot(t)
-	needTool(t, "tar")
+	testutil.NeedRoot(t)
+	testutil.NeedTool(t, "tar")
 	srcs := []string{rootfs(t, true), rootfs(t, false)}
 	dir := writeTwo(t, srcs[0], srcs[1])
 	_, nested := platformIndex(t, dir)
@@ -127,10 +128,10 @@ func TestLayersWithGNUTar(t *testing.T) {
 		var c v1.Image
 		decode(t, blob(t, dir, m.Config), &c)
 		zr, err := gzip.NewReader(bytes.NewReader(layer))
-		must(t, err)
+		testutil.Must(t, err)
 		diff := sha256.New()
 		_, err = io.Copy(diff, zr)
-		must(t, err)
+		testutil.Must(t, err)
 		if got := fmt.Sprintf("sha256:%x", diff.Sum(nil)); got != string(c.RootFS.DiffIDs[0]) {
 			t.Errorf("diff ID %s, uncompressed layer has %s", c.RootFS.DiffIDs[0], got)
 		}

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/cairn-build/cairn/internal/testutil"
 )
 
 // aptRoot is a private apt configuration whose only source is one
@@ -33,15 +35,15 @@ func newAptRoot(t *testing.T, arch, index string) *aptRoot {
 	r := &aptRoot{dir: t.TempDir(), arch: arch}
 	for _, d := range []string{"etc/apt/apt.conf.d", "etc/apt/preferences.d", "etc/apt/sources.list.d",
 		"etc/apt/trusted.gpg.d", "state/lists/partial", "cache/archives/partial", "log"} {
-		must(t, os.MkdirAll(filepath.Join(r.dir, d), 0o755))
+		testutil.Must(t, os.MkdirAll(filepath.Join(r.dir, d), 0o755))
 	}
-	must(t, os.WriteFile(filepath.Join(r.dir, "state/status"), nil, 0o644))
-	must(t, os.WriteFile(filepath.Join(r.dir, "etc/apt/sources.list"),
+	testutil.Must(t, os.WriteFile(filepath.Join(r.dir, "state/status"), nil, 0o644))
+	testutil.Must(t, os.WriteFile(filepath.Join(r.dir, "etc/apt/sources.list"),
 		[]byte(fmt.Sprintf("deb [trusted=yes] %s %s %s\n", fakeURI, suite, component)), 0o644))
 	list := fmt.Sprintf("mirror.example_debian_dists_%s_%s_binary-%s_Packages", suite, component, arch)
-	must(t, os.Symlink(index, filepath.Join(r.dir, "state/lists", list)))
+	testutil.Must(t, os.Symlink(index, filepath.Join(r.dir, "state/lists", list)))
 	r.conf = filepath.Join(r.dir, "apt.conf")
-	must(t, os.WriteFile(r.conf, []byte(aptConf(r.dir, arch)), 0o644))
+	testutil.Must(t, os.WriteFile(r.conf, []byte(aptConf(r.dir, arch)), 0o644))
 	return r
 }
 
@@ -98,24 +100,17 @@ func (r *aptRoot) aptGet(args []string) (string, error) {
 	return out.String(), nil
 }
 
-func must(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 // addSource adds a second source, named by host, whose index is text. apt
 // reads it after the first, so its packages get the highest ids.
 func (r *aptRoot) addSource(t *testing.T, host, text string) {
 	t.Helper()
 	f, err := os.OpenFile(filepath.Join(r.dir, "etc/apt/sources.list"), os.O_APPEND|os.O_WRONLY, 0)
-	must(t, err)
+	testutil.Must(t, err)
 	_, err = fmt.Fprintf(f, "deb [trusted=yes] http://%s/debian %s %s\n", host, suite, component)
-	must(t, err)
-	must(t, f.Close())
+	testutil.Must(t, err)
+	testutil.Must(t, f.Close())
 	list := fmt.Sprintf("%s_debian_dists_%s_%s_binary-%s_Packages", host, suite, component, r.arch)
-	must(t, os.WriteFile(filepath.Join(r.dir, "state/lists", list), []byte(text), 0o644))
+	testutil.Must(t, os.WriteFile(filepath.Join(r.dir, "state/lists", list), []byte(text), 0o644))
 }
 
 // installNames asks apt-get for the download list of an installation

@@ -1,0 +1,54 @@
+// Package testutil holds the few helpers every package's tests need (fail
+// on an error, skip without root or a witness tool, run a witness), so that
+// each package's tests do not carry their own copy. Only tests import it.
+package testutil
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// Must fails tb when err is not nil.
+func Must(tb testing.TB, err error) {
+	tb.Helper()
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// NeedRoot skips tb unless it runs as root (device nodes, foreign owners,
+// mounts).
+func NeedRoot(tb testing.TB) {
+	tb.Helper()
+	if os.Geteuid() != 0 {
+		tb.Skip("needs root (device nodes, owners)")
+	}
+}
+
+// NeedTool skips tb when the command name is not installed (`make setup`
+// installs every tool the tests use as a witness).
+func NeedTool(tb testing.TB, name string) {
+	tb.Helper()
+	if _, err := exec.LookPath(name); err != nil {
+		tb.Skipf("%s not found (make setup installs it)", name)
+	}
+}
+
+// Run runs name with args in dir ("" for the current one) and returns its
+// standard output, failing tb with the command and its standard error when
+// it fails.
+func Run(tb testing.TB, dir, name string, args ...string) string {
+	tb.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		tb.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.String())
+	}
+	return string(out)
+}
