@@ -6,9 +6,7 @@ import (
 	"fmt"
 
 	"github.com/cairn-build/cairn/internal/epoch"
-	"github.com/cairn-build/cairn/internal/host/gitsrc"
 	"github.com/cairn-build/cairn/internal/host/helperbin"
-	"github.com/cairn-build/cairn/internal/pkgs"
 	"github.com/cairn-build/cairn/stdlib"
 	"github.com/containerd/platforms"
 	"github.com/moby/buildkit/client/llb"
@@ -20,44 +18,33 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// Request is one target of an evaluated recipe to build.
+// Request is one target of an evaluated recipe to build: the build's
+// Options (the target among them, see stdlib.CompileOptions.Target) and
+// what the door adds to them.
 type Request struct {
+	Options
 	Recipe *stdlib.Recipe
-	Target string
-	// Platforms to build for; empty means the engine's native platform.
-	Platforms []ocispecs.Platform
-	// Epoch is SOURCE_DATE_EPOCH.
-	Epoch epoch.Epoch
 	// Helper returns the helper binary for an architecture; nil uses the
 	// binaries embedded in this cairn.
 	Helper func(arch string) []byte
-	// HelperLocal names a session local serving the helpers (see
-	// stdlib.Helper); empty inlines the helper into the LLB.
+	// HelperLocal names the session local serving the helpers (see
+	// stdlib.Helper): the constant HelperLocal when building; empty (cairn
+	// graph, cairn lock) inlines the helper into the LLB.
 	HelperLocal string
-	// InlineHelper, with HelperLocal set, compiles the graph that reads the
-	// helper from HelperLocal and then replaces that one source with an
-	// inline file of the same bytes, for callers with no session directory
-	// (the gateway frontend): same cache keys as the CLI's graph (see
-	// inlinehelper.go).
-	InlineHelper bool
-	// NoCache makes the engine run every step again (no-cache).
-	NoCache bool
+	// Rewrite, when set, replaces each compiled definition before it is
+	// solved: the gateway frontend, which has no session directory to
+	// serve the helper from, swaps the helper's local for an inline file
+	// (see frontends/gateway).
+	Rewrite func(ctx context.Context, def *llb.Definition, h stdlib.Helper) (*llb.Definition, error)
 	// Observe, when set, sees each definition before it is solved (the CLI
 	// uses it to tell exec steps from the rest in progress reports).
 	Observe func(*llb.Definition)
-	// Packages answers the recipe's rootfs() requests; nil makes them
-	// errors.
-	Packages pkgs.Source
-	// Git pins the recipe's git() refs to commits; nil makes a git() with
-	// a ref an error.
-	Git gitsrc.Resolver
-	// Contexts are the named contexts the recipe's context() calls read
-	// (see stdlib.CompileOptions.Contexts).
-	Contexts map[string]llb.State
-	// AnyContext compiles contexts missing from Contexts to the CLI's
-	// session locals, for compiling without solving (cairn lock).
-	AnyContext bool
 }
+
+// HelperLocal is the session local the CLI serves cairn's helper binaries
+// from. The gateway frontend compiles the same graph and inlines the
+// helper in place of that local.
+const HelperLocal = "cairn-helper"
 
 // Build returns the BuildKit build function for req. The result has one ref,
 // or one per platform (with the exporter's platform metadata) when several
@@ -95,7 +82,7 @@ func solve(ctx context.Context, c gateway.Client, req Request, p, native ocispec
 	if req.NoCache {
 		ignoreCache(def)
 	}
-	res, err := c.Solve(ctx, gateway.SolveRequest{Definition: def.ToPB(), Evaluate: true})
+	res, err := c.Solve(ctx, gateway.SolveRequest{Definition: def.ToPB(), Evaluate: true, CacheImports: req.CacheImports})
 	if err != nil {
 		return nil, err
 	}
@@ -110,23 +97,13 @@ func Definition(ctx context.Context, req Request, p, helperPlatform ocispecs.Pla
 		return nil, err
 	}
 	h := req.helper(helperPlatform)
-	comp := req.Recipe.NewCompiler(stdlib.CompileOptions{
-		Platform: p,
-		Epoch:    req.Epoch,
-		Helper:   h,
-		Packages: req.Packages,
-		Git:      req.Git,
-		Context:  ctx,
-		Target:   req.Target,
-		Contexts: req.Contexts,
-		// Compiling for the lock needs no context's files.
-		AnyContext: req.AnyContext,
-	})
-	def, err := comp.Marshal(ctx, t.Artifact)
-	if err != nil || !req.InlineHelper || h.Local == "" || len(h.Binary) == 0 {
+	opts := req.CompileOptions
+	opts.Platform, opts.Helper, opts.Context = p, h, ctx
+	def, err := req.Recipe.NewCompiler(opts).Marshal(ctx, t.Artifact)
+	if err != nil || req.Rewrite == nil {
 		return def, err
 	}
-	return inlineHelper(ctx, def, h, req.Epoch)
+	return req.Rewrite(ctx, def, h)
 }
 
 // ignoreCache marks every op of def to run again. Op metadata is not part

@@ -1,7 +1,10 @@
-// Package frontends holds cairn's one BuildKit build function. The CLI runs
-// it in-process through the client's Build API, and cmd/cairn-frontend serves
-// it as a gateway frontend; both produce the same graph, so they share cache.
+// Package frontends holds cairn's one BuildKit build function and the one
+// options type both front doors fill. The CLI (internal/host/cli) runs
+// Build in-process through the client's Build API, and the gateway
+// frontend (frontends/gateway, served by cmd/cairn-frontend) runs it
+// inside the engine; both parse their settings into Options with the same
+// parsers and produce the same graph, so they share cache.
 //
-// It is the only layer (with cmd) that talks to the gateway: stdlib stays a
-// pure compiler from recipe values to LLB.
+// It is the only layer (with cmd and the CLI) that talks to the gateway:
+// stdlib stays a pure compiler from recipe values to LLB.
 package frontends

@@ -28,9 +28,10 @@ func debArch(s string) (string, error) {
 		return s, nil
 	}
 	if strings.Contains(s, "/") {
-		p, err := platforms.Parse(s)
-		if err == nil {
-			return debArchOf(platforms.Normalize(p))
+		if p, err := platforms.Parse(s); err == nil {
+			if a, err := debArchOf(platforms.Normalize(p)); err == nil {
+				return a, nil
+			}
 		}
 	}
 	return "", fmt.Errorf("a Debian architecture (%s) or a platform like \"linux/arm64\"", strings.Join(archNames(), ", "))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/cairn-build/cairn/internal/ingraph/request"
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/solver/pb"
 	"go.starlark.net/starlark"
@@ -64,12 +65,16 @@ func (n *archiveNode) compile(c *Compiler) (llb.State, error) {
 	if err != nil {
 		return llb.State{}, err
 	}
-	args := []string{helperPath, n.format, "--epoch", fmt.Sprint(c.epoch)}
-	if n.owners == "keep" {
-		args = append(args, "--keep-owners")
+	var req request.Request = request.Tar{Src: "/src", Out: "/out/" + n.name, Epoch: c.epoch, KeepOwners: n.owners == "keep"}
+	if n.format == "cpio" {
+		req = request.Cpio{Src: "/src", Out: "/out/" + n.name, Epoch: c.epoch, KeepOwners: n.owners == "keep"}
+	}
+	args, err := request.Args(helperPath, req)
+	if err != nil {
+		return llb.State{}, fmt.Errorf("%s: %w", n.p, err)
 	}
 	es := root.Run(
-		llb.Args(append(args, "/src", "/out/"+n.name)),
+		llb.Args(args),
 		llb.AddMount("/src", src, llb.Readonly),
 		llb.Network(pb.NetMode_NONE),
 		llb.Platform(c.helper.Platform),

@@ -85,17 +85,19 @@ func Universe() starlark.StringDict {
 	return u
 }
 
-// call runs the builtin and, when Starlark rejects a keyword without a
-// suggestion, suggests the nearest documented parameter.
+// call runs the builtin and, when Starlark rejects a keyword, suggests the
+// nearest documented parameter instead of Starlark's own suggestion (which
+// considers only some of the parameters).
 func (b Builtin) call(t *starlark.Thread, fn *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	v, err := b.fn(t, fn, args, kwargs)
-	if err == nil || strings.Contains(err.Error(), "did you mean") {
-		return v, err
+	if err == nil {
+		return v, nil
 	}
 	for _, kv := range kwargs {
 		k := string(kv[0].(starlark.String))
-		if !b.hasParam(k) && strings.Contains(err.Error(), fmt.Sprintf("unexpected keyword argument %q", k)) {
-			return v, fmt.Errorf("%w %s", err, nearestParam(k, b.Params))
+		unexpected := fmt.Sprintf("%s: unexpected keyword argument %q", b.Name, k)
+		if !b.hasParam(k) && strings.HasPrefix(err.Error(), unexpected) {
+			return v, fmt.Errorf("%s %s", unexpected, nearestParam(k, b.Params))
 		}
 	}
 	return v, err
@@ -117,6 +119,9 @@ func nearestParam(k string, ps []Param) string {
 	}
 	if n := nearest(k, names); n != "" {
 		return "(did you mean " + n + "?)"
+	}
+	if len(names) == 0 {
+		return "(it takes no arguments)"
 	}
 	return "(parameters: " + strings.Join(names, ", ") + ")"
 }

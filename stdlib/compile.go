@@ -46,7 +46,9 @@ type shared struct {
 	tools *rootfsNode
 }
 
-// CompileOptions configures a Compiler.
+// CompileOptions configures a Compiler. The front doors fill it once, as
+// part of frontends.Options, which embeds it; frontends.Definition sets
+// Platform, Helper and Context for each platform it compiles.
 type CompileOptions struct {
 	// Platform is the default platform of exec steps (run() may override).
 	Platform ocispecs.Platform

@@ -1,10 +1,10 @@
 package stdlib
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
+	"github.com/cairn-build/cairn/internal/ingraph/request"
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/solver/pb"
 	"go.starlark.net/starlark"
@@ -100,42 +100,16 @@ func (n *diskNode) check() error {
 	return nil
 }
 
-// diskSpec is the helper's disk --spec input (see cmd/cairn-helper disk).
-type diskSpec struct {
-	Name        string          `json:"name"`
-	Table       string          `json:"table"`
-	Size        int64           `json:"size"`
-	Align       int64           `json:"align"`
-	Compression string          `json:"compression"`
-	Bmap        bool            `json:"bmap"`
-	Partitions  []specPartition `json:"partitions"`
-	RawWrites   []specRaw       `json:"raw_writes"`
-}
-
-type specPartition struct {
-	Name     string `json:"name"`
-	Type     string `json:"type"`
-	Size     int64  `json:"size"`
-	Offset   int64  `json:"offset"`
-	Bootable bool   `json:"bootable"`
-	Image    string `json:"image"`
-}
-
-type specRaw struct {
-	Offset int64  `json:"offset"`
-	File   string `json:"file"`
-}
-
 func (n *diskNode) compile(c *Compiler) (llb.State, error) {
-	spec := diskSpec{Name: n.name, Table: n.table, Size: n.size, Align: 1 << 20, Compression: n.compression,
-		Bmap: n.bmap, Partitions: []specPartition{}, RawWrites: []specRaw{}}
+	spec := request.Disk{Name: n.name, Table: n.table, Size: n.size, Align: 1 << 20, Compression: n.compression,
+		Bmap: n.bmap, Partitions: []request.Partition{}, RawWrites: []request.RawWrite{}, Out: "/out"}
 	var mounts []llb.RunOption
 	for i, p := range n.parts {
 		st, file, err := n.partitionImage(c, p)
 		if err != nil {
 			return llb.State{}, err
 		}
-		sp := specPartition{Name: p.name, Type: p.typeFor(n.table), Size: p.size, Offset: p.offset, Bootable: p.bootable}
+		sp := request.Partition{Name: p.name, Type: p.typeFor(n.table), Size: p.size, Offset: p.offset, Bootable: p.bootable}
 		if file != "" {
 			dir := fmt.Sprintf("/in/p%d", i)
 			mounts = append(mounts, llb.AddMount(dir, st, llb.Readonly))
@@ -150,7 +124,7 @@ func (n *diskNode) compile(c *Compiler) (llb.State, error) {
 		}
 		dir := fmt.Sprintf("/in/r%d", i)
 		mounts = append(mounts, llb.AddMount(dir, st, llb.Readonly))
-		spec.RawWrites = append(spec.RawWrites, specRaw{Offset: r.offset, File: dir + "/" + r.contents.File()})
+		spec.RawWrites = append(spec.RawWrites, request.RawWrite{Offset: r.offset, File: dir + "/" + r.contents.File()})
 	}
 	return n.assemble(c, spec, mounts)
 }
@@ -176,19 +150,17 @@ func (n *diskNode) partitionImage(c *Compiler, p *Partition) (llb.State, string,
 	return st, fsImageFile, err
 }
 
-func (n *diskNode) assemble(c *Compiler, spec diskSpec, mounts []llb.RunOption) (llb.State, error) {
+func (n *diskNode) assemble(c *Compiler, spec request.Disk, mounts []llb.RunOption) (llb.State, error) {
 	root, err := c.helperState("disk")
 	if err != nil {
 		return llb.State{}, fmt.Errorf("%s: %w", n.p, err)
 	}
-	data, err := json.MarshalIndent(spec, "", "  ")
+	args, err := request.Args(helperPath, spec)
 	if err != nil {
-		return llb.State{}, err
+		return llb.State{}, fmt.Errorf("%s: %w", n.p, err)
 	}
-	specSt := llb.Scratch().File(llb.Mkfile("/spec.json", 0o644, data, c.created()), llb.WithCustomName("disk spec "+n.name))
 	opts := append(mounts,
-		llb.AddMount("/spec", specSt, llb.Readonly),
-		llb.Args([]string{helperPath, "disk", "--spec", "/spec/spec.json", "/out"}),
+		llb.Args(args),
 		llb.Network(pb.NetMode_NONE),
 		llb.Platform(c.helper.Platform),
 		llb.WithCustomName(fmt.Sprintf("disk %s (%s, %d partitions)", n.name, n.table, len(spec.Partitions))),

@@ -32,6 +32,11 @@ func errNotFound(fn, path, hint string) error {
 	return errors.New(msg)
 }
 
+// errIsDir reports a project path that is a directory where fn reads a file.
+func errIsDir(fn, p string) error {
+	return fmt.Errorf("%s: %q is a directory, want a file", fn, p)
+}
+
 // errOutsideProject reports a project path p that is, or lies under, link:
 // a symbolic link to target ("" when unreadable) that leaves the project.
 func errOutsideProject(fn, p, link, target string) error {

@@ -44,11 +44,16 @@ func filesFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwarg
 		return nil, err
 	}
 	n := &filesNode{at: at{callPos(t)}, mode: mode.v}
+	seen := map[string]string{}
 	for i, k := range keys {
 		e, err := fileEntryOf(k, vals[i])
 		if err != nil {
 			return nil, err
 		}
+		if prev, ok := seen[e.dest]; ok {
+			return nil, errParam("files", "entries", "keys "+quote(prev)+" and "+quote(k), "one entry per path")
+		}
+		seen[e.dest] = k
 		n.entries = append(n.entries, e)
 	}
 	return newArtifact(n, "files(...)"), nil

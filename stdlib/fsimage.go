@@ -2,15 +2,17 @@ package stdlib
 
 import (
 	"fmt"
+	"slices"
 
+	"github.com/cairn-build/cairn/internal/ingraph/request"
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/solver/pb"
 	"go.starlark.net/syntax"
 )
 
-// fsTypes are the filesystems partition() and iso() can build from a tree.
-// "raw" takes a file as it is.
-var fsTypes = []string{"fat", "fat32", "ext4", "squashfs", "raw"}
+// fsTypes are the filesystems partition() and iso() can build from a tree:
+// the helper's, and "raw", which takes a file as it is.
+var fsTypes = append(slices.Clone(request.FilesystemTypes), "raw")
 
 // fsSpec says how to make one filesystem image.
 type fsSpec struct {
@@ -30,18 +32,13 @@ func (c *Compiler) fsImage(p syntax.Position, spec fsSpec, contents llb.State) (
 	if err != nil {
 		return llb.State{}, err
 	}
-	args := []string{helper, "mkfs", "--type", spec.fs, "--epoch", fmt.Sprint(c.epoch), "--id-salt", spec.salt}
-	if spec.label != "" {
-		args = append(args, "--label", spec.label)
-	}
-	if spec.size > 0 {
-		args = append(args, "--size", fmt.Sprint(spec.size))
-	}
-	if spec.offset > 0 {
-		args = append(args, "--offset", fmt.Sprint(spec.offset))
+	args, err := request.Args(helper, request.Mkfs{Src: "/src", Out: "/out/" + fsImageFile, Epoch: c.epoch,
+		Type: spec.fs, Label: spec.label, Size: spec.size, Offset: spec.offset, IDSalt: spec.salt})
+	if err != nil {
+		return llb.State{}, fmt.Errorf("%s: %w", p, err)
 	}
 	opts = append(opts,
-		llb.Args(append(args, "/src", "/out/"+fsImageFile)),
+		llb.Args(args),
 		llb.AddMount("/src", contents, llb.Readonly),
 		llb.Network(pb.NetMode_NONE),
 		llb.Platform(c.helper.Platform),

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/cairn-build/cairn/internal/ingraph/request"
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/solver/pb"
 )
@@ -93,7 +94,10 @@ func (n *initramfsNode) moduleTree(c *Compiler) (llb.State, bool, error) {
 	firmware := llb.Scratch().File(llb.Mkdir("/firmware", 0o755, c.created()).Copy(kernel, "/usr/lib/firmwar[e]", "/firmware", &llb.CopyInfo{
 		AllowWildcard: true, AllowEmptyWildcard: true, CopyDirContentsOnly: true}),
 		llb.WithCustomName("initramfs firmware"), c.loc(n.p))
-	args := append([]string{helperPath, "kmods", "--epoch", fmt.Sprint(c.epoch), "--root", "/k", "--out", "/out"}, n.modules...)
+	args, err := request.Args(helperPath, request.Kmods{Root: "/k", Out: "/out", Epoch: c.epoch, Modules: n.modules})
+	if err != nil {
+		return llb.State{}, false, fmt.Errorf("%s: %w", n.p, err)
+	}
 	es := root.Run(llb.Args(args),
 		llb.AddMount("/k/usr/lib/modules", kernel, llb.SourcePath("/usr/lib/modules"), llb.Readonly),
 		llb.AddMount("/k/usr/lib/firmware", firmware, llb.SourcePath("/firmware"), llb.Readonly),
@@ -125,7 +129,10 @@ func (n *initramfsNode) pack(c *Compiler, tree llb.State) (llb.State, error) {
 	if err != nil {
 		return llb.State{}, fmt.Errorf("%s: %w", n.p, err)
 	}
-	args := []string{helperPath, "cpio", "--epoch", fmt.Sprint(c.epoch), "--compress", n.compression, "/src", "/out/" + n.name}
+	args, err := request.Args(helperPath, request.Cpio{Src: "/src", Out: "/out/" + n.name, Epoch: c.epoch, Compress: n.compression})
+	if err != nil {
+		return llb.State{}, fmt.Errorf("%s: %w", n.p, err)
+	}
 	es := root.Run(llb.Args(args), llb.AddMount("/src", tree, llb.Readonly), llb.Network(pb.NetMode_NONE),
 		llb.Platform(c.helper.Platform), llb.WithCustomName(fmt.Sprintf("initramfs %s (%s)", n.name, n.compression)), c.loc(n.p))
 	return es.AddMount("/out", llb.Scratch()), nil

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/cairn-build/cairn/internal/ingraph/request"
 	"github.com/cairn-build/cairn/internal/pkgs"
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/solver/pb"
@@ -170,10 +171,7 @@ func (c *Compiler) unpackGroup(n *rootfsNode, group string, ps []pkgs.Locked) ([
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", n.p, err)
 	}
-	args := []string{helperPath, "deb-unpack", "--epoch", fmt.Sprint(c.epoch)}
-	if n.mergedUsr {
-		args = append(args, "--merged-usr")
-	}
+	req := request.DebUnpack{Epoch: c.epoch, MergedUsr: n.mergedUsr}
 	var mounts []llb.RunOption
 	for i, p := range ps {
 		file := path.Base(p.Filename)
@@ -181,7 +179,11 @@ func (c *Compiler) unpackGroup(n *rootfsNode, group string, ps []pkgs.Locked) ([
 			llb.Filename(file), llb.WithCustomName("fetch "+file), c.loc(n.p))
 		dir := fmt.Sprintf("/deb/%d", i)
 		mounts = append(mounts, llb.AddMount(dir, deb, llb.Readonly))
-		args = append(args, dir+"/"+file, fmt.Sprintf("/out/%d", i))
+		req.Packages = append(req.Packages, request.Deb{File: dir + "/" + file, Out: fmt.Sprintf("/out/%d", i)})
+	}
+	args, err := request.Args(helperPath, req)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", n.p, err)
 	}
 	opts := append(mounts, llb.Args(args), llb.Network(pb.NetMode_NONE), llb.Platform(c.helper.Platform),
 		llb.WithCustomName(fmt.Sprintf("unpack %d packages (%s): %s", len(ps), group, names(ps))), c.loc(n.p))

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/cairn-build/cairn/internal/ingraph/request"
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/solver/pb"
 	"go.starlark.net/starlark"
@@ -99,10 +100,10 @@ func (n *isoNode) compile(c *Compiler) (llb.State, error) {
 	if err != nil {
 		return llb.State{}, err
 	}
-	args := []string{helperPath, "iso", "--epoch", fmt.Sprint(c.epoch), "--volume-id", n.volumeID, "--name", n.name}
+	req := request.ISO{Src: "/src", Out: "/out", Epoch: c.epoch, Name: n.name, VolumeID: n.volumeID, MaxVolumeSize: n.maxVolume, First: n.first}
 	opts := []llb.RunOption{llb.AddMount("/src", src, llb.Readonly)}
 	if n.boot == "bios" || n.boot == "both" {
-		args = append(args, "--bios", n.bios)
+		req.BIOSImage = n.bios
 	}
 	if n.boot == "uefi" || n.boot == "both" {
 		esp, err := n.espImage(c)
@@ -110,15 +111,13 @@ func (n *isoNode) compile(c *Compiler) (llb.State, error) {
 			return llb.State{}, err
 		}
 		opts = append(opts, llb.AddMount("/efi", esp, llb.Readonly))
-		args = append(args, "--efi-image", "/efi/"+fsImageFile)
+		req.EFIImage = "/efi/" + fsImageFile
 	}
-	if n.maxVolume > 0 {
-		args = append(args, "--max-volume-size", fmt.Sprint(n.maxVolume))
+	args, err := request.Args(helperPath, req)
+	if err != nil {
+		return llb.State{}, fmt.Errorf("%s: %w", n.p, err)
 	}
-	for _, f := range n.first {
-		args = append(args, "--first", f)
-	}
-	opts = append(opts, llb.Args(append(args, "/src", "/out")), llb.Network(pb.NetMode_NONE),
+	opts = append(opts, llb.Args(args), llb.Network(pb.NetMode_NONE),
 		llb.Platform(c.helper.Platform), llb.WithCustomName(fmt.Sprintf("iso %s (%s, boot %s)", n.name, n.volumeID, n.boot)), c.loc(n.p))
 	return root.Run(opts...).AddMount("/out", llb.Scratch()), nil
 }

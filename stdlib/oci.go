@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/cairn-build/cairn/internal/ingraph/request"
 	"github.com/cairn-build/cairn/internal/pkgs"
 	"github.com/containerd/platforms"
 	"github.com/moby/buildkit/client/llb"
@@ -151,10 +152,7 @@ func (n *ociNode) compile(c *Compiler) (llb.State, error) {
 		return llb.State{}, fmt.Errorf("%s: %w", n.p, err)
 	}
 	cs := c.each(n.platforms)
-	args := []string{helperPath, "oci", "--epoch", fmt.Sprint(c.epoch), "--out", "/out"}
-	if n.ref != "" {
-		args = append(args, "--ref", n.ref)
-	}
+	req := request.OCI{Out: "/out", Epoch: c.epoch, Ref: n.ref}
 	opts := []llb.RunOption{}
 	if sets := setsOfCompiled(c, n, cs); sets != nil {
 		name := n.ref
@@ -167,7 +165,7 @@ func (n *ociNode) compile(c *Compiler) (llb.State, error) {
 		}
 		sb := llb.Scratch().File(llb.Mkfile("/sbom.spdx.json", 0o644, doc, c.created(), rootOwner()), llb.WithCustomName("sbom"))
 		opts = append(opts, llb.AddMount("/sbom", sb, llb.Readonly))
-		args = append(args, "--sbom", "/sbom/sbom.spdx.json")
+		req.SBOM = "/sbom/sbom.spdx.json"
 	}
 	for i, cc := range cs {
 		st, err := cc.State(n.rootfs)
@@ -175,8 +173,13 @@ func (n *ociNode) compile(c *Compiler) (llb.State, error) {
 			return llb.State{}, err
 		}
 		dir := fmt.Sprintf("/in/%d", i)
-		args = append(args, platforms.Format(cc.platform)+"="+dir)
+		p := cc.platform
+		req.Images = append(req.Images, request.OCIImage{OS: p.OS, Architecture: p.Architecture, Variant: p.Variant, Root: dir})
 		opts = append(opts, llb.AddMount(dir, st, llb.Readonly))
+	}
+	args, err := request.Args(helperPath, req)
+	if err != nil {
+		return llb.State{}, fmt.Errorf("%s: %w", n.p, err)
 	}
 	opts = append(opts, llb.Args(args), llb.Network(pb.NetMode_NONE), llb.Platform(c.helper.Platform),
 		llb.WithCustomName(fmt.Sprintf("oci image (%d platforms)", len(cs))), c.loc(n.p))

@@ -42,7 +42,7 @@ func pickFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs
 	if !path.IsAbs(n.path) || strings.Contains(n.path, "..") {
 		return nil, errParam("pick", "path", quote(n.path), `an absolute path like "/boot/vmlinuz-*"`)
 	}
-	if n.name == "" {
+	if n.name == "" && !n.dir {
 		n.name = path.Base(n.path)
 	}
 	if strings.Contains(n.name, "/") || strings.ContainsAny(n.name, "*?[") {

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/cairn-build/cairn/internal/host/gitsrc"
 	"github.com/cairn-build/cairn/internal/pkgs"
 	"go.starlark.net/starlark"
 )
@@ -99,6 +100,11 @@ func readKeyring(t *starlark.Thread, spec *pkgs.RepoSpec, p string) error {
 	data, err := fs.ReadFile(st.project, p)
 	if err != nil {
 		return errProjectPath(st.project, "repo.deb", p, err)
+	}
+	// Parsed now, as keyring() does: an empty file would otherwise mean the
+	// host's keyring, and a broken one fail only when the indexes are read.
+	if _, err := gitsrc.ParseKeyring(p, data); err != nil {
+		return errParam("repo.deb", "keyring", quote(p), "a file of OpenPGP public keys: "+err.Error())
 	}
 	sum := sha256.Sum256(data)
 	spec.Keyring, spec.KeyringData, spec.KeyringSHA256 = p, data, hex.EncodeToString(sum[:])

@@ -63,6 +63,9 @@ func runFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs 
 		"platform?", &plat, "output?", &output); err != nil {
 		return nil, err
 	}
+	if output.v == "/" {
+		return nil, errParam("run", "output", `"/"`, "a directory other than / (without output, the result is the root filesystem)")
+	}
 	n := &runNode{at: at{callPos(t)}, rootfs: rootfs.v, workdir: workdir.v, network: network, platform: plat.v, output: output.v}
 	var err error
 	if n.args, err = argv(cmd); err != nil {
@@ -116,11 +119,11 @@ func mountsOf(d *starlark.Dict, output string) ([]mountEntry, error) {
 			out[i] = mountEntry{dest: dest.v, ssh: a}
 			continue
 		}
-		var src artifactArg
-		if err := unpackIn("run", "mounts["+quote(k)+"]", &src, vals[i]); err != nil {
-			return nil, err
+		src, ok := vals[i].(*Artifact)
+		if !ok {
+			return nil, errParam("run", "mounts["+quote(k)+"]", vals[i].Type(), "an artifact, a secret() or an ssh_agent()")
 		}
-		out[i] = mountEntry{dest: dest.v, src: src.v}
+		out[i] = mountEntry{dest: dest.v, src: src}
 	}
 	return out, nil
 }

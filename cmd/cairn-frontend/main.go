@@ -3,9 +3,10 @@
 // drives BuildKit can build a cairn recipe without the cairn CLI: the
 // frontend image is the only thing a CI machine needs besides its engine.
 //
-// It is thin on purpose. The build function is frontends.Frontend, the one
-// `cairn build` runs in-process; both compile the same graph, so they give
-// the same bytes and share the engine's cache. See docs/ci.md.
+// It is thin on purpose. The frontend is frontends/gateway, around
+// frontends.Build, the build function `cairn build` runs in-process; both
+// compile the same graph, so they give the same bytes and share the
+// engine's cache. See docs/ci.md.
 package main
 
 import (
@@ -13,7 +14,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/cairn-build/cairn/frontends"
+	"github.com/cairn-build/cairn/frontends/gateway"
 	"github.com/cairn-build/cairn/recipes"
 	"github.com/moby/buildkit/frontend/gateway/grpcclient"
 	"github.com/moby/buildkit/util/appcontext"
@@ -31,5 +32,5 @@ func run(ctx context.Context) error {
 	if os.Getenv("BUILDKIT_SESSION_ID") == "" {
 		return fmt.Errorf("this is a BuildKit gateway frontend: run it through BuildKit (buildctl build --frontend gateway.v0 --opt source=IMAGE), see docs/ci.md")
 	}
-	return grpcclient.RunFromEnvironment(ctx, frontends.Frontend(frontends.FrontendConfig{Library: recipes.FS}))
+	return grpcclient.RunFromEnvironment(ctx, gateway.Frontend(gateway.Config{Library: recipes.FS}))
 }

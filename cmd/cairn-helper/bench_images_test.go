@@ -10,9 +10,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
+
+	"github.com/cairn-build/cairn/internal/epoch"
+	"github.com/cairn-build/cairn/internal/ingraph/request"
+	"github.com/cairn-build/cairn/internal/testutil"
 )
 
 // benchTree writes n files of size bytes each (content varies per file)
@@ -52,11 +55,12 @@ func sh(b *testing.B, script string) {
 	}
 }
 
-// helper runs one helper command in-process.
-func helper(b *testing.B, args ...string) {
+// helper runs one request through the helper in-process, as the build
+// graph does.
+func helper(b *testing.B, r request.Request) {
 	b.Helper()
-	if r := runWith(map[string]string{"SOURCE_DATE_EPOCH": "315532800"}, args...); r.code != 0 {
-		b.Fatalf("cairn-helper %v: %+v", args, r)
+	if res := runRequest(b, r); res.code != 0 {
+		b.Fatalf("cairn-helper %s: %+v", r.Command(), res)
 	}
 }
 
@@ -72,20 +76,18 @@ func BenchmarkDiskImageVsTools(b *testing.B) {
 	boot, root, work := filepath.Join(dir, "boot"), filepath.Join(dir, "root"), filepath.Join(dir, "work")
 	benchTree(b, boot, 64, 512<<10)
 	benchTree(b, root, 1280, 128<<10)
-	must(&testing.T{}, os.MkdirAll(work, 0o755))
+	testutil.Must(b, os.MkdirAll(work, 0o755))
 	var cairn, tools time.Duration
 	for i := 0; i < b.N; i++ {
 		os.RemoveAll(work)
 		os.MkdirAll(work, 0o755)
 		cairn += timeIt(b, func() {
-			helper(b, "mkfs", "--type", "fat32", "--size", strconv.Itoa(128<<20), "--label", "BOOT", boot, filepath.Join(work, "boot.img"))
-			helper(b, "mkfs", "--type", "ext4", "--size", strconv.Itoa(256<<20), "--label", "root", root, filepath.Join(work, "root.img"))
-			spec := fmt.Sprintf(`{"name":"disk","table":"gpt","size":0,"align":1048576,"compression":"none","bmap":false,
- "partitions":[{"name":"boot","type":"esp","size":0,"offset":0,"bootable":false,"image":%q},
- {"name":"root","type":"linux","size":0,"offset":0,"bootable":false,"image":%q}],"raw_writes":[]}`,
-				filepath.Join(work, "boot.img"), filepath.Join(work, "root.img"))
-			must(&testing.T{}, os.WriteFile(filepath.Join(work, "spec.json"), []byte(spec), 0o644))
-			helper(b, "disk", "--spec", filepath.Join(work, "spec.json"), filepath.Join(work, "out"))
+			bootImg, rootImg := filepath.Join(work, "boot.img"), filepath.Join(work, "root.img")
+			helper(b, request.Mkfs{Src: boot, Out: bootImg, Epoch: epoch.Default, Type: "fat32", Size: 128 << 20, Label: "BOOT"})
+			helper(b, request.Mkfs{Src: root, Out: rootImg, Epoch: epoch.Default, Type: "ext4", Size: 256 << 20, Label: "root"})
+			helper(b, request.Disk{Name: "disk", Table: request.GPT, Align: 1 << 20, Compression: request.None,
+				Partitions: []request.Partition{{Name: "boot", Type: "esp", Image: bootImg}, {Name: "root", Type: "linux", Image: rootImg}},
+				RawWrites:  []request.RawWrite{}, Out: filepath.Join(work, "out")})
 		})
 		tools += timeIt(b, func() {
 			sh(b, fmt.Sprintf(`cd %s
@@ -115,7 +117,9 @@ func BenchmarkISOVsXorriso(b *testing.B) {
 	var cairn, tools time.Duration
 	for i := 0; i < b.N; i++ {
 		os.RemoveAll(work)
-		cairn += timeIt(b, func() { helper(b, "iso", "--volume-id", "BENCH", src, filepath.Join(work, "out")) })
+		cairn += timeIt(b, func() {
+			helper(b, request.ISO{Src: src, Out: filepath.Join(work, "out"), Epoch: epoch.Default, VolumeID: "BENCH"})
+		})
 		tools += timeIt(b, func() {
 			sh(b, fmt.Sprintf("xorriso -as mkisofs -quiet -R -J -V BENCH -o %s/t.iso %s && sync -f %s/t.iso", work, src, work))
 		})

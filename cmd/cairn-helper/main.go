@@ -1,120 +1,188 @@
 // Command cairn-helper is the small static binary cairn mounts into
-// BuildKit exec steps to do pure-Go work inside the build graph: packing a
-// directory into a reproducible tar or (compressed) initramfs cpio archive,
-// unpacking a Debian package into its own layer the way dpkg's unpack
-// phase would, writing root file systems as an OCI image layout, and
-// writing bootable media: ISO 9660 images and volume sets, FAT
-// filesystems, partitioned disk images, and the kernel-module selection of
-// an initramfs. ext4 and squashfs it makes by driving mke2fs and
-// mksquashfs (found in PATH, inside cairn's tools root) with fixed IDs and
-// times.
+// BuildKit exec steps to do pure-Go work inside the build graph: archives,
+// Debian package unpacking, OCI layouts, ISO images, file systems, disk
+// images and the kernel modules of an initramfs.
 //
 // It exists because cairn's outputs must be bit-for-bit reproducible and
 // the tools found in a build image are not: host tar and cpio record
 // mtimes, owners and readdir order, and dpkg and image tools stamp the
 // current time. The binary itself is built reproducibly (CGO_ENABLED=0,
 // -trimpath, -ldflags='-s -w -buildid='), and its output never depends on
-// the clock or on map iteration order. To stay small it imports, besides
-// the standard library and cairn's own internal packages, only the xz
-// (github.com/therootcompany/xz, github.com/ulikunitz/xz) and zstd
-// (github.com/klauspost/compress) codecs and golang.org/x/sys/unix for
-// xattrs, devices and symlink times.
+// the clock or on map iteration order.
 //
-// Usage:
+// This file only dispatches: each subcommand reads one typed request of
+// internal/ingraph/request, the contract cairn's compiler writes, and hands
+// it to the internal/ingraph package that does the work. Usage:
 //
-//	cairn-helper tar [--epoch N] [--prefix P] [--keep-owners] SRC_DIR OUT_FILE
-//	cairn-helper cpio [--epoch N] [--keep-owners] [--compress none|gzip|zstd|xz] SRC_DIR OUT_FILE
-//	cairn-helper deb-unpack [--merged-usr] [--arch ARCH] [--epoch N] DEB OUT_DIR
-//	cairn-helper oci [--epoch N] --out DIR [--sbom FILE] [--ref NAME] OS/ARCH[/VARIANT]=ROOTFS_DIR...
-//	cairn-helper iso [--epoch N] --volume-id ID [--volume-set ID] [--bios PATH] [--efi-image FILE] [--max-volume-size BYTES] [--first PATH]... [--name BASE] SRC_DIR OUT_DIR
-//	cairn-helper mkfs --type fat|fat32|ext4|squashfs [--label L] [--size BYTES] [--epoch N] [--id-salt S] [--offset BYTES] SRC_DIR OUT_FILE
-//	cairn-helper disk --spec SPEC.json OUT_DIR
-//	cairn-helper kmods --root DIR [--kver VER] [--epoch N] --out DIR MODULE...
+//	cairn-helper COMMAND --request JSON
 //	cairn-helper version
 //
-// The epoch defaults to $SOURCE_DATE_EPOCH when set and non-empty, else 0.
-// Archive entries are owned by 0:0 unless --keep-owners is given: then
-// each keeps its numeric owner on disk and, in tar, its extended
-// attributes (file capabilities among them). OUT_FILE is written
-// atomically. deb-unpack creates OUT_DIR if missing and needs root
-// (numeric owners, devices); oci requires DIR to be missing or empty.
-// Errors go to stderr prefixed with "cairn-helper: "; the exit status is
-// 1 for failures and 2 for usage errors.
+// A request written without an epoch gets $SOURCE_DATE_EPOCH, or cairn's
+// default epoch when that is unset. Outputs are written atomically. Errors
+// go to stderr prefixed with "cairn-helper: COMMAND: "; the exit status is
+// 1 for failures and 2 for usage errors (a malformed or invalid request).
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+
+	"github.com/cairn-build/cairn/internal/ingraph/archive"
+	"github.com/cairn-build/cairn/internal/ingraph/debunpack"
+	"github.com/cairn-build/cairn/internal/ingraph/diskimg"
+	"github.com/cairn-build/cairn/internal/ingraph/iso9660"
+	"github.com/cairn-build/cairn/internal/ingraph/kmod"
+	"github.com/cairn-build/cairn/internal/ingraph/mkfs"
+	"github.com/cairn-build/cairn/internal/ingraph/ocilayout"
+	"github.com/cairn-build/cairn/internal/ingraph/request"
 )
 
 // version identifies this build of the helper; bump it whenever the
-// output of any subcommand changes.
-const version = "cairn-helper 0.2.0"
+// output of any subcommand or the request format changes.
+const version = "cairn-helper 0.3.0"
 
-// env gives a subcommand its surroundings, so tests can run it in-process.
-type env struct {
-	stdout io.Writer
-	lookup func(string) (string, bool)
-}
-
-// command is one row of the dispatch table.
+// command is one row of the dispatch table: run decodes the request and
+// carries it out.
 type command struct {
-	name  string
-	usage string
-	run   func(e env, args []string) error
+	name, summary string
+	run           func(data string, stdout, stderr io.Writer) error
 }
 
 // commands is the dispatch table.
 func commands() []command {
 	return []command{
-		{"tar", "tar [--epoch N] [--prefix P] [--keep-owners] SRC_DIR OUT_FILE", runTar},
-		{"cpio", "cpio [--epoch N] [--keep-owners] [--compress none|gzip|zstd|xz] SRC_DIR OUT_FILE", runCpio},
-		{"deb-unpack", "deb-unpack [--merged-usr] [--arch ARCH] [--epoch N] DEB OUT_DIR", runDebUnpack},
-		{"oci", "oci [--epoch N] --out DIR [--sbom FILE] [--ref NAME] OS/ARCH[/VARIANT]=ROOTFS_DIR...", runOCI},
-		{"iso", "iso [--epoch N] --volume-id ID [--volume-set ID] [--bios PATH] [--efi-image FILE] [--max-volume-size BYTES] [--first PATH]... [--name BASE] SRC_DIR OUT_DIR", runISO},
-		{"mkfs", "mkfs --type fat|fat32|ext4|squashfs [--label L] [--size BYTES] [--epoch N] [--id-salt S] [--offset BYTES] SRC_DIR OUT_FILE", runMkfs},
-		{"disk", "disk --spec SPEC.json OUT_DIR", runDisk},
-		{"kmods", "kmods --root DIR [--kver VER] [--epoch N] --out DIR MODULE...", runKmods},
-		{"version", "version", runVersion},
+		{"tar", "a directory as a reproducible PAX tar archive", serve(archive.RunTar)},
+		{"cpio", "a directory as a reproducible newc cpio archive, optionally compressed", serve(archive.RunCpio)},
+		{"deb-unpack", "Debian packages, each unpacked into its own directory", serve(debunpack.Run)},
+		{"oci", "root file systems as an OCI image layout", serve(ocilayout.Run)},
+		{"iso", "a directory as an ISO 9660 image or volume set", serve(iso9660.Run)},
+		{"mkfs", "a directory as a FAT, ext4 or squashfs image; prints a JSON line", report(mkfs.Run)},
+		{"disk", "a partitioned disk image; prints a JSON line", report(diskimg.Run)},
+		{"kmods", "kernel modules with their dependencies and firmware; prints the load order", serveKmods},
 	}
+}
+
+// requestPtr is a pointer to a request type R.
+type requestPtr[R any] interface {
+	*R
+	request.Request
+}
+
+// decode reads data into a new R, reporting failures as usage errors.
+func decode[R any, P requestPtr[R]](data string) (R, error) {
+	var r R
+	if err := request.Decode(data, P(&r)); err != nil {
+		return r, &usageError{err}
+	}
+	return r, nil
+}
+
+// serve adapts a subcommand that prints nothing.
+func serve[R any, P requestPtr[R]](run func(R) error) func(string, io.Writer, io.Writer) error {
+	return func(data string, _, _ io.Writer) error {
+		r, err := decode[R, P](data)
+		if err != nil {
+			return err
+		}
+		return run(r)
+	}
+}
+
+// report adapts a subcommand whose result is printed as one line of JSON.
+func report[R any, P requestPtr[R], T any](run func(R) (T, error)) func(string, io.Writer, io.Writer) error {
+	return func(data string, stdout, _ io.Writer) error {
+		r, err := decode[R, P](data)
+		if err != nil {
+			return err
+		}
+		res, err := run(r)
+		if err != nil {
+			return err
+		}
+		line, err := json.Marshal(res)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(stdout, "%s\n", line)
+		return err
+	}
+}
+
+// serveKmods runs kmods, whose missing-firmware warnings go to stderr.
+func serveKmods(data string, stdout, stderr io.Writer) error {
+	r, err := decode[request.Kmods](data)
+	if err != nil {
+		return err
+	}
+	return kmod.Run(r, stdout, stderr)
 }
 
 func main() {
-	os.Exit(run(os.Args[1:], env{stdout: os.Stdout, lookup: os.LookupEnv}, os.Stderr))
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 // run dispatches args and returns the exit status.
-func run(args []string, e env, stderr io.Writer) int {
+func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		return fail(stderr, usageErrorf("no subcommand"))
+		return fail(stderr, "", &usageError{errors.New("no command")})
 	}
-	if isHelp(args[0]) {
-		fmt.Fprint(e.stdout, usage())
+	switch args[0] {
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage())
+		return 0
+	case "version":
+		if len(args) != 1 {
+			return fail(stderr, "version", &usageError{errors.New("takes no arguments")})
+		}
+		fmt.Fprintln(stdout, version)
 		return 0
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
-			return fail(stderr, c.run(e, args[1:]))
+			data, err := requestArg(c.name, args[1:])
+			if err == nil {
+				err = c.run(data, stdout, stderr)
+			}
+			return fail(stderr, c.name, err)
 		}
 	}
-	return fail(stderr, usageErrorf("unknown subcommand %q", args[0]))
+	return fail(stderr, "", &usageError{fmt.Errorf("unknown command %q", args[0])})
 }
 
-// isHelp reports whether arg asks for the usage text.
-func isHelp(arg string) bool {
-	return arg == "help" || arg == "-h" || arg == "--help"
+// requestArg returns the value of the one flag, --request.
+func requestArg(name string, args []string) (string, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	data := fs.String(strings.TrimPrefix(request.Flag, "--"), "", "the request as JSON")
+	if err := fs.Parse(args); err != nil {
+		return "", &usageError{err}
+	}
+	if *data == "" || fs.NArg() != 0 {
+		return "", &usageError{fmt.Errorf("want %s JSON and nothing else", request.Flag)}
+	}
+	return *data, nil
 }
+
+// usageError is a mistake in the command line or the request: exit 2.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
 
 // fail reports err, if any, and returns the matching exit status.
-func fail(stderr io.Writer, err error) int {
+func fail(stderr io.Writer, name string, err error) int {
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintf(stderr, "cairn-helper: %s\n", err)
+	if name != "" {
+		name += ": "
+	}
+	fmt.Fprintf(stderr, "cairn-helper: %s%s\n", name, err)
 	var ue *usageError
 	if errors.As(err, &ue) {
 		fmt.Fprint(stderr, usage())
@@ -123,31 +191,13 @@ func fail(stderr io.Writer, err error) int {
 	return 1
 }
 
-// usage lists every subcommand.
+// usage lists every command.
 func usage() string {
 	var b strings.Builder
-	b.WriteString("usage:\n")
+	fmt.Fprintf(&b, "usage: cairn-helper COMMAND %s JSON\n       cairn-helper version\n", request.Flag)
+	b.WriteString("commands (each reads its request type of internal/ingraph/request):\n")
 	for _, c := range commands() {
-		fmt.Fprintf(&b, "  cairn-helper %s\n", c.usage)
+		fmt.Fprintf(&b, "  %-11s %s\n", c.name, c.summary)
 	}
 	return b.String()
-}
-
-// newFlagSet returns a flag set that reports errors instead of printing
-// or exiting.
-func newFlagSet(name string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	return fs
-}
-
-// parseArgs parses flags and requires exactly n positional arguments.
-func parseArgs(fs *flag.FlagSet, args []string, n int) ([]string, error) {
-	if err := fs.Parse(args); err != nil {
-		return nil, usageErrorf("%s: %w", fs.Name(), err)
-	}
-	if fs.NArg() != n {
-		return nil, usageErrorf("%s: want %d arguments, got %d", fs.Name(), n, fs.NArg())
-	}
-	return fs.Args(), nil
 }

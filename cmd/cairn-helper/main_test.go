@@ -1,16 +1,16 @@
 package main
 
 import (
-	"archive/tar"
 	"bytes"
-	"errors"
-	"io"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/cairn-build/cairn/internal/ingraph/archive"
+	"github.com/cairn-build/cairn/internal/ingraph/request"
+	"github.com/cairn-build/cairn/internal/testutil"
 )
 
 // result is what one in-process run produced.
@@ -19,81 +19,124 @@ type result struct {
 	stdout, stderr string
 }
 
-// runWith runs the helper in-process with the given environment.
-func runWith(vars map[string]string, args ...string) result {
+// runArgs runs the helper in-process.
+func runArgs(args ...string) result {
 	var stdout, stderr bytes.Buffer
-	lookup := func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
-	code := run(args, env{stdout: &stdout, lookup: lookup}, &stderr)
+	code := run(args, &stdout, &stderr)
 	return result{code, stdout.String(), stderr.String()}
+}
+
+// runRequest runs the helper on the command line cairn's compiler writes
+// for r.
+func runRequest(t testing.TB, r request.Request) result {
+	t.Helper()
+	args, err := request.Args("/cairn-helper", r)
+	testutil.Must(t, err)
+	return runArgs(args[1:]...)
 }
 
 // srcTree returns a small directory to archive.
 func srcTree(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	must(t, os.MkdirAll(filepath.Join(dir, "bin"), 0o755))
-	must(t, os.WriteFile(filepath.Join(dir, "bin", "sh"), []byte("#!/bin/sh\n"), 0o755))
-	must(t, os.Symlink("bin/sh", filepath.Join(dir, "init")))
+	testutil.Must(t, os.MkdirAll(filepath.Join(dir, "bin"), 0o755))
+	testutil.Must(t, os.WriteFile(filepath.Join(dir, "bin", "sh"), []byte("#!/bin/sh\n"), 0o755))
+	testutil.Must(t, os.Symlink("bin/sh", filepath.Join(dir, "init")))
 	return dir
 }
 
-// must fails the test on error.
-func must(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestVersion(t *testing.T) {
-	r := runWith(nil, "version")
+	r := runArgs("version")
 	if r.code != 0 || r.stdout != version+"\n" || r.stderr != "" {
 		t.Errorf("version: %+v", r)
 	}
 }
 
 func TestHelp(t *testing.T) {
-	r := runWith(nil, "--help")
-	if r.code != 0 || !strings.Contains(r.stdout, "cairn-helper tar [--epoch N] [--prefix P] [--keep-owners] SRC_DIR OUT_FILE") {
+	r := runArgs("--help")
+	if r.code != 0 || !strings.Contains(r.stdout, "cairn-helper COMMAND --request JSON") {
 		t.Errorf("help: %+v", r)
+	}
+	for _, c := range commands() {
+		if !strings.Contains(r.stdout, "\n  "+c.name+" ") {
+			t.Errorf("help does not list %s:\n%s", c.name, r.stdout)
+		}
+	}
+}
+
+// TestContract runs a request of each kind that needs no tools through
+// the command line request.Args writes: the helper reads exactly what the
+// compiler writes.
+func TestContract(t *testing.T) {
+	src := srcTree(t)
+	dir := t.TempDir()
+	tarFile := filepath.Join(dir, "a.tar")
+	if r := runRequest(t, request.Tar{Src: src, Out: tarFile, Epoch: 42, Prefix: "opt"}); r.code != 0 || r.stdout != "" || r.stderr != "" {
+		t.Fatalf("tar: %+v", r)
+	}
+	var want bytes.Buffer
+	opts := archive.Reproducible(42)
+	opts.Prefix = "opt"
+	testutil.Must(t, archive.WriteTar(&want, src, opts))
+	if got, _ := os.ReadFile(tarFile); !bytes.Equal(got, want.Bytes()) {
+		t.Error("helper tar differs from archive.WriteTar")
+	}
+	fat := filepath.Join(dir, "fat.img")
+	r := runRequest(t, request.Mkfs{Src: src, Out: fat, Epoch: 42, Type: "fat", Label: "EFI"})
+	var res struct{ Type, UUID, Label string }
+	if r.code != 0 || r.stderr != "" || strings.Count(r.stdout, "\n") != 1 || json.Unmarshal([]byte(r.stdout), &res) != nil || res.Type != "fat12" || res.Label != "EFI" {
+		t.Fatalf("mkfs: %+v", r)
+	}
+	disk := request.Disk{Name: "d", Table: request.MBR, Partitions: []request.Partition{{Name: "p", Type: "fat32", Image: fat}}, Out: filepath.Join(dir, "disk")}
+	r = runRequest(t, disk)
+	if r.code != 0 || r.stderr != "" || !strings.HasPrefix(r.stdout, `{"name":"d","table":"mbr"`) || strings.Count(r.stdout, "\n") != 1 {
+		t.Fatalf("disk: %+v", r)
 	}
 }
 
 func TestUsageErrors(t *testing.T) {
 	src := srcTree(t)
 	out := filepath.Join(t.TempDir(), "out.tar")
+	good := `{"src":"` + src + `","out":"` + out + `","epoch":1}`
 	for _, args := range [][]string{
 		{},
-		{"zip", src, out},
-		{"tar", src},
-		{"tar", src, out, "extra"},
-		{"tar", "--epoch", "soon", src, out},
-		{"tar", "--epoch=-5", src, out},
-		{"cpio", "--prefix", "x", src, out},
+		{"zip", "--request", good},
+		{"tar"},
+		{"tar", "--request"},
+		{"tar", "--request", good, "extra"},
+		{"tar", "--bogus", good},
+		{"tar", good},
+		{"tar", "--request", "{"},
+		{"tar", "--request", `{"src":"` + src + `","out":"` + out + `","epoch":1,"compress":"xz"}`},
+		{"tar", "--request", `{"src":"` + src + `","out":"` + src + `/out.tar","epoch":1}`},
+		{"tar", "--request", `{"src":"` + src + `","out":"` + out + `","epoch":-5}`},
+		{"mkfs", "--request", `{"src":"` + src + `","out":"` + out + `","type":"zfs"}`},
+		{"disk", "--request", `{"name":"d","table":"gpt","disk":1,"out":"/o"}`},
 		{"version", "now"},
-		{"tar", src, filepath.Join(src, "out.tar")},
 	} {
-		r := runWith(nil, args...)
+		r := runArgs(args...)
 		if r.code != 2 || !strings.HasPrefix(r.stderr, "cairn-helper: ") || !strings.Contains(r.stderr, "usage:") {
 			t.Errorf("%q: %+v, want exit 2 with usage", args, r)
 		}
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(out)); len(entries) != 0 {
+		t.Errorf("usage errors left files behind: %v", entries)
 	}
 }
 
 func TestFailures(t *testing.T) {
 	src := srcTree(t)
 	dir := t.TempDir()
-	out := filepath.Join(dir, "out.cpio")
 	for name, tc := range map[string]struct {
-		vars map[string]string
-		args []string
+		req  request.Request
+		want string
 	}{
-		"bad env epoch":   {map[string]string{"SOURCE_DATE_EPOCH": "yesterday"}, []string{"cpio", src, out}},
-		"missing source":  {nil, []string{"cpio", filepath.Join(src, "nope"), out}},
-		"missing out dir": {nil, []string{"cpio", src, filepath.Join(dir, "no", "out.cpio")}},
+		"missing source":  {request.Cpio{Src: filepath.Join(src, "nope"), Out: filepath.Join(dir, "out.cpio")}, "cairn-helper: cpio: "},
+		"missing out dir": {request.Tar{Src: src, Out: filepath.Join(dir, "no", "out.tar")}, "cairn-helper: tar: "},
+		"missing kernel":  {request.Kmods{Root: filepath.Join(dir, "nope"), Out: filepath.Join(dir, "k"), Modules: []string{"ext4"}}, "cairn-helper: kmods: "},
 	} {
-		r := runWith(tc.vars, tc.args...)
-		if r.code != 1 || !strings.HasPrefix(r.stderr, "cairn-helper: ") || strings.Contains(r.stderr, "usage:") {
+		r := runRequest(t, tc.req)
+		if r.code != 1 || !strings.HasPrefix(r.stderr, tc.want) || strings.Contains(r.stderr, "usage:") {
 			t.Errorf("%s: %+v, want exit 1 without usage", name, r)
 		}
 	}
@@ -102,77 +145,23 @@ func TestFailures(t *testing.T) {
 	}
 }
 
-func TestFailureKeepsOldOutput(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "out.tar")
-	must(t, os.WriteFile(out, []byte("old"), 0o644))
-	if r := runWith(nil, "tar", filepath.Join(t.TempDir(), "nope"), out); r.code != 1 {
-		t.Fatalf("missing source: %+v", r)
-	}
-	if b, _ := os.ReadFile(out); string(b) != "old" {
-		t.Errorf("output replaced by a failed run: %q", b)
-	}
-	if _, err := os.Stat(out + ".tmp"); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("temporary file left behind: %v", err)
-	}
-}
-
-// tarHeaders reads the headers of a tar file.
-func tarHeaders(t *testing.T, file string) []*tar.Header {
-	t.Helper()
-	f, err := os.Open(file)
-	must(t, err)
-	defer f.Close()
-	var hdrs []*tar.Header
-	tr := tar.NewReader(f)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return hdrs
-		}
-		must(t, err)
-		hdrs = append(hdrs, h)
-	}
-}
-
-func TestTarEpochAndPrefix(t *testing.T) {
+// TestEpochFromEnvironment: a request written by hand without an epoch
+// takes SOURCE_DATE_EPOCH; a bad one is a usage error.
+func TestEpochFromEnvironment(t *testing.T) {
 	src := srcTree(t)
-	out := filepath.Join(t.TempDir(), "out.tar")
-	for _, tc := range []struct {
-		vars  map[string]string
-		args  []string
-		epoch int64
-	}{
-		{nil, nil, 0},
-		{map[string]string{"SOURCE_DATE_EPOCH": ""}, nil, 0},
-		{map[string]string{"SOURCE_DATE_EPOCH": "123"}, nil, 123},
-		{map[string]string{"SOURCE_DATE_EPOCH": "junk"}, []string{"--epoch", "456"}, 456},
-	} {
-		args := append(append([]string{"tar", "--prefix", "/opt/x"}, tc.args...), src, out)
-		if r := runWith(tc.vars, args...); r.code != 0 {
-			t.Fatalf("%q: %+v", args, r)
-		}
-		for _, h := range tarHeaders(t, out) {
-			if h.ModTime.Unix() != tc.epoch || h.Uid != 0 || h.Gid != 0 || !strings.HasPrefix(h.Name, "opt/") {
-				t.Errorf("%q: entry %s mtime %d owner %d:%d", args, h.Name, h.ModTime.Unix(), h.Uid, h.Gid)
-			}
-		}
-	}
-}
-
-func TestCpioMatchesLibrary(t *testing.T) {
-	src := srcTree(t)
-	out := filepath.Join(t.TempDir(), "initramfs.cpio")
-	if r := runWith(map[string]string{"SOURCE_DATE_EPOCH": "99"}, "cpio", src, out); r.code != 0 {
+	out := filepath.Join(t.TempDir(), "out.cpio")
+	doc := `{"src":"` + src + `","out":"` + out + `"}`
+	t.Setenv("SOURCE_DATE_EPOCH", "99")
+	if r := runArgs("cpio", "--request", doc); r.code != 0 {
 		t.Fatalf("cpio: %+v", r)
 	}
 	var want bytes.Buffer
-	must(t, archive.WriteCpio(&want, src, archive.Reproducible(99)))
-	got, err := os.ReadFile(out)
-	must(t, err)
-	if !bytes.Equal(got, want.Bytes()) {
-		t.Error("helper output differs from archive.WriteCpio")
+	testutil.Must(t, archive.WriteCpio(&want, src, archive.Reproducible(99)))
+	if got, _ := os.ReadFile(out); !bytes.Equal(got, want.Bytes()) {
+		t.Error("cpio without an epoch does not use SOURCE_DATE_EPOCH")
 	}
-	if _, err := os.Stat(out + ".tmp"); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("temporary file left behind: %v", err)
+	t.Setenv("SOURCE_DATE_EPOCH", "yesterday")
+	if r := runArgs("cpio", "--request", doc); r.code != 2 || !strings.Contains(r.stderr, "SOURCE_DATE_EPOCH") {
+		t.Errorf("bad SOURCE_DATE_EPOCH: %+v", r)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -134,9 +135,11 @@ func rules() []rule {
 		{own("stdlib"), under("github.com/moby/buildkit/frontend"), true,
 			"stdlib compiles LLB and never talks to a BuildKit frontend or gateway"},
 		{not(notCLI), under(gatewayPath), false,
-			"only frontends, cmd/... and internal/host/cli may import the BuildKit gateway"},
+			"only frontends (and below it frontends/gateway), cmd/... and internal/host/cli may import the BuildKit gateway"},
 		{own("frontends"), anyOf(own("cmd"), own("internal/host/cli")), true,
 			"frontends sits below cmd and internal/host/cli"},
+		{not(anyOf(own("frontends/gateway"), own("cmd/cairn-frontend"))), own("frontends/gateway"), true,
+			"frontends/gateway is the gateway frontend, served by cmd/cairn-frontend alone: frontends, the CLI and stdlib share only frontends"},
 		{own("cmd/cairn-helper"), not(helperDeps), true,
 			"cmd/cairn-helper is a small static binary: the standard library, internal/ingraph, internal/epoch, decompressors and x/sys only"},
 		{own("internal/ingraph"), not(helperDeps), true,
@@ -298,10 +301,11 @@ func TestRulesCatch(t *testing.T) {
 	add("github.com/moby/buildkit/client/llb", false)
 	add(m+"stdlib", false, m+"frontends")
 	add(m+"frontends", false, gatewayPath+"/client", m+"internal/host/cli")
-	add(m+"internal/host/cli", false)
 	add(gatewayPath+"/client", false)
 	add(m+"internal/host/engine", false, gatewayPath+"/client")
 	add(m+"cmd/cairn-helper", false, "fmt", "github.com/moby/buildkit/client/llb")
+	add(m+"internal/host/cli", false, m+"frontends/gateway")
+	add(m+"frontends/gateway", false, m+"frontends")
 	add("fmt", true)
 	fillDeps(g)
 	var got []string
@@ -316,6 +320,8 @@ func TestRulesCatch(t *testing.T) {
 		m + "stdlib imports " + gatewayPath + "/client (via " + m + "frontends): stdlib compiles LLB",
 		m + "internal/host/engine imports " + gatewayPath + "/client: only frontends",
 		m + "frontends imports " + m + "internal/host/cli: frontends sits below",
+		m + "internal/host/cli imports " + m + "frontends/gateway: frontends/gateway is the gateway frontend",
+		m + "stdlib imports " + m + "frontends/gateway (via " + m + "frontends -> " + m + "internal/host/cli): frontends/gateway is the gateway frontend",
 		m + "cmd/cairn-helper imports github.com/moby/buildkit/client/llb: cmd/cairn-helper is a small static binary",
 		m + "stdlib does not import " + m + "lang",
 	} {
@@ -366,5 +372,26 @@ func TestStarOnlyCatches(t *testing.T) {
 	slices.Sort(want)
 	if !slices.Equal(got, want) {
 		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestArchitectureDoc holds docs/architecture.md to the tree: every folder
+// it names exists, and it says where each of the four common changes goes.
+func TestArchitectureDoc(t *testing.T) {
+	root := moduleRoot(t)
+	doc, err := os.ReadFile(filepath.Join(root, "docs", "architecture.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range regexp.MustCompile("`((?:cmd|lang|stdlib|frontends|internal|recipes|examples)(?:/[a-z0-9_-]+)*/?)`").FindAllStringSubmatch(string(doc), -1) {
+		p := strings.TrimSuffix(m[1], "/")
+		if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(p))); err != nil {
+			t.Errorf("docs/architecture.md names %s, which does not exist", m[1])
+		}
+	}
+	for _, change := range []string{"a new builtin", "a new filesystem or image writer", "a new package format", "a new board"} {
+		if !regexp.MustCompile(`(?m)^\| ` + regexp.QuoteMeta(change) + `[^|]*\| ` + "`").Match(doc) {
+			t.Errorf("docs/architecture.md does not name the folder for %q", change)
+		}
 	}
 }

@@ -7,15 +7,11 @@ import (
 	"time"
 
 	"github.com/cairn-build/cairn/frontends"
-	"github.com/cairn-build/cairn/internal/epoch"
 	"github.com/cairn-build/cairn/internal/host/engine"
-	"github.com/cairn-build/cairn/internal/host/gitsrc"
 	"github.com/cairn-build/cairn/internal/host/helperbin"
-	"github.com/cairn-build/cairn/internal/pkgs/pkgsrc"
 	"github.com/cairn-build/cairn/stdlib"
 	"github.com/moby/buildkit/client"
 	"github.com/moby/buildkit/session"
-	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/tonistiigi/fsutil"
 	"golang.org/x/sync/errgroup"
 )
@@ -38,7 +34,7 @@ func runBuild(e *env) error {
 	fs.StringVar(&f.out, "o", "out", "output `dir`: each target is written to DIR/<target>")
 	fs.StringVar(&f.platform, "platform", "", "target `platforms`, comma separated (default: the engine's)")
 	fs.StringVar(&f.progress, "progress", "auto", "progress `mode`: auto, plain, tty, rawjson or quiet")
-	f.packages = addPackageFlags(fs, true)
+	f.packages = addPackageFlags(fs, &f.recipe.opts, true)
 	f.session = addSessionFlags(fs)
 	f.cache = addCacheFlags(fs)
 	fs.Var(&f.contexts, "context", "named context `NAME=DIR`: the directory the recipe's context(\"NAME\") reads (repeatable)")
@@ -56,27 +52,27 @@ func runBuild(e *env) error {
 // buildPlan is everything decided before the engine is touched, so recipe
 // mistakes fail fast, offline, with exit code 1.
 type buildPlan struct {
-	flags     buildFlags
-	project   *project
-	targets   []string
-	platforms []ocispecs.Platform
-	epoch     epoch.Epoch
+	flags   buildFlags
+	project *project
+	targets []string
+	// opts are the build's options, f.recipe's: every target's request
+	// embeds them.
+	opts      *frontends.Options
 	helperDir string
-	source    *pkgsrc.Source
-	git       *gitsrc.Source
 	// attach serves --secret and --ssh to the engine.
 	attach []session.Attachable
 }
 
 func planBuild(e *env, f buildFlags, names []string) (*buildPlan, error) {
-	ps, err := parsePlatforms(f.platform)
-	if err != nil {
+	opts := &f.recipe.opts
+	if err := f.recipe.setPlatforms(f.platform); err != nil {
 		return nil, err
 	}
-	ep, err := epoch.FromEnv()
-	if err != nil {
-		return nil, errUsage("cairn: %s", err)
+	if err := f.recipe.readEnv(); err != nil {
+		return nil, err
 	}
+	opts.Contexts = f.contexts.states()
+	opts.Secrets = f.session.names()
 	if err := checkProgressMode(e, f.progress); err != nil {
 		return nil, err
 	}
@@ -108,7 +104,7 @@ func planBuild(e *env, f buildFlags, names []string) (*buildPlan, error) {
 		_, err := frontends.FindTarget(p.recipe, "")
 		return nil, err
 	}
-	return &buildPlan{flags: f, project: p, targets: names, platforms: ps, epoch: ep, attach: attach}, nil
+	return &buildPlan{flags: f, project: p, targets: names, opts: opts, attach: attach}, nil
 }
 
 // applyConfig fills what the flags left open from the environment and
@@ -123,7 +119,7 @@ func applyConfig(f buildFlags) error {
 }
 
 func (b *buildPlan) run(e *env) error {
-	if err := engine.CheckPlatforms(b.platforms); err != nil {
+	if err := engine.CheckPlatforms(b.opts.Platforms); err != nil {
 		return err
 	}
 	cfg := *b.flags.engine
@@ -132,11 +128,11 @@ func (b *buildPlan) run(e *env) error {
 	if b.helperDir, err = helperbin.Dir(homeOf(cfg)); err != nil {
 		return err
 	}
-	src, lf, err := newSource(b.project.dir, homeOf(cfg), b.flags.packages, sourceOptions{}, e.stderr)
+	src, lf, err := newSource(b.project.dir, homeOf(cfg), b.opts.Mirrors, b.flags.packages, sourceOptions{}, e.stderr)
 	if err != nil {
 		return err
 	}
-	b.source, b.git = src, newGitSource(lf, b.flags.packages.locked, false, b.flags.session.secrets, e.stderr)
+	b.opts.Packages, b.opts.Git = src, newGitSource(lf, b.flags.packages.locked, false, b.flags.session.secrets, e.stderr)
 	c, err := engine.Connect(e.ctx, cfg)
 	if err != nil {
 		return err
@@ -239,7 +235,7 @@ func (b *buildPlan) solveOpt(target, tmp string) (opt client.SolveOpt, wait func
 		u := <-done
 		return u.withheld, u.err
 	}
-	locals := map[string]fsutil.FS{stdlib.DefaultLocalName: ctxFS, helperLocal: helperFS}
+	locals := map[string]fsutil.FS{stdlib.DefaultLocalName: ctxFS, frontends.HelperLocal: helperFS}
 	if err := b.flags.contexts.mounts(locals); err != nil {
 		return opt, nil, err
 	}
@@ -247,7 +243,7 @@ func (b *buildPlan) solveOpt(target, tmp string) (opt client.SolveOpt, wait func
 		Exports: []client.ExportEntry{{
 			Type:   client.ExporterTar,
 			Output: output,
-			Attrs:  map[string]string{"source-date-epoch": b.epoch.String()},
+			Attrs:  map[string]string{"source-date-epoch": b.opts.Epoch.String()},
 		}},
 		LocalMounts: locals,
 		// Not nil: the client adds the cache imports to it.
@@ -257,9 +253,6 @@ func (b *buildPlan) solveOpt(target, tmp string) (opt client.SolveOpt, wait func
 		CacheImports:  b.flags.cache.from.forTarget(target),
 	}, wait, nil
 }
-
-// helperLocal is the session local serving cairn's helper binaries.
-const helperLocal = "cairn-helper"
 
 func (b *buildPlan) outDir(target string) string { return filepath.Join(b.flags.out, target) }
 

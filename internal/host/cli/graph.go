@@ -4,7 +4,6 @@ import (
 	"runtime"
 
 	"github.com/cairn-build/cairn/frontends"
-	"github.com/cairn-build/cairn/internal/epoch"
 	"github.com/cairn-build/cairn/internal/host/engine"
 	"github.com/cairn-build/cairn/internal/host/llbdump"
 	"github.com/containerd/platforms"
@@ -16,7 +15,7 @@ func runGraph(e *env) error {
 	rf := addRecipeFlags(fs)
 	format := fs.String("format", "json", "output `format`: json or dot")
 	plat := fs.String("platform", "", "target `platform` (default: this host's)")
-	pf := addPackageFlags(fs, true)
+	pf := addPackageFlags(fs, &rf.opts, true)
 	var contexts contextFlag
 	fs.Var(&contexts, "context", "named context `NAME=DIR`, as for cairn build (repeatable)")
 	args, err := parse(fs, e.args)
@@ -29,29 +28,28 @@ func runGraph(e *env) error {
 	if *format != "json" && *format != "dot" {
 		return errUsage("cairn graph: --format %q: want json or dot", *format)
 	}
-	ps, err := parsePlatforms(*plat)
-	if err != nil {
+	if err := rf.setPlatforms(*plat); err != nil {
 		return err
 	}
 	host := hostPlatform()
-	if len(ps) == 0 {
-		ps = []ocispecs.Platform{host}
+	if len(rf.opts.Platforms) == 0 {
+		rf.opts.Platforms = []ocispecs.Platform{host}
 	}
 	p, err := loadRecipe(e.ctx, rf, e.stderr)
 	if err != nil {
 		return err
 	}
-	ep, err := epoch.FromEnv()
-	if err != nil {
-		return errUsage("cairn: %s", err)
+	if err := rf.readEnv(); err != nil {
+		return err
 	}
-	src, lf, err := newSource(p.dir, homeOf(engine.Config{}), pf, sourceOptions{}, e.stderr)
+	src, lf, err := newSource(p.dir, homeOf(engine.Config{}), rf.opts.Mirrors, pf, sourceOptions{}, e.stderr)
 	if err != nil {
 		return err
 	}
-	gsrc := newGitSource(lf, pf.locked, false, nil, e.stderr)
-	req := frontends.Request{Recipe: p.recipe, Target: args[0], Epoch: ep, Packages: src, Git: gsrc, Contexts: contexts.states()}
-	def, err := frontends.Definition(e.ctx, req, ps[0], host)
+	rf.opts.Target, rf.opts.Contexts = args[0], contexts.states()
+	rf.opts.Packages, rf.opts.Git = src, newGitSource(lf, pf.locked, false, nil, e.stderr)
+	req := frontends.Request{Options: rf.opts, Recipe: p.recipe}
+	def, err := frontends.Definition(e.ctx, req, rf.opts.Platforms[0], host)
 	if err != nil {
 		return err
 	}

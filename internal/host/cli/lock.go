@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 
 	"github.com/cairn-build/cairn/frontends"
-	"github.com/cairn-build/cairn/internal/epoch"
 	"github.com/cairn-build/cairn/internal/host/engine"
 	"github.com/cairn-build/cairn/internal/pkgs/lock"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
@@ -19,7 +18,7 @@ func runLock(e *env) error {
 	rf := addRecipeFlags(fs)
 	plat := fs.String("platform", "", "`platforms` to lock rootfs() calls without arch= for, comma separated (default: this host's)")
 	update := fs.Bool("update", false, "re-resolve every package and git() ref, or only the packages named as arguments")
-	pf := addPackageFlags(fs, false)
+	pf := addPackageFlags(fs, &rf.opts, false)
 	secrets := addGitSecretFlag(fs)
 	args, err := parse(fs, e.args)
 	if err != nil {
@@ -28,19 +27,21 @@ func runLock(e *env) error {
 	if len(args) > 0 && !*update {
 		return errUsage("usage: cairn lock [-f FILE] [--platform P] [--update [PKG...]]")
 	}
-	ps, err := parsePlatforms(*plat)
-	if err != nil {
+	if err := rf.setPlatforms(*plat); err != nil {
 		return err
 	}
-	if len(ps) == 0 {
-		ps = []ocispecs.Platform{hostPlatform()}
+	if len(rf.opts.Platforms) == 0 {
+		rf.opts.Platforms = []ocispecs.Platform{hostPlatform()}
 	}
 	p, err := loadRecipe(e.ctx, rf, e.stderr)
 	if err != nil {
 		return err
 	}
+	if err := rf.readEnv(); err != nil {
+		return err
+	}
 	opts := sourceOptions{fresh: *update && len(args) == 0, update: args}
-	src, old, err := newSource(p.dir, homeOf(engine.Config{}), pf, opts, e.stderr)
+	src, old, err := newSource(p.dir, homeOf(engine.Config{}), rf.opts.Mirrors, pf, opts, e.stderr)
 	if err != nil {
 		return err
 	}
@@ -48,13 +49,12 @@ func runLock(e *env) error {
 		return err
 	}
 	gsrc := newGitSource(old, false, opts.fresh, *secrets, e.stderr)
-	ep, err := epoch.FromEnv()
-	if err != nil {
-		return errUsage("cairn: %s", err)
-	}
+	// Compiling for the lock needs no context's files.
+	rf.opts.Packages, rf.opts.Git, rf.opts.AnyContext = src, gsrc, true
 	for _, t := range p.recipe.Targets() {
-		for _, pl := range ps {
-			req := frontends.Request{Recipe: p.recipe, Target: t.Name, Epoch: ep, Packages: src, Git: gsrc, AnyContext: true}
+		for _, pl := range rf.opts.Platforms {
+			req := frontends.Request{Options: rf.opts, Recipe: p.recipe}
+			req.Target = t.Name
 			if _, err := frontends.Definition(e.ctx, req, pl, hostPlatform()); err != nil {
 				return err
 			}

@@ -7,7 +7,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/cairn-build/cairn/lang"
+	"github.com/cairn-build/cairn/frontends"
 	"github.com/cairn-build/cairn/recipes"
 	"github.com/cairn-build/cairn/stdlib"
 	"go.starlark.net/starlark"
@@ -19,17 +19,18 @@ type project struct {
 	recipe *stdlib.Recipe
 }
 
-// recipeFlags are the flags of every command that evaluates a recipe.
+// recipeFlags are the flags of every command that evaluates a recipe, and
+// the build options its flags and the environment fill (see options.go).
 type recipeFlags struct {
-	file     string
-	maxSteps uint64
+	file string
+	opts frontends.Options
 }
 
 // addRecipeFlags registers -f and --max-steps.
 func addRecipeFlags(fs *flag.FlagSet) *recipeFlags {
-	r := &recipeFlags{}
+	r := &recipeFlags{opts: frontends.NewOptions()}
 	fs.StringVar(&r.file, "f", "cairn.star", "recipe `file`")
-	fs.Uint64Var(&r.maxSteps, "max-steps", lang.DefaultMaxSteps, "evaluation step `budget`: a recipe that runs longer stops with an error naming the line")
+	fs.Var(maxStepsFlag{&r.opts.MaxSteps}, "max-steps", "evaluation step `budget`: a recipe that runs longer stops with an error naming the line")
 	return r
 }
 
@@ -53,8 +54,8 @@ func loadRecipe(ctx context.Context, rf *recipeFlags, stderr io.Writer) (*projec
 		Library:    recipes.FS,
 		Print:      func(_ *starlark.Thread, msg string) { fmt.Fprintln(stderr, msg) },
 		Context:    ctx,
-		MaxSteps:   rf.maxSteps,
-		BudgetHint: fmt.Sprintf("if the recipe is right, raise the budget with --max-steps %d", rf.maxSteps*10),
+		MaxSteps:   rf.opts.MaxSteps,
+		BudgetHint: fmt.Sprintf("if the recipe is right, raise the budget with --max-steps %d", rf.opts.MaxSteps*10),
 	})
 	if err != nil {
 		return nil, err

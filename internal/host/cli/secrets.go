@@ -128,13 +128,13 @@ func (s *sshFlag) Set(v string) error {
 	return nil
 }
 
-// given returns the secret names the command line provides.
-func (f *sessionFlags) given() map[string]bool {
-	m := map[string]bool{}
+// names returns the secret names the command line provides, in order.
+func (f *sessionFlags) names() []string {
+	out := make([]string, 0, len(f.secrets))
 	for _, s := range f.secrets {
-		m[s.ID] = true
+		out = append(out, s.ID)
 	}
-	return m
+	return out
 }
 
 // attachables checks the secrets and agents and returns the session

@@ -18,11 +18,16 @@ import (
 // at the run() line that wants the secret.
 
 // checkSecrets returns an error naming the first step of def that mounts
-// required secrets the command line does not provide, and those secrets.
-func checkSecrets(def *llb.Definition, given map[string]bool) error {
+// required secrets the command line does not provide (names), and those
+// secrets.
+func checkSecrets(def *llb.Definition, names []string) error {
 	ops, err := llbdump.Ops(def)
 	if err != nil {
 		return err
+	}
+	given := make(map[string]bool, len(names))
+	for _, n := range names {
+		given[n] = true
 	}
 	for _, o := range ops {
 		var missing []string

@@ -11,7 +11,8 @@ import (
 // buildTarget solves one target into a temporary directory beside its output
 // and swaps it in only when the solve succeeded.
 func (b *buildPlan) buildTarget(ctx context.Context, c *client.Client, name string, prog *progress) (*targetResult, error) {
-	req := frontends.Request{Recipe: b.project.recipe, Target: name, Platforms: b.platforms, Epoch: b.epoch, Observe: prog.observe, HelperLocal: helperLocal, Packages: b.source, Git: b.git, Contexts: b.flags.contexts.states()}
+	req := frontends.Request{Options: *b.opts, Recipe: b.project.recipe, Observe: prog.observe, HelperLocal: frontends.HelperLocal}
+	req.Target = name
 	key, err := b.graphKey(ctx, c, req)
 	if err != nil {
 		return nil, err
@@ -34,7 +35,7 @@ func (b *buildPlan) buildTarget(ctx context.Context, c *client.Client, name stri
 		close(ch)
 		return nil, err
 	}
-	_, err = c.Build(ctx, opt, "cairn", importCaches(frontends.Build(req)), ch)
+	_, err = c.Build(ctx, opt, "cairn", buildImporting(req), ch)
 	withheld, uerr := unpacked()
 	if err == nil && uerr != nil {
 		err = fmt.Errorf("writing the output: %w", uerr)
@@ -42,7 +43,7 @@ func (b *buildPlan) buildTarget(ctx context.Context, c *client.Client, name stri
 	if err != nil {
 		return nil, b.flags.cache.explainRegistry(fmt.Errorf("building %s: %w", name, err))
 	}
-	res := &targetResult{Target: name, Recipe: b.project.recipe.File, Epoch: b.epoch, Platforms: platformIDs(b.platforms), Graph: key, Withheld: withheld}
+	res := &targetResult{Target: name, Recipe: b.project.recipe.File, Epoch: b.opts.Epoch, Platforms: platformIDs(b.opts.Platforms), Graph: key, Withheld: withheld}
 	if err := out.commit(res); err != nil {
 		return nil, err
 	}

@@ -31,18 +31,18 @@ func (b *buildPlan) graphKey(ctx context.Context, c *client.Client, req frontend
 	if !ok {
 		return "", nil
 	}
-	plats := b.platforms
+	plats := req.Platforms
 	if len(plats) == 0 {
 		plats = []ocispecs.Platform{native}
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "cairn graph v1\nepoch %d\n", b.epoch)
+	fmt.Fprintf(h, "cairn graph v1\nepoch %d\n", req.Epoch)
 	for _, p := range plats {
 		def, err := frontends.Definition(ctx, req, p, native)
 		if err != nil {
 			return "", err
 		}
-		if err := checkSecrets(def, b.flags.session.given()); err != nil {
+		if err := checkSecrets(def, req.Secrets); err != nil {
 			return "", err
 		}
 		if readsProject(def.Def) {
@@ -74,7 +74,7 @@ func readsProject(ops [][]byte) bool {
 			return true
 		}
 		if src := op.GetSource(); src != nil && strings.HasPrefix(src.Identifier, "local://") &&
-			src.Identifier != "local://"+helperLocal {
+			src.Identifier != "local://"+frontends.HelperLocal {
 			return true
 		}
 	}

@@ -4,9 +4,12 @@ import (
 	"bufio"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/cairn-build/cairn/internal/ingraph/sparse"
 )
 
 // Result summarizes a built image.
@@ -37,7 +40,7 @@ type PartitionResult struct {
 // asked. Each file is written under a temporary name and renamed into
 // place.
 func Build(spec *Spec, outDir string) (*Result, error) {
-	if err := spec.Check(); err != nil {
+	if err := spec.CheckSpec(); err != nil {
 		return nil, err
 	}
 	in, err := openInputs(spec)
@@ -75,7 +78,7 @@ func (b *builder) run() (*Result, error) {
 	if err := raw.Truncate(b.l.size); err != nil {
 		return nil, err
 	}
-	w := sparseWriter{raw}
+	w := sparse.NewWriter(raw)
 	imageSums, rawSums, err := b.in.fill(b.l, w)
 	if err != nil {
 		return nil, err
@@ -92,24 +95,26 @@ func (b *builder) run() (*Result, error) {
 }
 
 // writeTables writes the partition table structures.
-func (l *layout) writeTables(w sparseWriter, id ids) error {
+func (l *layout) writeTables(w io.WriterAt, id ids) error {
 	if l.spec.Table == MBR {
-		return w.WriteAt(l.mbrTable(id.signature), mbrTableStart)
+		_, err := w.WriteAt(l.mbrTable(id.signature), mbrTableStart)
+		return err
 	}
 	primary, backup := l.gptTables(id)
-	if err := w.WriteAt(l.protectiveMBR(), mbrTableStart); err != nil {
+	if _, err := w.WriteAt(l.protectiveMBR(), mbrTableStart); err != nil {
 		return err
 	}
-	if err := w.WriteAt(primary, sector); err != nil {
+	if _, err := w.WriteAt(primary, sector); err != nil {
 		return err
 	}
-	return w.WriteAt(backup, l.size-int64(len(backup)))
+	_, err := w.WriteAt(backup, l.size-int64(len(backup)))
+	return err
 }
 
 // outputs scans the raw image into its final form and the bmap.
 func (b *builder) outputs(raw *os.File) (*scanResult, []string, error) {
 	name := b.l.spec.Name
-	comp := b.l.spec.compression()
+	comp := compressionOf(b.l.spec)
 	var sc *scanResult
 	var err error
 	if comp == None {

@@ -61,9 +61,10 @@
 //
 // # Output
 //
-// The raw image is written sparse: input data is read by
-// SEEK_DATA/SEEK_HOLE ranges, 4 KiB blocks of the output that would be all
-// zeros are never written, and the file is sized with ftruncate, so a
+// The raw image is written sparse, through internal/ingraph/sparse as every
+// image writer of the helper is: input data is read by SEEK_DATA/SEEK_HOLE
+// ranges, 4 KiB blocks of the output that would be all zeros are never
+// written, and the file is sized with ftruncate, so a
 // 4 GiB disk holding 50 MB of data costs about 50 MB. A final pass over
 // the raw image computes its sha256, feeds the optional compressor and
 // builds the bmap. zstd runs as one deterministic goroutine. xz is

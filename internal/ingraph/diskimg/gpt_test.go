@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cairn-build/cairn/internal/testutil"
 )
 
 // gptSpec is a three-partition GPT disk: an ESP from a dense image, a
@@ -76,7 +78,7 @@ func checkContents(t *testing.T, spec Spec, r *Result, img string) {
 		if p.Image != "" {
 			var err error
 			data, err = os.ReadFile(p.Image)
-			must(t, err)
+			testutil.Must(t, err)
 		}
 		got := readAt(t, img, r.Partitions[i].Offset, r.Partitions[i].Size)
 		if !bytes.Equal(got[:len(data)], data) || !allZero(got[len(data):]) {
@@ -85,7 +87,7 @@ func checkContents(t *testing.T, spec Spec, r *Result, img string) {
 	}
 	for _, w := range spec.RawWrites {
 		data, err := os.ReadFile(w.File)
-		must(t, err)
+		testutil.Must(t, err)
 		sameBytes(t, "raw write "+w.File, img, w.Offset, data)
 	}
 	if got := fileSHA256(t, img); got != r.SHA256 {

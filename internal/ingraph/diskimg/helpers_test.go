@@ -11,15 +11,9 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
-)
 
-// must fails the test on error.
-func must(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
+	"github.com/cairn-build/cairn/internal/testutil"
+)
 
 // pattern returns n deterministic bytes, none of them zero.
 func pattern(n int, seed byte) []byte {
@@ -35,12 +29,12 @@ func pattern(n int, seed byte) []byte {
 func sparseFile(t *testing.T, path string, size int64, chunks map[int64][]byte) string {
 	t.Helper()
 	f, err := os.Create(path)
-	must(t, err)
+	testutil.Must(t, err)
 	defer f.Close()
-	must(t, f.Truncate(size))
+	testutil.Must(t, f.Truncate(size))
 	for off, data := range chunks {
 		_, err := f.WriteAt(data, off)
-		must(t, err)
+		testutil.Must(t, err)
 	}
 	return path
 }
@@ -48,7 +42,7 @@ func sparseFile(t *testing.T, path string, size int64, chunks map[int64][]byte) 
 // writeFile writes data to path and returns path.
 func writeFile(t *testing.T, path string, data []byte) string {
 	t.Helper()
-	must(t, os.WriteFile(path, data, 0o644))
+	testutil.Must(t, os.WriteFile(path, data, 0o644))
 	return path
 }
 
@@ -85,11 +79,11 @@ func tool(t *testing.T, stdin io.Reader, name string, args ...string) string {
 func readAt(t *testing.T, file string, off, n int64) []byte {
 	t.Helper()
 	f, err := os.Open(file)
-	must(t, err)
+	testutil.Must(t, err)
 	defer f.Close()
 	b := make([]byte, n)
 	_, err = f.ReadAt(b, off)
-	must(t, err)
+	testutil.Must(t, err)
 	return b
 }
 
@@ -97,11 +91,11 @@ func readAt(t *testing.T, file string, off, n int64) []byte {
 func fileSHA256(t *testing.T, file string) string {
 	t.Helper()
 	f, err := os.Open(file)
-	must(t, err)
+	testutil.Must(t, err)
 	defer f.Close()
 	h := sha256.New()
 	_, err = io.Copy(h, f)
-	must(t, err)
+	testutil.Must(t, err)
 	return hex.EncodeToString(h.Sum(nil))
 }
 
@@ -128,7 +122,7 @@ type sfdiskTable struct {
 func sfdiskJSON(t *testing.T, img string) sfdiskTable {
 	t.Helper()
 	var tab sfdiskTable
-	must(t, json.Unmarshal([]byte(tool(t, nil, "sfdisk", "--json", img)), &tab))
+	testutil.Must(t, json.Unmarshal([]byte(tool(t, nil, "sfdisk", "--json", img)), &tab))
 	return tab
 }
 

@@ -41,7 +41,7 @@ type canonicalRaw struct {
 // seed hashes the canonical form of l given the sha256 of each partition
 // image (nil for an empty partition) and of each raw-write file.
 func (l *layout) seed(imageSums, rawSums [][]byte) [32]byte {
-	c := canonical{Format: canonicalFormat, Name: l.spec.Name, Table: l.spec.Table, Size: l.size, Align: l.spec.align(),
+	c := canonical{Format: canonicalFormat, Name: l.spec.Name, Table: l.spec.Table, Size: l.size, Align: alignOf(l.spec),
 		Partitions: []canonicalPart{}, RawWrites: []canonicalRaw{}}
 	for i, p := range l.parts {
 		c.Partitions = append(c.Partitions, canonicalPart{p.Name, p.typ.text, p.Offset, p.Size, p.Bootable, hex.EncodeToString(imageSums[i])})

@@ -3,7 +3,10 @@ package diskimg
 import (
 	"crypto/sha256"
 	"fmt"
+	"io"
 	"os"
+
+	"github.com/cairn-build/cairn/internal/ingraph/sparse"
 )
 
 // inputs are the spec's open partition images and raw-write files.
@@ -68,7 +71,7 @@ func (in *inputs) close() {
 // fill copies the partition images and raw writes into the raw image
 // through w and returns the sha256 of each image (nil for an empty
 // partition) and of each raw-write file.
-func (in *inputs) fill(l *layout, w sparseWriter) (imageSums, rawSums [][]byte, err error) {
+func (in *inputs) fill(l *layout, w io.WriterAt) (imageSums, rawSums [][]byte, err error) {
 	for i, p := range l.parts {
 		sum, err := copyFile(w, p.Offset, in.images[i], p.imageSize)
 		if err != nil {
@@ -86,13 +89,18 @@ func (in *inputs) fill(l *layout, w sparseWriter) (imageSums, rawSums [][]byte, 
 	return imageSums, rawSums, nil
 }
 
-// copyFile copies f, if any, to w at off and returns its sha256.
-func copyFile(w sparseWriter, off int64, f *os.File, size int64) ([]byte, error) {
+// copyFile copies the size bytes of f, if any, to w at off, leaving holes
+// for its holes and its blocks of zeros, and returns its sha256.
+func copyFile(w io.WriterAt, off int64, f *os.File, size int64) ([]byte, error) {
 	if f == nil {
 		return nil, nil
 	}
 	h := sha256.New()
-	if err := copySparse(w, off, f, size, h); err != nil {
+	s := sparse.NewStream(w, off)
+	if err := s.Copy(f, 0, size, h); err != nil {
+		return nil, err
+	}
+	if err := s.Flush(); err != nil {
 		return nil, err
 	}
 	return h.Sum(nil), nil

@@ -98,7 +98,7 @@ func tailSize(table string) int64 {
 
 // place resolves partition i, whose automatic offset follows cursor.
 func place(spec *Spec, i int, p Partition, imageSize, cursor int64) (placed, error) {
-	pp := placed{Partition: p, label: label(p, i), imageSize: imageSize}
+	pp := placed{Partition: p, label: p.Label(i), imageSize: imageSize}
 	var err error
 	if pp.typ, err = resolveType(spec.Table, p.Type); err != nil {
 		return pp, fmt.Errorf("partition %s: %w", pp.label, err)
@@ -110,13 +110,13 @@ func place(spec *Spec, i int, p Partition, imageSize, cursor int64) (placed, err
 	case p.Size == 0 && imageSize == 0:
 		return pp, fmt.Errorf("partition %s: image %s is empty: give the partition a size", pp.label, p.Image)
 	case p.Size == 0:
-		pp.Size = roundUp(imageSize, spec.align())
+		pp.Size = roundUp(imageSize, alignOf(spec))
 	case p.Size < imageSize:
 		return pp, fmt.Errorf("partition %s needs at least %s for its contents; size is %s: raise size= or use 0 to fit the image",
 			pp.label, sizeText(imageSize), sizeShort(p.Size))
 	}
 	if p.Offset == 0 {
-		pp.Offset = roundUp(cursor, spec.align())
+		pp.Offset = roundUp(cursor, alignOf(spec))
 	}
 	return pp, nil
 }
@@ -141,7 +141,7 @@ func (l *layout) sizeDisk() error {
 	}
 	need += tailSize(l.spec.Table)
 	if l.spec.Size == 0 {
-		l.size = roundUp(need, l.spec.align())
+		l.size = roundUp(need, alignOf(l.spec))
 		return nil
 	}
 	if l.spec.Size < need {

@@ -12,13 +12,15 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/cairn-build/cairn/internal/testutil"
 )
 
 // outputs lists an output directory.
 func outputs(t *testing.T, dir string) []string {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
-	must(t, err)
+	testutil.Must(t, err)
 	var names []string
 	for _, e := range entries {
 		names = append(names, e.Name())
@@ -33,9 +35,9 @@ func TestDeterminism(t *testing.T) {
 	r2, out2 := buildIn(t, spec)
 	for _, name := range []string{"disk.img.zst", "disk.bmap"} {
 		a, err := os.ReadFile(filepath.Join(out1, name))
-		must(t, err)
+		testutil.Must(t, err)
 		b, err := os.ReadFile(filepath.Join(out2, name))
-		must(t, err)
+		testutil.Must(t, err)
 		if !bytes.Equal(a, b) {
 			t.Errorf("%s differs between two builds", name)
 		}
@@ -46,10 +48,10 @@ func TestDeterminism(t *testing.T) {
 
 	// One byte more in the root image changes every identifier.
 	f, err := os.OpenFile(spec.Partitions[1].Image, os.O_WRONLY, 0)
-	must(t, err)
+	testutil.Must(t, err)
 	_, err = f.WriteAt([]byte{1}, 3*mib)
-	must(t, err)
-	must(t, f.Close())
+	testutil.Must(t, err)
+	testutil.Must(t, f.Close())
 	r3, _ := buildIn(t, spec)
 	if r3.DiskGUID == r1.DiskGUID || r3.SHA256 == r1.SHA256 {
 		t.Errorf("changed image, same disk GUID %s or sha256", r3.DiskGUID)
@@ -113,9 +115,9 @@ func TestBmapMatchesBmaptool(t *testing.T) {
 	ref := filepath.Join(t.TempDir(), "ref.bmap")
 	tool(t, nil, "bmaptool", "create", "-o", ref, filepath.Join(out, "disk.img"))
 	got, err := os.ReadFile(filepath.Join(out, "disk.bmap"))
-	must(t, err)
+	testutil.Must(t, err)
 	want, err := os.ReadFile(ref)
-	must(t, err)
+	testutil.Must(t, err)
 	if !bytes.Equal(got, want) {
 		t.Errorf("bmap differs from bmaptool create's:\n%s\nwant:\n%s", got, want)
 	}
@@ -127,7 +129,7 @@ func TestBmapTamperedFails(t *testing.T) {
 	_, out := buildIn(t, gptSpec(t))
 	bmap, img := filepath.Join(out, "disk.bmap"), filepath.Join(out, "disk.img")
 	data, err := os.ReadFile(bmap)
-	must(t, err)
+	testutil.Must(t, err)
 	bad := filepath.Join(t.TempDir(), "bad.bmap")
 	writeFile(t, bad, bytes.Replace(data, []byte(`chksum="`), []byte(`chksum="0`), 1))
 	dest := filepath.Join(t.TempDir(), "dest.img")
@@ -135,10 +137,10 @@ func TestBmapTamperedFails(t *testing.T) {
 		t.Errorf("bmaptool copy with an edited bmap: %v\n%s", err, msg)
 	}
 	f, err := os.OpenFile(img, os.O_WRONLY, 0)
-	must(t, err)
+	testutil.Must(t, err)
 	_, err = f.WriteAt([]byte{0xff}, 0)
-	must(t, err)
-	must(t, f.Close())
+	testutil.Must(t, err)
+	testutil.Must(t, f.Close())
 	if msg, err := runQuiet("bmaptool", "copy", "--bmap", bmap, img, dest); err == nil || !strings.Contains(msg, "checksum mismatch for blocks range 0-") {
 		t.Errorf("bmaptool copy of a corrupted image: %v\n%s", err, msg)
 	}
@@ -150,7 +152,7 @@ func TestSparseOutput(t *testing.T) {
 	r, out := buildIn(t, spec)
 	img := filepath.Join(out, "disk.img")
 	fi, err := os.Stat(img)
-	must(t, err)
+	testutil.Must(t, err)
 	used := fi.Sys().(*syscall.Stat_t).Blocks * 512
 	if fi.Size() != 2*gib || used > 8*mib {
 		t.Errorf("2 GiB image with about 4 MiB of data uses %d bytes on disk (size %d)", used, fi.Size())

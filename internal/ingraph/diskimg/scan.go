@@ -2,11 +2,23 @@ package diskimg
 
 import (
 	"crypto/sha256"
-	"github.com/cairn-build/cairn/internal/ingraph/sparse"
 	"hash"
 	"io"
 	"os"
+
+	"github.com/cairn-build/cairn/internal/ingraph/sparse"
 )
+
+// Block and chunk sizes: the bmap maps 4 KiB blocks, the blocks
+// internal/ingraph/sparse leaves as holes when they hold only zeros; data
+// moves in 1 MiB chunks.
+const (
+	blockSize = sparse.BlockSize
+	chunkSize = 1 << 20
+)
+
+// zeros is a chunk of zero bytes, never written to.
+var zeros = make([]byte, chunkSize)
 
 // scanResult is what one pass over the raw image learns.
 type scanResult struct {
@@ -65,7 +77,7 @@ func (sc *scanner) chunk(p []byte, pos int64) error {
 	}
 	for i := 0; i < len(p); i += blockSize {
 		b := p[i:min(len(p), i+blockSize)]
-		sc.bmap.block((pos+int64(i))/blockSize, b, !isZero(b))
+		sc.bmap.block((pos+int64(i))/blockSize, b, !sparse.IsZero(b))
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/cairn-build/cairn/internal/ingraph/sparse"
 	"github.com/ulikunitz/xz"
 )
 
@@ -106,7 +107,7 @@ func (s *segmentedXZ) flush() error {
 
 // compress returns seg as one xz stream.
 func (s *segmentedXZ) compress(seg []byte) ([]byte, error) {
-	if len(seg) == xzSegment && isZero(seg) {
+	if len(seg) == xzSegment && sparse.IsZero(seg) {
 		s.zeroOnce.Do(func() { s.zero, s.zeroErr = xzStream(seg) })
 		return s.zero, s.zeroErr
 	}

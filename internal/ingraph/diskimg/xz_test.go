@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"os/exec"
 	"testing"
+
+	"github.com/cairn-build/cairn/internal/testutil"
 )
 
 // TestSegmentedXZ checks that the segmented stream does not depend on
@@ -21,10 +23,10 @@ func TestSegmentedXZ(t *testing.T) {
 		for p := data; len(p) > 0; {
 			n := min(len(p), tc.piece)
 			_, err := s.Write(p[:n])
-			must(t, err)
+			testutil.Must(t, err)
 			p = p[n:]
 		}
-		must(t, s.Close())
+		testutil.Must(t, s.Close())
 		outs = append(outs, b.Bytes())
 	}
 	if !bytes.Equal(outs[0], outs[1]) {
@@ -33,13 +35,13 @@ func TestSegmentedXZ(t *testing.T) {
 	cmd := exec.Command("xz", "-d", "-c")
 	cmd.Stdin = bytes.NewReader(outs[0])
 	got, err := cmd.Output()
-	must(t, err)
+	testutil.Must(t, err)
 	if !bytes.Equal(got, data) {
 		t.Errorf("xz -d gives %d bytes, not the %d written", len(got), len(data))
 	}
 
 	var empty bytes.Buffer
-	must(t, newSegmentedXZ(&empty).Close())
+	testutil.Must(t, newSegmentedXZ(&empty).Close())
 	cmd = exec.Command("xz", "-t")
 	cmd.Stdin = &empty
 	if out, err := cmd.CombinedOutput(); err != nil {

@@ -1,20 +1,23 @@
 package fat
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/cairn-build/cairn/internal/ingraph/sparse"
 )
 
 // WriteTo writes the volume to w, which must read as zeros wherever
 // nothing is written, as a new file truncated to Size does; free space
-// is not written, so such a file stays sparse. File contents are read
-// now; a file whose size changed since Scan is an error.
+// and blocks of zeros are not written (through sparse.Writer), so such a
+// file stays sparse. File contents are read now; a file whose size
+// changed since Scan is an error.
 func (v *Volume) WriteTo(w io.WriterAt) error {
+	sw := sparse.NewWriter(w)
 	for _, step := range []func(io.WriterAt) error{v.writeBoot, v.writeFATs, v.writeDirs, v.writeFiles} {
-		if err := step(w); err != nil {
+		if err := step(sw); err != nil {
 			return err
 		}
 	}
@@ -85,8 +88,7 @@ func (v *Volume) writeFiles(w io.WriterAt) error {
 	return nil
 }
 
-// copyFile copies n's content to w at off through buf, skipping blocks
-// of zeros.
+// copyFile copies n's content to w at off through buf.
 func copyFile(w io.WriterAt, n *node, off int64, buf []byte) error {
 	f, err := os.Open(n.src)
 	if err != nil {
@@ -98,7 +100,7 @@ func copyFile(w io.WriterAt, n *node, off int64, buf []byte) error {
 		if err != nil {
 			return changed(n, err)
 		}
-		if err := writeSparse(w, buf[:k], off+done); err != nil {
+		if _, err := w.WriteAt(buf[:k], off+done); err != nil {
 			return err
 		}
 		done += int64(k)
@@ -116,26 +118,3 @@ func changed(n *node, err error) error {
 	}
 	return err
 }
-
-// zeroBlock is the unit of sparseness.
-var zeroBlock = make([]byte, 4096)
-
-// writeSparse writes p at off, leaving out 4 KiB blocks of zeros.
-func writeSparse(w io.WriterAt, p []byte, off int64) error {
-	for start := 0; start < len(p); {
-		end := start
-		for end < len(p) && !isZero(p[end:min(end+len(zeroBlock), len(p))]) {
-			end = min(end+len(zeroBlock), len(p))
-		}
-		if end > start {
-			if _, err := w.WriteAt(p[start:end], off+int64(start)); err != nil {
-				return err
-			}
-		}
-		start = min(end+len(zeroBlock), len(p))
-	}
-	return nil
-}
-
-// isZero reports whether p holds only zeros.
-func isZero(p []byte) bool { return bytes.Equal(p, zeroBlock[:len(p)]) }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/cairn-build/cairn/internal/testutil"
 )
 
 // bigSize is just over 4 GiB: a file that needs two extents.
@@ -21,12 +23,12 @@ var bigMarkers = map[int64]string{100: "START", 4<<30 - 1: "M", bigSize - 3: "EN
 func sparseBig(t *testing.T, path string) {
 	t.Helper()
 	f, err := os.Create(path)
-	must(t, err)
+	testutil.Must(t, err)
 	defer f.Close()
-	must(t, f.Truncate(bigSize))
+	testutil.Must(t, f.Truncate(bigSize))
 	for off, s := range bigMarkers {
 		_, err := f.WriteAt([]byte(s), off)
-		must(t, err)
+		testutil.Must(t, err)
 	}
 }
 
@@ -56,13 +58,13 @@ func TestMultiExtentFile(t *testing.T) {
 	}
 	checkSections(t, iso)
 	var st syscall.Stat_t
-	must(t, syscall.Stat(iso, &st))
+	testutil.Must(t, syscall.Stat(iso, &st))
 	if used := st.Blocks * 512; used > 16<<20 {
 		t.Errorf("image %s uses %d bytes of disk; want it sparse", img.Path, used)
 	}
 	if mnt, why := mountISO(t, iso); mnt != "" {
 		f, err := os.Open(filepath.Join(mnt, "huge.bin"))
-		must(t, err)
+		testutil.Must(t, err)
 		defer f.Close()
 		for off, s := range bigMarkers {
 			b := make([]byte, len(s))

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/cairn-build/cairn/internal/testutil"
 )
 
 // bootTree makes a tree with a fake isolinux.bin and a FAT image outside.
@@ -113,8 +115,8 @@ func TestEFISectorCountIsCapped(t *testing.T) {
 	src := t.TempDir()
 	efi := filepath.Join(t.TempDir(), "big.img")
 	f, err := os.Create(efi)
-	must(t, err)
-	must(t, f.Truncate(40<<20))
+	testutil.Must(t, err)
+	testutil.Must(t, f.Truncate(40<<20))
 	f.Close()
 	rows, report := elTorito(t, writeISO(t, src, Options{EFIImage: efi})[0].Path)
 	if len(rows) != 1 || !strings.HasPrefix(rows[0], "1 UEFI y none 0x0000 0x00 65535 ") {

@@ -6,7 +6,7 @@ import "fmt"
 func (s *set) buildAll() error {
 	s.vols = nil
 	if len(s.plans) > 0xFFFF {
-		return fmt.Errorf("the content needs %d volumes, more than the 65535 a volume set can number; raise --max-volume-size", len(s.plans))
+		return fmt.Errorf("the content needs %d volumes, more than the 65535 a volume set can number; raise max_volume_size", len(s.plans))
 	}
 	for i, p := range s.plans {
 		v, err := s.build(i+1, len(s.plans), p.pieces)

@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/cairn-build/cairn/internal/testutil"
 )
 
 // imagesOf writes src and returns every output file's bytes by name.
@@ -13,13 +15,13 @@ func imagesOf(t *testing.T, src string, opts Options) map[string][]byte {
 	t.Helper()
 	out := t.TempDir()
 	_, err := Write(src, out, "img", opts)
-	must(t, err)
+	testutil.Must(t, err)
 	files := map[string][]byte{}
 	ents, err := os.ReadDir(out)
-	must(t, err)
+	testutil.Must(t, err)
 	for _, e := range ents {
 		b, err := os.ReadFile(filepath.Join(out, e.Name()))
-		must(t, err)
+		testutil.Must(t, err)
 		files[e.Name()] = b
 	}
 	return files

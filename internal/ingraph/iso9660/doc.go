@@ -148,6 +148,7 @@
 // "<sha256>  <file name>" line per image, for sha256sum -c in that
 // directory) into the output directory, each under a temporary name
 // renamed into place. Images are written sparse: input files are read by
-// their SEEK_DATA/SEEK_HOLE ranges, and zero runs of the output are left
-// as holes, so a 5 GiB sparse input costs no disk.
+// their SEEK_DATA/SEEK_HOLE ranges, and 4 KiB blocks of zeros in the output
+// are left as holes (internal/ingraph/sparse), so a 5 GiB sparse input
+// costs no disk.
 package iso9660

@@ -88,7 +88,7 @@ func (s *bootSpec) patchBIOS() error {
 		return fmt.Errorf("read BIOS boot image %s: %w", s.bios.path, err)
 	}
 	if len(data) < bootInfoEnd {
-		return fmt.Errorf("BIOS boot image %s has %d bytes, too small for a boot info table (want at least %d); pass the real isolinux.bin or eltorito.img as --bios", s.bios.path, len(data), bootInfoEnd)
+		return fmt.Errorf("BIOS boot image %s has %d bytes, too small for a boot info table (want at least %d); pass the real isolinux.bin or eltorito.img as bios_image", s.bios.path, len(data), bootInfoEnd)
 	}
 	var sum uint32
 	for i := bootInfoEnd; i < len(data); i += 4 {

@@ -67,7 +67,7 @@ type stamp struct{ t time.Time }
 func newStamp(epoch int64) (stamp, error) {
 	t := time.Unix(epoch, 0).UTC()
 	if t.Year() > 1900+255 {
-		return stamp{}, fmt.Errorf("epoch %d is in %d, after 2155, the last year an ISO 9660 directory record can hold; pass an earlier --epoch or SOURCE_DATE_EPOCH", epoch, t.Year())
+		return stamp{}, fmt.Errorf("epoch %d is in %d, after 2155, the last year an ISO 9660 directory record can hold; pass an earlier SOURCE_DATE_EPOCH", epoch, t.Year())
 	}
 	return stamp{t}, nil
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/cairn-build/cairn/internal/testutil"
 )
 
 func TestBadInput(t *testing.T) {
@@ -15,7 +17,7 @@ func TestBadInput(t *testing.T) {
 		want  string
 	}{
 		"fifo": {func(t *testing.T, src string) Options {
-			must(t, syscall.Mkfifo(filepath.Join(src, "dev/pipe"), 0o644))
+			testutil.Must(t, syscall.Mkfifo(filepath.Join(src, "dev/pipe"), 0o644))
 			return Options{}
 		}, "dev/pipe is a named pipe (FIFO): an ISO 9660 image holds only regular files, directories and symlinks"},
 		"device node": {func(t *testing.T, src string) Options {
@@ -26,19 +28,19 @@ func TestBadInput(t *testing.T) {
 		}, "dev/null is a character device node"},
 		"socket": {func(t *testing.T, src string) Options {
 			l, err := net.Listen("unix", filepath.Join(src, "dev/sock"))
-			must(t, err)
+			testutil.Must(t, err)
 			t.Cleanup(func() { l.Close() })
 			return Options{}
 		}, "dev/sock is a socket"},
 		"long symlink": {func(t *testing.T, src string) Options {
-			must(t, os.Symlink(strings.Repeat("a/", 513), filepath.Join(src, "dev/long")))
+			testutil.Must(t, os.Symlink(strings.Repeat("a/", 513), filepath.Join(src, "dev/long")))
 			return Options{}
 		}, "symlink to a 1026-byte target"},
 		"bios missing":   {func(*testing.T, string) Options { return Options{BIOSImage: "isolinux/isolinux.bin"} }, "no regular file at /isolinux/isolinux.bin"},
 		"bios is a dir":  {func(*testing.T, string) Options { return Options{BIOSImage: "dev"} }, "no regular file at /dev"},
 		"bios too small": {func(*testing.T, string) Options { return Options{BIOSImage: "etc/tiny"} }, "too small for a boot info table"},
 		"efi missing":    {func(*testing.T, string) Options { return Options{EFIImage: "/nonexistent/efi.img"} }, "EFI boot image"},
-		"first missing":  {func(*testing.T, string) Options { return Options{First: []string{"nope"}} }, `--first "nope": nothing at /nope`},
+		"first missing":  {func(*testing.T, string) Options { return Options{First: []string{"nope"}} }, `first "nope": nothing at /nope`},
 		"no volume id":   {func(*testing.T, string) Options { return Options{VolumeID: "-"} }, "volume ID is required"},
 		"long volume id": {func(*testing.T, string) Options { return Options{VolumeID: strings.Repeat("V", 33)} }, "at most 32 printable"},
 		"bad set id":     {func(*testing.T, string) Options { return Options{VolumeSetID: "a\nb"} }, "volume set ID"},
@@ -53,7 +55,7 @@ func TestBadInput(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			src := t.TempDir()
 			writeFile(t, filepath.Join(src, "etc/tiny"), []byte("tiny"), 0o644)
-			must(t, os.MkdirAll(filepath.Join(src, "dev"), 0o755))
+			testutil.Must(t, os.MkdirAll(filepath.Join(src, "dev"), 0o755))
 			opts := tc.setup(t, src)
 			switch opts.VolumeID {
 			case "":

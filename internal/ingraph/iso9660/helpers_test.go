@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/cairn-build/cairn/internal/testutil"
 )
 
 // tool runs a witness program and returns its standard output; it fails
@@ -28,20 +30,12 @@ func tool(t *testing.T, name string, args ...string) string {
 	return stdout.String()
 }
 
-// must fails the test on error.
-func must(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 // writeFile creates a file with its parents.
 func writeFile(t *testing.T, path string, data []byte, mode os.FileMode) {
 	t.Helper()
-	must(t, os.MkdirAll(filepath.Dir(path), 0o755))
-	must(t, os.WriteFile(path, data, mode))
-	must(t, os.Chmod(path, mode))
+	testutil.Must(t, os.MkdirAll(filepath.Dir(path), 0o755))
+	testutil.Must(t, os.WriteFile(path, data, mode))
+	testutil.Must(t, os.Chmod(path, mode))
 }
 
 // writeISO writes src with opts into a new directory and returns the
@@ -86,10 +80,10 @@ func lsdl(t *testing.T, iso, readFS string) map[string]lsEntry {
 func expectLs(t *testing.T, src string) map[string]lsEntry {
 	t.Helper()
 	m := map[string]lsEntry{}
-	must(t, filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		must(t, err)
+	testutil.Must(t, filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		testutil.Must(t, err)
 		fi, err := os.Lstat(p)
-		must(t, err)
+		testutil.Must(t, err)
 		st := fi.Sys().(*syscall.Stat_t)
 		rel, _ := filepath.Rel(src, p)
 		e := lsEntry{perm: permString(fi.Mode()), uid: itoa(st.Uid), gid: itoa(st.Gid), size: "0"}

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/cairn-build/cairn/internal/ingraph/sparse"
 )
 
 // writeAll writes every volume under a temporary name, then the
@@ -65,7 +67,7 @@ func (s *set) writeBody(v *volume, tmp string) error {
 	if err != nil {
 		return fmt.Errorf("write image: %w", err)
 	}
-	err = s.fillBody(v, newSparseWriter(f))
+	err = s.fillBody(v, sparse.NewStream(f, 0))
 	if err == nil {
 		err = f.Truncate(v.total * sectorSize)
 	}
@@ -79,8 +81,8 @@ func (s *set) writeBody(v *volume, tmp string) error {
 }
 
 // fillBody streams the body through w.
-func (s *set) fillBody(v *volume, w *sparseWriter) error {
-	if err := w.skipTo(int64(v.lbaPT[0]) * sectorSize); err != nil {
+func (s *set) fillBody(v *volume, w *sparse.Stream) error {
+	if err := w.SkipTo(int64(v.lbaPT[0]) * sectorSize); err != nil {
 		return err
 	}
 	if err := s.writeMeta(v, w); err != nil {
@@ -91,12 +93,12 @@ func (s *set) fillBody(v *volume, w *sparseWriter) error {
 			return err
 		}
 	}
-	return w.flush()
+	return w.Flush()
 }
 
 // writeMeta writes path tables, boot catalog, directories and
 // continuation areas, each sector-aligned, in layout order.
-func (s *set) writeMeta(v *volume, w *sparseWriter) error {
+func (s *set) writeMeta(v *volume, w *sparse.Stream) error {
 	chunks, err := v.metadata()
 	if err != nil {
 		return err
@@ -105,7 +107,7 @@ func (s *set) writeMeta(v *volume, w *sparseWriter) error {
 		if _, err := w.Write(c); err != nil {
 			return err
 		}
-		if err := w.skip(sectors(int64(len(c)))*sectorSize - int64(len(c))); err != nil {
+		if err := w.Skip(sectors(int64(len(c)))*sectorSize - int64(len(c))); err != nil {
 			return err
 		}
 	}
@@ -151,12 +153,12 @@ func (v *volume) areaSectors() []byte {
 }
 
 // writeExtent copies one file's data, hashing it, then pads its sector.
-func (s *set) writeExtent(v *volume, w *sparseWriter, x *extent) error {
-	if w.pos() != int64(x.lba)*sectorSize && x.size > 0 {
-		return fmt.Errorf("internal error: extent at byte %d, planned for sector %d", w.pos(), x.lba)
+func (s *set) writeExtent(v *volume, w *sparse.Stream, x *extent) error {
+	if w.Pos() != int64(x.lba)*sectorSize && x.size > 0 {
+		return fmt.Errorf("internal error: extent at byte %d, planned for sector %d", w.Pos(), x.lba)
 	}
 	if v.manifest != nil && x == v.manifest.ext {
-		return w.skip(x.size)
+		return w.Skip(x.size)
 	}
 	h := sha256.New()
 	var sink io.Writer = h
@@ -168,11 +170,11 @@ func (s *set) writeExtent(v *volume, w *sparseWriter, x *extent) error {
 	}
 	x.sum = h.Sum(nil)
 	s.recordSum(x)
-	return w.skip(sectors(x.size)*sectorSize - x.size)
+	return w.Skip(sectors(x.size)*sectorSize - x.size)
 }
 
 // copySource writes an extent's bytes from memory or its host file.
-func (s *set) copySource(w *sparseWriter, x *extent, sink io.Writer) error {
+func (s *set) copySource(w *sparse.Stream, x *extent, sink io.Writer) error {
 	if x.src.mem != nil {
 		sink.Write(x.src.mem)
 		_, err := w.Write(x.src.mem)
@@ -186,7 +188,7 @@ func (s *set) copySource(w *sparseWriter, x *extent, sink io.Writer) error {
 	if fi, err := f.Stat(); err == nil && fi.Size() < x.src.off+x.size {
 		return fmt.Errorf("%s shrank to %d bytes while the image was written; do not change the source tree during the build", x.src.host, fi.Size())
 	}
-	return copySparse(w, f, x.src.off, x.size, sink, s.buf)
+	return w.Copy(f, x.src.off, x.size, sink)
 }
 
 // runningHash is the whole-file hash a part of a split file feeds.

@@ -209,5 +209,5 @@ func (p *planner) errTooSmall(pc piece) error {
 // errMinimum reports a limit below need sectors, the least that holds
 // the metadata and a sector of what.
 func (p *planner) errMinimum(need int64, what string) error {
-	return fmt.Errorf("--max-volume-size %d is too small: a volume of this set needs %d bytes of descriptors, directories and manifest before it can hold a sector of %s; use at least %d", p.maxBytes, (need-1)*sectorSize, what, need*sectorSize)
+	return fmt.Errorf("max_volume_size %d is too small: a volume of this set needs %d bytes of descriptors, directories and manifest before it can hold a sector of %s; use at least %d", p.maxBytes, (need-1)*sectorSize, what, need*sectorSize)
 }

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cairn-build/cairn/internal/testutil"
 )
 
 // randomTree makes a tree of sparse files (sizes cost no disk) with
@@ -21,14 +23,14 @@ func randomTree(t *testing.T, r *rand.Rand) string {
 		p := filepath.Join(src, dir, name)
 		switch r.IntN(10) {
 		case 0:
-			must(t, os.MkdirAll(p, 0o755))
+			testutil.Must(t, os.MkdirAll(p, 0o755))
 			dirs = append(dirs, filepath.Join(dir, name))
 		case 1:
-			must(t, os.Symlink("t/"+strings.Repeat("target/", r.IntN(140)), p))
+			testutil.Must(t, os.Symlink("t/"+strings.Repeat("target/", r.IntN(140)), p))
 		default:
 			f, err := os.Create(p)
-			must(t, err)
-			must(t, f.Truncate(int64(r.IntN(3))*int64(r.IntN(400000))))
+			testutil.Must(t, err)
+			testutil.Must(t, f.Truncate(int64(r.IntN(3))*int64(r.IntN(400000))))
 			f.Close()
 		}
 	}
@@ -51,7 +53,7 @@ func TestPackingBoundHolds(t *testing.T) {
 		src := randomTree(t, r)
 		limit := int64(64<<10 + r.IntN(2<<20))
 		s, err := newSet(src, "x", Options{VolumeID: "P", MaxVolumeSize: limit})
-		must(t, err)
+		testutil.Must(t, err)
 		if err := s.plan(); err != nil {
 			if !strings.Contains(err.Error(), "too small") {
 				t.Fatalf("case %d: plan: %v", i, err)
@@ -87,15 +89,15 @@ func TestPackingBoundHolds(t *testing.T) {
 func TestTooSmallVolumeSize(t *testing.T) {
 	src := setTree(t)
 	_, err := Write(src, t.TempDir(), "x", Options{VolumeID: "S", MaxVolumeSize: 40000})
-	if err == nil || !strings.Contains(err.Error(), "--max-volume-size 40000 is too small") || !strings.Contains(err.Error(), "use at least") {
+	if err == nil || !strings.Contains(err.Error(), "max_volume_size 40000 is too small") || !strings.Contains(err.Error(), "use at least") {
 		t.Errorf("tiny volumes: %v", err)
 	}
 	_, err = Write(src, t.TempDir(), "x", Options{VolumeID: "S", MaxVolumeSize: 1000})
-	if err == nil || !strings.Contains(err.Error(), "--max-volume-size 1000 is too small") {
+	if err == nil || !strings.Contains(err.Error(), "max_volume_size 1000 is too small") {
 		t.Errorf("limit below one sector: %v", err)
 	}
 	_, err = Write(src, t.TempDir(), "x", Options{VolumeID: "S", MaxVolumeSize: 300000, First: []string{"pool"}})
 	if err == nil || !strings.Contains(err.Error(), "volume 1 must hold") {
-		t.Errorf("--first too big for volume 1: %v", err)
+		t.Errorf("first too big for volume 1: %v", err)
 	}
 }

@@ -70,7 +70,7 @@ func (s *set) planSet(all []piece, limit int64) error {
 func (s *set) checkManifestPaths() (err error) {
 	walkNodes(s.root, func(n *node) {
 		if err == nil && strings.ContainsAny(n.path, "\n\r") {
-			err = fmt.Errorf("%q has a line break in its name, which the volume set manifest cannot list; rename it or drop --max-volume-size", n.path)
+			err = fmt.Errorf("%q has a line break in its name, which the volume set manifest cannot list; rename it or drop max_volume_size", n.path)
 		}
 	})
 	return err
@@ -108,14 +108,14 @@ func (s *set) bootSectors() int64 {
 func (p *planner) run(all []piece, pins []bool) error {
 	v1 := p.newVol()
 	if v1.acc.total > p.max && p.boot > 2 {
-		return fmt.Errorf("volume 1 must hold the EFI boot image, but with the disc's metadata it needs %d bytes, more than --max-volume-size %d; raise it", v1.acc.total*sectorSize, p.maxBytes)
+		return fmt.Errorf("volume 1 must hold the EFI boot image, but with the disc's metadata it needs %d bytes, more than max_volume_size %d; raise it", v1.acc.total*sectorSize, p.maxBytes)
 	}
 	if v1.acc.total >= p.max {
 		return p.errMinimum(v1.acc.total+1, "any file")
 	}
 	for i, it := range all {
 		if pins[i] && !p.place(v1, it) {
-			return fmt.Errorf("volume 1 must hold the boot images and --first paths, but they need more than --max-volume-size %d (full at %s); raise it or pin fewer paths", p.maxBytes, it.node.path)
+			return fmt.Errorf("volume 1 must hold the boot images and first paths, but they need more than max_volume_size %d (full at %s); raise it or pin fewer paths", p.maxBytes, it.node.path)
 		}
 	}
 	for i, it := range all {

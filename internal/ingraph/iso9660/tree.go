@@ -101,7 +101,7 @@ func (b *treeBuilder) add(p piece) error {
 	parent := b.dir(n.parent)
 	e := newEntry(n, p.name())
 	if slices.ContainsFunc(parent.children, func(c *entry) bool { return c.name == e.name }) {
-		return fmt.Errorf("cannot split %s into parts: %s already exists; rename it or raise --max-volume-size", n.path, e.name)
+		return fmt.Errorf("cannot split %s into parts: %s already exists; rename it or raise max_volume_size", n.path, e.name)
 	}
 	if p.part != 0 {
 		e.attrs.ino = p.ino

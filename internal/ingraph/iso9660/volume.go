@@ -148,7 +148,7 @@ func (v *volume) place() error {
 			x.lba, total = uint32(total), total+sectors(x.size)
 		}
 		if total > 0xFFFFFFFF {
-			return fmt.Errorf("volume %d would have %d sectors, more than ISO 9660's 32-bit sector numbers reach (8 TiB); set --max-volume-size", v.seq, total)
+			return fmt.Errorf("volume %d would have %d sectors, more than ISO 9660's 32-bit sector numbers reach (8 TiB); set max_volume_size", v.seq, total)
 		}
 	}
 	v.total = total

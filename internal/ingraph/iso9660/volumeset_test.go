@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cairn-build/cairn/internal/testutil"
 )
 
 // setTree makes about 6.5 MB of incompressible files: many small ones, a
@@ -33,8 +35,8 @@ func setTree(t *testing.T) string {
 	writeFile(t, filepath.Join(src, "install/initrd.gz"), data(2500000), 0o644)
 	writeFile(t, filepath.Join(src, "install/vmlinuz"), data(400000), 0o644)
 	writeFile(t, filepath.Join(src, "zz/last"), []byte("last\n"), 0o644)
-	must(t, os.Symlink("install/vmlinuz", filepath.Join(src, "vmlinuz")))
-	must(t, os.MkdirAll(filepath.Join(src, "emptydir"), 0o755))
+	testutil.Must(t, os.Symlink("install/vmlinuz", filepath.Join(src, "vmlinuz")))
+	testutil.Must(t, os.MkdirAll(filepath.Join(src, "emptydir"), 0o755))
 	return src
 }
 
@@ -44,7 +46,7 @@ func TestVolumeSet(t *testing.T) {
 	opts := Options{VolumeID: "CAIRN DISC", BIOSImage: "isolinux/isolinux.bin", MaxVolumeSize: max, First: []string{"install/vmlinuz"}, Epoch: 7}
 	out := t.TempDir()
 	imgs, err := Write(src, out, "disc", opts)
-	must(t, err)
+	testutil.Must(t, err)
 	if len(imgs) < 4 {
 		t.Fatalf("%d volumes for 6.5 MB in 2 MiB volumes", len(imgs))
 	}
@@ -60,7 +62,7 @@ func TestVolumeSet(t *testing.T) {
 			t.Errorf("volume %d at %s, want %s", i+1, img.Path, want)
 		}
 		fi, err := os.Stat(img.Path)
-		must(t, err)
+		testutil.Must(t, err)
 		if fi.Size() > max {
 			t.Errorf("volume %d has %d bytes, above the %d limit", i+1, fi.Size(), max)
 		}
@@ -165,7 +167,7 @@ func checkManifest(t *testing.T, src string, imgs []Image, m, setID string) {
 // parts whose concatenation matches it.
 func checkAllPlaced(t *testing.T, src string, dirs map[string]string, seen map[string]bool, splits map[string]string) {
 	t.Helper()
-	must(t, filepath.Walk(src, func(p string, fi os.FileInfo, err error) error {
+	testutil.Must(t, filepath.Walk(src, func(p string, fi os.FileInfo, err error) error {
 		if err != nil || !fi.Mode().IsRegular() {
 			return err
 		}
@@ -210,7 +212,7 @@ func TestManifestWorksWithShell(t *testing.T) {
 	src := setTree(t)
 	out := t.TempDir()
 	imgs, err := Write(src, out, "disc", Options{VolumeID: "SH", MaxVolumeSize: 2 << 20})
-	must(t, err)
+	testutil.Must(t, err)
 	root := t.TempDir()
 	for _, img := range imgs {
 		tool(t, "xorriso", "-osirrox", "on", "-indev", img.Path, "-extract", "/", filepath.Join(root, "mnt-"+img.VolumeID))

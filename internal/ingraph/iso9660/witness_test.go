@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cairn-build/cairn/internal/testutil"
 )
 
 // richTree builds a source tree exercising names, modes, owners,
@@ -23,7 +25,7 @@ func richTree(t *testing.T) string {
 	w("etc/shadow", "secret", 0o640)
 	w("empty", "", 0o644)
 	w("tmp/.keep", "", 0o644)
-	must(t, os.Chmod(filepath.Join(src, "tmp"), 0o1777))
+	testutil.Must(t, os.Chmod(filepath.Join(src, "tmp"), 0o1777))
 	w("longfilename1.txt", "1", 0o644)
 	w("longfilename2.txt", "2", 0o644)
 	w("LongFileName1.TXT", "3", 0o644)
@@ -39,20 +41,20 @@ func richTree(t *testing.T) string {
 		w(fmt.Sprintf("many/file-with-a-longer-name-%03d.data", i), fmt.Sprint(i), 0o644)
 	}
 	w("hard/one", "shared data", 0o644)
-	must(t, os.Link(filepath.Join(src, "hard/one"), filepath.Join(src, "hard/two")))
+	testutil.Must(t, os.Link(filepath.Join(src, "hard/one"), filepath.Join(src, "hard/two")))
 	for name, target := range map[string]string{
 		"links/rel": "../bin/sh", "links/abs": "/usr/lib/x/./y", "links/dot": ".", "links/up": "..",
 		"links/long":     strings.Repeat("component/", 60) + "end",
 		"links/longcomp": strings.Repeat("c", 255) + "/" + strings.Repeat("d", 250),
 	} {
-		must(t, os.MkdirAll(filepath.Join(src, "links"), 0o755))
-		must(t, os.Symlink(target, filepath.Join(src, name)))
+		testutil.Must(t, os.MkdirAll(filepath.Join(src, "links"), 0o755))
+		testutil.Must(t, os.Symlink(target, filepath.Join(src, name)))
 	}
-	must(t, os.MkdirAll(filepath.Join(src, "emptydir"), 0o700))
+	testutil.Must(t, os.MkdirAll(filepath.Join(src, "emptydir"), 0o700))
 	if os.Geteuid() == 0 {
-		must(t, os.Lchown(filepath.Join(src, "etc/shadow"), 0, 42))
-		must(t, os.Lchown(filepath.Join(src, "emptydir"), 1234, 5678))
-		must(t, os.Lchown(filepath.Join(src, "links/rel"), 7, 8))
+		testutil.Must(t, os.Lchown(filepath.Join(src, "etc/shadow"), 0, 42))
+		testutil.Must(t, os.Lchown(filepath.Join(src, "emptydir"), 1234, 5678))
+		testutil.Must(t, os.Lchown(filepath.Join(src, "links/rel"), 7, 8))
 	}
 	return src
 }
@@ -84,12 +86,12 @@ func TestExtractedTreeEqualsSource(t *testing.T) {
 // modes, contents, link targets, and mtimes equal to epoch.
 func sameTree(t *testing.T, src, out string, epoch int64) {
 	t.Helper()
-	must(t, filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		must(t, err)
+	testutil.Must(t, filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		testutil.Must(t, err)
 		rel, _ := filepath.Rel(src, p)
 		q := filepath.Join(out, rel)
 		a, err := os.Lstat(p)
-		must(t, err)
+		testutil.Must(t, err)
 		b, err := os.Lstat(q)
 		if err != nil {
 			t.Errorf("%s: not read back: %v", rel, err)
@@ -235,11 +237,11 @@ func TestVerifiers(t *testing.T) {
 func readAt(t *testing.T, path string, off int64, n int) []byte {
 	t.Helper()
 	f, err := os.Open(path)
-	must(t, err)
+	testutil.Must(t, err)
 	defer f.Close()
 	b := make([]byte, n)
 	_, err = f.ReadAt(b, off)
-	must(t, err)
+	testutil.Must(t, err)
 	return b
 }
 

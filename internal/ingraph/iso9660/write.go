@@ -56,7 +56,6 @@ type set struct {
 	manifestIno  uint32
 	setID        string
 	running      map[*node]hash.Hash
-	buf          []byte
 }
 
 // Write writes the tree at src as outDir/base.iso, or as the volume set
@@ -90,7 +89,7 @@ func newSet(src, base string, opts Options) (*set, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &set{opts: opts, st: st, root: root, running: map[*node]hash.Hash{}, buf: make([]byte, bufSize)}
+	s := &set{opts: opts, st: st, root: root, running: map[*node]hash.Hash{}}
 	walkNodes(root, func(n *node) { s.maxIno = max(s.maxIno, n.ino) })
 	if err := s.resolveBoot(); err != nil {
 		return nil, err
@@ -102,7 +101,7 @@ func newSet(src, base string, opts Options) (*set, error) {
 func (o Options) check(base string) error {
 	switch {
 	case o.VolumeID == "":
-		return fmt.Errorf("a volume ID is required (--volume-id), e.g. the distribution's disc label")
+		return fmt.Errorf("a volume ID is required (volume_id), e.g. the distribution's disc label")
 	case len(o.VolumeID) > 32 || !printable(o.VolumeID):
 		return fmt.Errorf("volume ID %q: want at most 32 printable ASCII characters", o.VolumeID)
 	case len(o.VolumeSetID) > 128 || !printable(o.VolumeSetID):
@@ -139,7 +138,7 @@ func (s *set) resolveBoot() error {
 		p := treePath(s.opts.BIOSImage)
 		s.bios = s.root.find(p)
 		if s.bios == nil || s.bios.kind != kindFile {
-			return fmt.Errorf("BIOS boot image %q: no regular file at /%s in the source tree; --bios takes a path inside SRC_DIR such as isolinux/isolinux.bin", s.opts.BIOSImage, p)
+			return fmt.Errorf("BIOS boot image %q: no regular file at /%s in the source tree; bios_image takes a path inside the source tree such as isolinux/isolinux.bin", s.opts.BIOSImage, p)
 		}
 	}
 	if s.opts.EFIImage == "" {
@@ -150,7 +149,7 @@ func (s *set) resolveBoot() error {
 		return fmt.Errorf("EFI boot image: %w", err)
 	}
 	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("EFI boot image %s is not a regular file; --efi-image takes a FAT image file", s.opts.EFIImage)
+		return fmt.Errorf("EFI boot image %s is not a regular file; efi_image takes a FAT image file", s.opts.EFIImage)
 	}
 	host, _ := statIdentity(fi)
 	walkNodes(s.root, func(n *node) {
@@ -164,12 +163,12 @@ func (s *set) resolveBoot() error {
 	return nil
 }
 
-// resolveFirst checks the --first paths exist.
+// resolveFirst checks the First paths exist.
 func (s *set) resolveFirst() error {
 	for _, f := range s.opts.First {
 		p := treePath(f)
 		if s.root.find(p) == nil {
-			return fmt.Errorf("--first %q: nothing at /%s in the source tree", f, p)
+			return fmt.Errorf("first %q: nothing at /%s in the source tree", f, p)
 		}
 		s.first = append(s.first, p)
 	}

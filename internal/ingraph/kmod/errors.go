@@ -27,7 +27,7 @@ func errPickVersion(root string, found []string) error {
 		return fmt.Errorf("no kernel modules in %s: expected %s/VERSION from an unpacked linux-image package",
 			root, strings.Join(moduleDirs, " or "))
 	}
-	return fmt.Errorf("%s holds modules of several kernels (%s): choose one with --kver",
+	return fmt.Errorf("%s holds modules of several kernels (%s): choose one with kernel_version",
 		root, strings.Join(found, ", "))
 }
 

@@ -107,7 +107,7 @@ func TestVersions(t *testing.T) {
 	if want := []string{"5.10.0-old", testVersion}; !slices.Equal(got, want) {
 		t.Errorf("Versions = %q, want %q", got, want)
 	}
-	if _, err := Open(root, ""); err == nil || !strings.Contains(err.Error(), "several kernels (5.10.0-old, 6.99.0-test): choose one with --kver") {
+	if _, err := Open(root, ""); err == nil || !strings.Contains(err.Error(), "several kernels (5.10.0-old, 6.99.0-test): choose one with kernel_version") {
 		t.Errorf("Open without version: %v", err)
 	}
 	if _, err := Open(root, "4.0"); err == nil || !strings.Contains(err.Error(), "found: 5.10.0-old, 6.99.0-test") {

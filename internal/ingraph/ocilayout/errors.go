@@ -10,11 +10,6 @@ func errPlatform(s string) error {
 	return fmt.Errorf("ocilayout: invalid platform %s, want os/arch or os/arch/variant", strconv.Quote(s))
 }
 
-// errImageArg reports a malformed image argument.
-func errImageArg(s string) error {
-	return fmt.Errorf("ocilayout: invalid image %s, want os/arch[/variant]=ROOTFS_DIR", strconv.Quote(s))
-}
-
 // errNoImages reports a call without images.
 func errNoImages() error { return fmt.Errorf("ocilayout: no images") }
 

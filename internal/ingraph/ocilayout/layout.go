@@ -58,6 +58,9 @@ func check(images []Image, opts Options) error {
 	}
 	seen := make(map[Platform]bool)
 	for _, img := range images {
+		if err := img.Platform.check(); err != nil {
+			return err
+		}
 		if seen[img.Platform] {
 			return errDuplicatePlatform(img.Platform)
 		}

@@ -2,7 +2,6 @@ package ocilayout
 
 import (
 	"bytes"
-	"encoding/json"
 	"io/fs"
 	"maps"
 	"os"
@@ -201,25 +200,18 @@ func TestWriteErrors(t *testing.T) {
 	}
 }
 
-func TestParseImage(t *testing.T) {
-	for arg, want := range map[string]string{
-		"linux/amd64=/r":      `{"Platform":{"architecture":"amd64","os":"linux"},"Rootfs":"/r"}`,
-		"linux/arm64/v8=a=b":  `{"Platform":{"architecture":"arm64","os":"linux","variant":"v8"},"Rootfs":"a=b"}`,
-		"linux/amd64":         "",
-		"linux=/r":            "",
-		"linux/amd64/v1/x=/r": "",
-		"Linux/amd64=/r":      "",
-		"linux//v7=/r":        "",
-		"linux/amd64=":        "",
+func TestPlatformCheck(t *testing.T) {
+	for p, want := range map[Platform]bool{
+		{OS: "linux", Architecture: "amd64"}:                true,
+		{OS: "linux", Architecture: "arm64", Variant: "v8"}: true,
+		{OS: "linux"}:                                         false,
+		{OS: "Linux", Architecture: "amd64"}:                  false,
+		{OS: "linux", Architecture: "arm/v7"}:                 false,
+		{OS: "linux", Architecture: "amd64", Variant: "v1/x"}: false,
+		{OS: "linux", Architecture: "", Variant: "v7"}:        false,
 	} {
-		img, err := ParseImage(arg)
-		got := ""
-		if err == nil {
-			b, _ := json.Marshal(img)
-			got = string(b)
-		}
-		if got != want {
-			t.Errorf("ParseImage(%q) = %s, %v; want %s", arg, got, err, want)
+		if err := p.check(); (err == nil) != want {
+			t.Errorf("%+v: %v, want valid %v", p, err, want)
 		}
 	}
 }

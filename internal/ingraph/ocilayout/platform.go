@@ -31,35 +31,13 @@ func validPlatformPart(s string) bool {
 	return s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyz0123456789_") == ""
 }
 
-// ParsePlatform parses "os/arch" or "os/arch/variant".
-func ParsePlatform(s string) (Platform, error) {
-	parts := strings.Split(s, "/")
-	if len(parts) < 2 || len(parts) > 3 {
-		return Platform{}, errPlatform(s)
+// check reports a platform whose os, architecture or variant is not a
+// run of lower-case letters, digits and "_" (the variant may be empty).
+func (p Platform) check() error {
+	if !validPlatformPart(p.OS) || !validPlatformPart(p.Architecture) || p.Variant != "" && !validPlatformPart(p.Variant) {
+		return errPlatform(p.String())
 	}
-	for _, part := range parts {
-		if !validPlatformPart(part) {
-			return Platform{}, errPlatform(s)
-		}
-	}
-	p := Platform{OS: parts[0], Architecture: parts[1]}
-	if len(parts) == 3 {
-		p.Variant = parts[2]
-	}
-	return p, nil
-}
-
-// ParseImage parses "os/arch[/variant]=ROOTFS_DIR".
-func ParseImage(s string) (Image, error) {
-	plat, dir, ok := strings.Cut(s, "=")
-	if !ok || dir == "" {
-		return Image{}, errImageArg(s)
-	}
-	p, err := ParsePlatform(plat)
-	if err != nil {
-		return Image{}, err
-	}
-	return Image{Platform: p, Rootfs: dir}, nil
+	return nil
 }
 
 // validRefName reports whether s is a reference name as image-layout.md

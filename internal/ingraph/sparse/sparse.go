@@ -1,8 +1,12 @@
-// Package sparse finds where a file holds data, so image writers (ISO 9660,
-// disk images) copy a mostly-empty input, such as a 5 GiB sparse file or a
-// 4 GiB disk with 300 MiB in it, by its data alone and leave the rest as
-// holes. It is one walk over SEEK_DATA and SEEK_HOLE, shared by every
-// writer in cairn's helper.
+// Package sparse is how cairn's image writers (ISO 9660, disk images) deal
+// with mostly-empty files, such as a 5 GiB sparse input or a 4 GiB disk with
+// 300 MiB in it: [Ranges] finds where an input holds data (one walk over
+// SEEK_DATA and SEEK_HOLE), so it is read by its data alone, and [Writer]
+// and [Stream] write an output leaving every block that would hold only
+// zeros as a hole, so it costs only the disk its data needs. The output's
+// bytes are the same either way: holes read as zeros. Both writers share
+// this one implementation, whether they write at offsets (the disk
+// assembler places partitions and tables) or stream (the ISO writer).
 package sparse
 
 import (
