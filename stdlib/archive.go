@@ -59,7 +59,7 @@ func archiveFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwa
 func (n *archiveNode) compile(c *Compiler) (llb.State, error) {
 	root, err := c.helperState("archive")
 	if err != nil {
-		return llb.State{}, fmt.Errorf("%s: %w", n.p, err)
+		return llb.State{}, errAt(n.p, "", err)
 	}
 	src, err := c.State(n.src)
 	if err != nil {
@@ -71,7 +71,7 @@ func (n *archiveNode) compile(c *Compiler) (llb.State, error) {
 	}
 	args, err := request.Args(helperPath, req)
 	if err != nil {
-		return llb.State{}, fmt.Errorf("%s: %w", n.p, err)
+		return llb.State{}, errAt(n.p, "", err)
 	}
 	es := root.Run(
 		llb.Args(args),

@@ -1,7 +1,6 @@
 package stdlib
 
 import (
-	"fmt"
 	"regexp"
 
 	"github.com/moby/buildkit/client/llb"
@@ -60,18 +59,12 @@ func (n *contextNode) compile(c *Compiler) (llb.State, error) {
 	case c.opts.AnyContext:
 		st = ContextLocal(n.name)
 	default:
-		return llb.State{}, errNoContext(n)
+		return llb.State{}, errAt(n.p, "context", errNoContext(n.name))
 	}
 	// As local(): owned by 0:0 and stamped with SOURCE_DATE_EPOCH, so who
 	// provides the context, and when, does not change the bytes.
 	cp := llb.Copy(st, "/", "/", &llb.CopyInfo{CopyDirContentsOnly: true, ChownOpt: rootOwner()}, c.created())
 	return llb.Scratch().File(cp, llb.WithCustomName("context "+n.name), c.loc(n.p)), nil
-}
-
-// errNoContext reports a context() the build was not given.
-func errNoContext(n *contextNode) error {
-	return fmt.Errorf("%s: context: no context %q was given; pass --context %s=DIR (cairn build) or --opt context:%s=local:%s with --local %s=DIR (buildctl)",
-		n.p, n.name, n.name, n.name, n.name, n.name)
 }
 
 // ContextLocal is the session local `cairn build --context NAME=DIR`

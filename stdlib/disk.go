@@ -93,7 +93,7 @@ func (n *diskNode) check() error {
 	seen := map[string]bool{}
 	for _, p := range n.parts {
 		if seen[p.name] {
-			return fmt.Errorf("%s: disk: two partitions are named %q; names must be unique", p.p, p.name)
+			return errAt(p.p, "disk", errDuplicatePartition(p.name))
 		}
 		seen[p.name] = true
 	}
@@ -153,11 +153,11 @@ func (n *diskNode) partitionImage(c *Compiler, p *Partition) (llb.State, string,
 func (n *diskNode) assemble(c *Compiler, spec request.Disk, mounts []llb.RunOption) (llb.State, error) {
 	root, err := c.helperState("disk")
 	if err != nil {
-		return llb.State{}, fmt.Errorf("%s: %w", n.p, err)
+		return llb.State{}, errAt(n.p, "", err)
 	}
 	args, err := request.Args(helperPath, spec)
 	if err != nil {
-		return llb.State{}, fmt.Errorf("%s: %w", n.p, err)
+		return llb.State{}, errAt(n.p, "", err)
 	}
 	opts := append(mounts,
 		llb.Args(args),

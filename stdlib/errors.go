@@ -6,7 +6,49 @@ import (
 	"strings"
 
 	"go.starlark.net/starlark"
+	"go.starlark.net/syntax"
 )
+
+// Error is a problem found at a recipe call after evaluation, while a
+// target is lowered to LLB: a package set the package source cannot
+// answer, a git ref it cannot pin, a context the build was not given (and,
+// in the CLI, a step's missing secrets, positioned from the graph's source
+// map). Errors raised while evaluating are positioned by lang (lang.Error).
+// Like lang.Error and starlark-go's resolve.Error, it carries its position
+// as a field: the gateway reads it with errors.As to show the recipe line,
+// and the package and git sources return errors without one.
+type Error struct {
+	// Pos is where the call starts (for a call inside the bundled
+	// library, the user's call of the library function).
+	Pos syntax.Position
+	// Call is the builtin called there ("rootfs", "package_files"), or ""
+	// when Err names it already.
+	Call string
+	// Err is the problem, without position or builtin.
+	Err error
+}
+
+// Error reads "cairn.star:3:9: rootfs: message".
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.Pos.IsValid() {
+		b.WriteString(e.Pos.String() + ": ")
+	}
+	if e.Call != "" {
+		b.WriteString(e.Call + ": ")
+	}
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+// Unwrap returns the problem.
+func (e *Error) Unwrap() error { return e.Err }
+
+// errAt positions err at the call of builtin call ("" when err names it)
+// that starts at p.
+func errAt(p syntax.Position, call string, err error) error {
+	return &Error{Pos: p, Call: call, Err: err}
+}
 
 // Error constructors, one per kind, so every message reads the same.
 
@@ -51,6 +93,18 @@ func errOutsideProject(fn, p, link, target string) error {
 		return fmt.Errorf("%s: %s a symbolic link that points outside the project (to %s); cairn reads only files inside the project directory", fn, what, target)
 	}
 	return fmt.Errorf("%s: %s a symbolic link that points outside the project; cairn reads only files inside the project directory", fn, what)
+}
+
+// errDuplicatePartition reports two partitions of one disk with one name;
+// disk() positions it at the second.
+func errDuplicatePartition(name string) error {
+	return fmt.Errorf("two partitions are named %q; names must be unique", name)
+}
+
+// errNoContext reports a context() the build was not given.
+func errNoContext(name string) error {
+	return fmt.Errorf("no context %q was given; pass --context %s=DIR (cairn build) or --opt context:%s=local:%s with --local %s=DIR (buildctl)",
+		name, name, name, name, name)
 }
 
 // errDuplicateTarget reports a target declared twice.

@@ -35,7 +35,7 @@ func (c *Compiler) fsImage(p syntax.Position, spec fsSpec, contents llb.State) (
 	args, err := request.Args(helper, request.Mkfs{Src: "/src", Out: "/out/" + fsImageFile, Epoch: c.epoch,
 		Type: spec.fs, Label: spec.label, Size: spec.size, Offset: spec.offset, IDSalt: spec.salt})
 	if err != nil {
-		return llb.State{}, fmt.Errorf("%s: %w", p, err)
+		return llb.State{}, errAt(p, "", err)
 	}
 	opts = append(opts,
 		llb.Args(args),
@@ -52,7 +52,7 @@ func (c *Compiler) fsImage(p syntax.Position, spec fsSpec, contents llb.State) (
 func (c *Compiler) mkfsRoot(p syntax.Position, fs string) (llb.State, string, []llb.RunOption, error) {
 	helper, err := c.helperState("mkfs")
 	if err != nil {
-		return llb.State{}, "", nil, fmt.Errorf("%s: %w", p, err)
+		return llb.State{}, "", nil, errAt(p, "", err)
 	}
 	if fs == "fat" || fs == "fat32" {
 		return helper, helperPath, nil, nil

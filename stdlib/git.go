@@ -127,7 +127,7 @@ func (n *gitNode) readKnownHosts(t *starlark.Thread, p string) error {
 
 // request is what the node asks the resolver.
 func (n *gitNode) request() gitsrc.Request {
-	r := gitsrc.Request{URL: n.url, Ref: n.ref, Commit: n.commit, AllowedSigners: n.allowed, Auth: n.auth, Pos: n.p.String()}
+	r := gitsrc.Request{URL: n.url, Ref: n.ref, Commit: n.commit, AllowedSigners: n.allowed, Auth: n.auth}
 	if n.verify != nil {
 		r.Verify = n.verify.kr
 	}
@@ -141,11 +141,11 @@ func (c *Compiler) gitPin(n *gitNode) (string, error) {
 		return n.commit, nil
 	}
 	if c.opts.Git == nil {
-		return "", fmt.Errorf("%s: git: %w", n.p, errNoGitResolver)
+		return "", errAt(n.p, "git", errNoGitResolver)
 	}
 	pin, err := c.opts.Git.Resolve(c.ctx, n.request())
 	if err != nil {
-		return "", err
+		return "", errAt(n.p, "git", err)
 	}
 	return pin.Commit, nil
 }

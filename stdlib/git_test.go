@@ -3,6 +3,7 @@ package stdlib_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -113,8 +114,8 @@ target("head", git("git://example.org/t.git"))
 	}
 	want := []gitsrc.Request{
 		{URL: "https://example.org/t.git", Ref: "v1.2", AllowedSigners: []string{"alice@example.org", fpr},
-			Auth: gitsrc.Auth{TokenSecret: "tok"}, Pos: "cairn.star:3:15"},
-		{URL: "git://example.org/t.git", Pos: "cairn.star:5:16"},
+			Auth: gitsrc.Auth{TokenSecret: "tok"}},
+		{URL: "git://example.org/t.git"},
 	}
 	if len(res.reqs) != 2 {
 		t.Fatalf("resolver got %d requests, want 2: %+v", len(res.reqs), res.reqs)
@@ -139,9 +140,14 @@ func TestGitResolverErrors(t *testing.T) {
 	if _, err := graphOf(t, r, "x", nil); err == nil || !strings.HasPrefix(err.Error(), "cairn.star:1:13: git: this build cannot resolve refs") {
 		t.Errorf("no resolver: err = %v", err)
 	}
-	boom := fmt.Errorf("cairn.star:1:13: git: tag v1 of URL is not signed")
-	if _, err := graphOf(t, r, "x", &recorder{err: boom}); err == nil || err.Error() != boom.Error() {
-		t.Errorf("resolver error: got %v, want it unchanged", err)
+	boom := errors.New("tag v1 of URL is not signed")
+	_, err = graphOf(t, r, "x", &recorder{err: boom})
+	if err == nil || err.Error() != "cairn.star:1:13: git: "+boom.Error() || !errors.Is(err, boom) {
+		t.Errorf("resolver error: got %v, want it positioned at the git() call", err)
+	}
+	var se *stdlib.Error
+	if !errors.As(err, &se) || se.Pos.String() != "cairn.star:1:13" || se.Call != "git" {
+		t.Errorf("resolver error: got %#v, want a *stdlib.Error at cairn.star:1:13", err)
 	}
 }
 

@@ -87,7 +87,7 @@ func (n *initramfsNode) moduleTree(c *Compiler) (llb.State, bool, error) {
 	}
 	root, err := c.helperState("initramfs")
 	if err != nil {
-		return llb.State{}, false, fmt.Errorf("%s: %w", n.p, err)
+		return llb.State{}, false, errAt(n.p, "", err)
 	}
 	// The bracket makes the path a pattern, so a kernel tree without
 	// firmware copies nothing instead of failing.
@@ -96,7 +96,7 @@ func (n *initramfsNode) moduleTree(c *Compiler) (llb.State, bool, error) {
 		llb.WithCustomName("initramfs firmware"), c.loc(n.p))
 	args, err := request.Args(helperPath, request.Kmods{Root: "/k", Out: "/out", Epoch: c.epoch, Modules: n.modules})
 	if err != nil {
-		return llb.State{}, false, fmt.Errorf("%s: %w", n.p, err)
+		return llb.State{}, false, errAt(n.p, "", err)
 	}
 	es := root.Run(llb.Args(args),
 		llb.AddMount("/k/usr/lib/modules", kernel, llb.SourcePath("/usr/lib/modules"), llb.Readonly),
@@ -127,11 +127,11 @@ func (n *initramfsNode) initFile(c *Compiler) (llb.State, bool, error) {
 func (n *initramfsNode) pack(c *Compiler, tree llb.State) (llb.State, error) {
 	root, err := c.helperState("initramfs")
 	if err != nil {
-		return llb.State{}, fmt.Errorf("%s: %w", n.p, err)
+		return llb.State{}, errAt(n.p, "", err)
 	}
 	args, err := request.Args(helperPath, request.Cpio{Src: "/src", Out: "/out/" + n.name, Epoch: c.epoch, Compress: n.compression})
 	if err != nil {
-		return llb.State{}, fmt.Errorf("%s: %w", n.p, err)
+		return llb.State{}, errAt(n.p, "", err)
 	}
 	es := root.Run(llb.Args(args), llb.AddMount("/src", tree, llb.Readonly), llb.Network(pb.NetMode_NONE),
 		llb.Platform(c.helper.Platform), llb.WithCustomName(fmt.Sprintf("initramfs %s (%s)", n.name, n.compression)), c.loc(n.p))

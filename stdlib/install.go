@@ -18,13 +18,13 @@ import (
 // and remembers it for SBOMs.
 func (c *Compiler) packageSet(n *rootfsNode, arch string) (*pkgs.Set, error) {
 	if c.packages == nil {
-		return nil, n.label(errNoPackageSource)
+		return nil, errAt(n.p, n.call, errNoPackageSource)
 	}
 	req := n.request(arch)
 	req.Target = c.target
 	set, err := c.packages.Resolve(c.ctx, req)
 	if err != nil {
-		return nil, err
+		return nil, errAt(n.p, n.call, err)
 	}
 	c.shared.sets[setKey{n, arch}] = set
 	return set, nil
@@ -122,7 +122,7 @@ func (c *Compiler) debLayers(n *rootfsNode, ps []pkgs.Locked) ([]llb.State, erro
 	var keys []string
 	for i, p := range ps {
 		if p.URL == "" {
-			return nil, n.label(fmt.Errorf("%s: %w", p.Name, errNoURL(p.Repo)))
+			return nil, errAt(n.p, n.call, fmt.Errorf("%s: %w", p.Name, errNoURL(p.Repo)))
 		}
 		k := fmt.Sprintf("%s/%d", p.Arch, groupOf(p))
 		if groups[k] == nil {
@@ -169,7 +169,7 @@ func (c *Compiler) unpackGroup(n *rootfsNode, group string, ps []pkgs.Locked) ([
 	}
 	root, err := c.helperState(n.call)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", n.p, err)
+		return nil, errAt(n.p, "", err)
 	}
 	req := request.DebUnpack{Epoch: c.epoch, MergedUsr: n.mergedUsr}
 	var mounts []llb.RunOption
@@ -183,7 +183,7 @@ func (c *Compiler) unpackGroup(n *rootfsNode, group string, ps []pkgs.Locked) ([
 	}
 	args, err := request.Args(helperPath, req)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", n.p, err)
+		return nil, errAt(n.p, "", err)
 	}
 	opts := append(mounts, llb.Args(args), llb.Network(pb.NetMode_NONE), llb.Platform(c.helper.Platform),
 		llb.WithCustomName(fmt.Sprintf("unpack %d packages (%s): %s", len(ps), group, names(ps))), c.loc(n.p))

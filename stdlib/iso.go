@@ -94,7 +94,7 @@ func (n *isoNode) check() error {
 func (n *isoNode) compile(c *Compiler) (llb.State, error) {
 	root, err := c.helperState("iso")
 	if err != nil {
-		return llb.State{}, fmt.Errorf("%s: %w", n.p, err)
+		return llb.State{}, errAt(n.p, "", err)
 	}
 	src, err := c.State(n.contents)
 	if err != nil {
@@ -115,7 +115,7 @@ func (n *isoNode) compile(c *Compiler) (llb.State, error) {
 	}
 	args, err := request.Args(helperPath, req)
 	if err != nil {
-		return llb.State{}, fmt.Errorf("%s: %w", n.p, err)
+		return llb.State{}, errAt(n.p, "", err)
 	}
 	opts = append(opts, llb.Args(args), llb.Network(pb.NetMode_NONE),
 		llb.Platform(c.helper.Platform), llb.WithCustomName(fmt.Sprintf("iso %s (%s, boot %s)", n.name, n.volumeID, n.boot)), c.loc(n.p))

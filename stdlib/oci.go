@@ -149,7 +149,7 @@ func setsOfCompiled(c *Compiler, n *ociNode, cs []*Compiler) []*pkgs.Set {
 func (n *ociNode) compile(c *Compiler) (llb.State, error) {
 	helper, err := c.helperState("oci_image")
 	if err != nil {
-		return llb.State{}, fmt.Errorf("%s: %w", n.p, err)
+		return llb.State{}, errAt(n.p, "", err)
 	}
 	cs := c.each(n.platforms)
 	req := request.OCI{Out: "/out", Epoch: c.epoch, Ref: n.ref}
@@ -179,7 +179,7 @@ func (n *ociNode) compile(c *Compiler) (llb.State, error) {
 	}
 	args, err := request.Args(helperPath, req)
 	if err != nil {
-		return llb.State{}, fmt.Errorf("%s: %w", n.p, err)
+		return llb.State{}, errAt(n.p, "", err)
 	}
 	opts = append(opts, llb.Args(args), llb.Network(pb.NetMode_NONE), llb.Platform(c.helper.Platform),
 		llb.WithCustomName(fmt.Sprintf("oci image (%d platforms)", len(cs))), c.loc(n.p))
@@ -194,7 +194,7 @@ func (n *sbomNode) compile(c *Compiler) (llb.State, error) {
 		if arch == "" {
 			a, err := debArchOf(cc.platform)
 			if err != nil {
-				return llb.State{}, fmt.Errorf("%s: sbom: %w", n.p, err)
+				return llb.State{}, errAt(n.p, "sbom", err)
 			}
 			arch = a
 		}

@@ -66,7 +66,7 @@ func (n *packageFilesNode) compile(c *Compiler) (llb.State, error) {
 	if arch == "" {
 		a, err := debArchOf(c.platform)
 		if err != nil {
-			return llb.State{}, n.label(err)
+			return llb.State{}, errAt(n.p, n.call, err)
 		}
 		arch = a
 	}

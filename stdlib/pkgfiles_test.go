@@ -2,6 +2,7 @@ package stdlib_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/cairn-build/cairn/internal/pkgs/deb/debrepo"
 	"github.com/cairn-build/cairn/internal/pkgs/deb/debrepo/debrepotest"
 	"github.com/cairn-build/cairn/internal/pkgs/pkgsrc"
+	"github.com/cairn-build/cairn/internal/pkgs/resolve"
 	"github.com/cairn-build/cairn/recipes"
 	"github.com/cairn-build/cairn/stdlib"
 )
@@ -72,6 +74,47 @@ func TestPackageFilesErrorsSayPackageFiles(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "rootfs") {
 			t.Errorf("%s:\n got  %v\n want an error containing %q and not rootfs", tc.name, err, tc.want)
 		}
+		var se *stdlib.Error
+		if !errors.As(err, &se) || se.Pos.String() != "cairn.star:3:10" {
+			t.Errorf("%s: got %#v, want a *stdlib.Error at cairn.star:3:10", tc.name, err)
+		}
+	}
+}
+
+// failingPackages fails every request with err.
+type failingPackages struct{ err error }
+
+func (s failingPackages) Resolve(context.Context, pkgs.Request) (*pkgs.Set, error) { return nil, s.err }
+
+// TestPackageSourceErrorsPositioned: an error from the package source
+// comes back as a *stdlib.Error holding the call's position and builtin as
+// fields, wrapping the source's error unchanged (here the resolver's
+// *resolve.UnsatisfiedError for an unknown package), so the gateway reads
+// the position with errors.As instead of parsing the message.
+func TestPackageSourceErrorsPositioned(t *testing.T) {
+	url, pub := signedRepo(t)
+	proj := fstest.MapFS{"cairn.star": {Data: fmt.Appendf(nil, pkgFilesRecipe, url, "linux-image-amd46")}, "archive.asc": {Data: pub}}
+	r, err := stdlib.Evaluate(stdlib.Options{Project: proj, Library: recipes.FS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	compile := func(src pkgs.Source) error {
+		_, err := r.NewCompiler(stdlib.CompileOptions{Platform: amd64, Epoch: 315532800, Helper: fakeHelper, Packages: src}).
+			Marshal(context.Background(), r.Target("k").Artifact)
+		return err
+	}
+	boom := errors.New("boom")
+	if err := compile(failingPackages{boom}); err == nil || err.Error() != "cairn.star:3:10: package_files: boom" || !errors.Is(err, boom) {
+		t.Errorf("fake source: got %v, want cairn.star:3:10: package_files: boom, wrapping boom", err)
+	}
+	err = compile(pkgsrc.New(pkgsrc.Config{Client: &debrepo.Client{CacheDir: t.TempDir()}}))
+	var se *stdlib.Error
+	if !errors.As(err, &se) || se.Pos.Filename() != "cairn.star" || se.Pos.Line != 3 || se.Pos.Col != 10 || se.Call != "package_files" {
+		t.Fatalf("unknown package: got %#v, want a *stdlib.Error at cairn.star:3:10 of package_files", err)
+	}
+	var ue *resolve.UnsatisfiedError
+	if !errors.As(err, &ue) || !strings.HasPrefix(se.Err.Error(), "linux-image-amd46: ") {
+		t.Errorf("unknown package: the source's error %v is not the resolver's, unpositioned", se.Err)
 	}
 }
 

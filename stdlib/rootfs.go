@@ -1,7 +1,6 @@
 package stdlib
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/cairn-build/cairn/internal/pkgs"
@@ -134,18 +133,12 @@ func (n *rootfsNode) request(arch string) pkgs.Request {
 		Pos: n.p.String(), Call: n.call}
 }
 
-// label prefixes err with the node's position and builtin:
-// "cairn.star:3:9: package_files: ...".
-func (n *rootfsNode) label(err error) error {
-	return fmt.Errorf("%s: %s: %w", n.p, n.call, err)
-}
-
 func (n *rootfsNode) compile(c *Compiler) (llb.State, error) {
 	arch := n.arch
 	if arch == "" {
 		a, err := debArchOf(c.platform)
 		if err != nil {
-			return llb.State{}, n.label(err)
+			return llb.State{}, errAt(n.p, n.call, err)
 		}
 		arch = a
 	}

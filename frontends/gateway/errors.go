@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -9,7 +10,10 @@ import (
 
 // The frontend's own errors, one constructor per kind. Each says what the
 // frontend expected, what it found and which opt or local fixes it, in
-// buildctl's terms (docs/ci.md maps them to docker buildx).
+// buildctl's terms (docs/ci.md maps them to docker buildx). The package
+// source's errors name neither the recipe position nor the builtin: the
+// compiler puts "cairn.star:7:5: rootfs: " in front (stdlib.Error), and
+// withSource reads the position from there.
 
 // errBuildArg reports a build argument a recipe cannot see.
 func errBuildArg(name string) error {
@@ -27,18 +31,16 @@ func errNoTargetOpt(file string, names []string) error {
 }
 
 // errNoLock reports a package request in a project without cairn.lock.
-func errNoLock(req pkgs.Request) error {
-	return fmt.Errorf("%s: rootfs: no cairn.lock beside the recipe: the frontend builds packages only from the lockfile; run `cairn lock` and commit cairn.lock next to the recipe", req.Pos)
-}
+var errNoLock = errors.New("no cairn.lock beside the recipe: the frontend builds packages only from the lockfile; run `cairn lock` and commit cairn.lock next to the recipe")
 
 // errNotLocked reports a package request the lockfile does not cover.
 func errNotLocked(req pkgs.Request) error {
-	return fmt.Errorf("%s: rootfs: cairn.lock does not cover this request (%s, packages %s): the frontend builds packages only from the lockfile; run `cairn lock` and commit cairn.lock",
-		req.Pos, req.Arch, strings.Join(req.Packages, " "))
+	return fmt.Errorf("cairn.lock does not cover this request (%s, packages %s): the frontend builds packages only from the lockfile; run `cairn lock` and commit cairn.lock",
+		req.Arch, strings.Join(req.Packages, " "))
 }
 
 // errNoMirror reports a locked package with no mirror to fetch it from.
-func errNoMirror(req pkgs.Request, repo string) error {
-	return fmt.Errorf("%s: rootfs: no mirror for repository %q: the frontend does not read the engine's apt sources; pass --opt mirror:%s=URL (docker buildx: --build-arg CAIRN_MIRRORS=%s=URL)",
-		req.Pos, repo, repo, repo)
+func errNoMirror(repo string) error {
+	return fmt.Errorf("no mirror for repository %q: the frontend does not read the engine's apt sources; pass --opt mirror:%s=URL (docker buildx: --build-arg CAIRN_MIRRORS=%s=URL)",
+		repo, repo, repo)
 }

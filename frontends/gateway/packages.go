@@ -27,7 +27,7 @@ func newLockedPackages(lf *lock.File, mirrors map[string]string) *lockedPackages
 // Resolve implements pkgs.Source.
 func (s *lockedPackages) Resolve(ctx context.Context, req pkgs.Request) (*pkgs.Set, error) {
 	if s.lock == nil {
-		return nil, errNoLock(req)
+		return nil, errNoLock
 	}
 	if _, ok := s.lock.Lookup(req.Key()); !ok {
 		return nil, errNotLocked(req)
@@ -38,7 +38,7 @@ func (s *lockedPackages) Resolve(ctx context.Context, req pkgs.Request) (*pkgs.S
 	}
 	for _, p := range set.Packages {
 		if p.URL == "" {
-			return nil, errNoMirror(req, p.Repo)
+			return nil, errNoMirror(p.Repo)
 		}
 	}
 	return set, nil

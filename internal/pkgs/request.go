@@ -52,7 +52,9 @@ type Request struct {
 	// follows, e.g. "linux-image-*" from a kernel metapackage.
 	Follow []string `json:"follow,omitempty"`
 	Arch   string   `json:"arch"`
-	// Pos is the recipe position of the call, for messages only.
+	// Pos is the recipe position of the call, for messages about two
+	// requests only (targets that disagree on a version). An error about
+	// this request alone carries no position: the compiler positions it.
 	Pos string `json:"-"`
 	// Call is the builtin that made the request ("rootfs",
 	// "package_files"), for messages only; "" reads as "rootfs".

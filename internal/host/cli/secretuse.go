@@ -7,9 +7,11 @@ import (
 	"strings"
 
 	"github.com/cairn-build/cairn/internal/host/llbdump"
+	"github.com/cairn-build/cairn/stdlib"
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/solver/pb"
 	digest "github.com/opencontainers/go-digest"
+	"go.starlark.net/syntax"
 )
 
 // BuildKit asks for a secret only when the step that mounts it runs, and
@@ -38,7 +40,7 @@ func checkSecrets(def *llb.Definition, names []string) error {
 			}
 		}
 		if len(missing) > 0 {
-			return errMissingSecrets(opPosition(def, o.Digest), missing, given)
+			return errAtOp(def, o.Digest, errMissingSecrets(missing, given))
 		}
 	}
 	return nil
@@ -46,7 +48,7 @@ func checkSecrets(def *llb.Definition, names []string) error {
 
 // errMissingSecrets says which secrets a step lacks; missing alternates
 // a description and the secret's name.
-func errMissingSecrets(pos string, missing []string, given map[string]bool) error {
+func errMissingSecrets(missing []string, given map[string]bool) error {
 	var what, flags []string
 	for i := 0; i < len(missing); i += 2 {
 		what = append(what, missing[i])
@@ -56,22 +58,31 @@ func errMissingSecrets(pos string, missing []string, given map[string]bool) erro
 	if len(given) > 0 {
 		have = " (it was given " + strings.Join(slices.Sorted(maps.Keys(given)), ", ") + ")"
 	}
-	return fmt.Errorf("%srun() mounts secrets the build was not given%s: %s; pass %s (or id=NAME,env=VAR; or declare the secret with required = False)",
-		pos, have, strings.Join(what, ", "), strings.Join(flags, " "))
+	return fmt.Errorf("run() mounts secrets the build was not given%s: %s; pass %s (or id=NAME,env=VAR; or declare the secret with required = False)",
+		have, strings.Join(what, ", "), strings.Join(flags, " "))
 }
 
-// opPosition returns "file:line:col: " for an op with a source location,
-// "" otherwise.
-func opPosition(def *llb.Definition, d digest.Digest) string {
+// errAtOp positions err at the recipe call of op d, as the compiler
+// positions its own errors (stdlib.Error), when the graph's source map
+// has one.
+func errAtOp(def *llb.Definition, d digest.Digest, err error) error {
+	if p, ok := opPosition(def, d); ok {
+		return &stdlib.Error{Pos: p, Err: err}
+	}
+	return err
+}
+
+// opPosition is the recipe position of op d from the graph's source map.
+func opPosition(def *llb.Definition, d digest.Digest) (syntax.Position, bool) {
 	if def.Source == nil || def.Source.Locations[d.String()] == nil {
-		return ""
+		return syntax.Position{}, false
 	}
 	for _, l := range def.Source.Locations[d.String()].Locations {
 		if int(l.SourceIndex) >= len(def.Source.Infos) || len(l.Ranges) == 0 || l.Ranges[0].Start == nil {
 			continue
 		}
-		r := l.Ranges[0].Start
-		return fmt.Sprintf("%s:%d:%d: ", def.Source.Infos[l.SourceIndex].Filename, r.Line, r.Character)
+		name, r := def.Source.Infos[l.SourceIndex].Filename, l.Ranges[0].Start
+		return syntax.MakePosition(&name, r.Line, r.Character), true
 	}
-	return ""
+	return syntax.Position{}, false
 }

@@ -8,7 +8,8 @@ import (
 	"github.com/cairn-build/cairn/internal/pkgs/lock"
 )
 
-// Error constructors, one per kind. Resolve puts "POS: git: " in front.
+// Error constructors, one per kind. They name neither the recipe position
+// nor git(): the compiler puts "POS: git: " in front (stdlib.Error).
 
 // errNoRef reports a ref the remote does not list.
 func errNoRef(req Request, ref string) error {

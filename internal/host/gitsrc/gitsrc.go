@@ -51,8 +51,6 @@ type Request struct {
 	AllowedSigners []string
 	// Auth names the build secrets that authenticate http(s) fetches.
 	Auth Auth
-	// Pos is the recipe position of the call, for messages only.
-	Pos string
 }
 
 // Auth names build secrets, never their values.

@@ -44,17 +44,10 @@ func New(cfg Config) *Source {
 }
 
 // Resolve answers one request: from the lock when its entry still fits the
-// request, else (unless Locked) from the remote. Errors start with the
-// request's recipe position.
+// request, else (unless Locked) from the remote. Errors name neither the
+// recipe position nor git(): the compiler, which knows the call, adds both
+// (stdlib.Error).
 func (s *Source) Resolve(ctx context.Context, req Request) (Pin, error) {
-	pin, err := s.resolve(ctx, req)
-	if err != nil {
-		return Pin{}, fmt.Errorf("%s: git: %w", req.Pos, err)
-	}
-	return pin, nil
-}
-
-func (s *Source) resolve(ctx context.Context, req Request) (Pin, error) {
 	ref := refName(req.Ref)
 	e, stale := s.fromLock(req, ref)
 	if stale == "" && e.Commit != "" {

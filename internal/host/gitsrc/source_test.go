@@ -53,7 +53,7 @@ func newWorld(t *testing.T) *world {
 }
 
 func (w *world) req(ref string) Request {
-	return Request{URL: w.url, Ref: ref, Pos: "cairn.star:7:9"}
+	return Request{URL: w.url, Ref: ref}
 }
 
 func (w *world) signed(ref string, allowed ...string) Request {
@@ -81,9 +81,9 @@ func TestResolve(t *testing.T) {
 		{name: "signed by allowed fingerprint", req: w.signed("v1.0", w.alice.Fingerprint), commit: w.first, signer: w.alice.Fingerprint},
 		{name: "signed by allowed e-mail", req: w.signed("v1.0", "alice@example.org"), commit: w.first, signer: w.alice.Fingerprint},
 		{name: "signed, any key of the keyring", req: w.signed("v1.1"), commit: w.first, signer: w.mallory.Fingerprint},
-		{name: "commit matches", req: Request{URL: w.url, Ref: "main", Commit: w.second, Pos: "cairn.star:7:9"}, commit: w.second},
+		{name: "commit matches", req: Request{URL: w.url, Ref: "main", Commit: w.second}, commit: w.second},
 		{name: "signer not allowed", req: w.signed("v1.1", w.alice.Fingerprint),
-			wantErr: "cairn.star:7:9: git: tag v1.1 of " + w.url + " is signed by " + w.mallory.Fingerprint + " (Mallory <mallory@example.org>), which is not in allowed_signers [\"" + w.alice.Fingerprint + "\"]"},
+			wantErr: "tag v1.1 of " + w.url + " is signed by " + w.mallory.Fingerprint + " (Mallory <mallory@example.org>), which is not in allowed_signers [\"" + w.alice.Fingerprint + "\"]"},
 		{name: "not signed", req: w.signed("v1.2"), wantErr: "tag v1.2 of " + w.url + " is not signed"},
 		{name: "lightweight", req: w.signed("v1.3"), wantErr: "tag v1.3 of " + w.url + " is a lightweight tag"},
 		{name: "unknown key", req: w.signed("v1.4"), wantErr: "signature by unknown key 0x"},
@@ -91,7 +91,7 @@ func TestResolve(t *testing.T) {
 		{name: "branch with verify", req: w.signed("main"), wantErr: "is refs/heads/main; name a tag"},
 		{name: "ambiguous", req: w.req("dup"), wantErr: "is both a branch and a tag"},
 		{name: "missing", req: w.req("v7"), wantErr: "has no branch or tag \"v7\""},
-		{name: "commit mismatch", req: Request{URL: w.url, Ref: "main", Commit: w.first, Pos: "p"}, wantErr: "refs/heads/main of " + w.url + " is commit " + w.second},
+		{name: "commit mismatch", req: Request{URL: w.url, Ref: "main", Commit: w.first}, wantErr: "refs/heads/main of " + w.url + " is commit " + w.second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -144,7 +144,7 @@ func TestLockRoundTrip(t *testing.T) {
 		"not in the lock":     {w.req("v1.1"), `ref "v1.1" of ` + w.url + ": cairn.lock does not pin it; run `cairn lock`"},
 		"signer now refused":  {w.signed("v1.0", "bob@example.org"), "is not in allowed_signers [\"bob@example.org\"]"},
 		"locked unverified":   {w.signed("v1.2"), "locked without verify="},
-		"recipe commit moved": {Request{URL: w.url, Ref: "main", Commit: w.first, Pos: "p"}, "it pins commit " + w.second},
+		"recipe commit moved": {Request{URL: w.url, Ref: "main", Commit: w.first}, "it pins commit " + w.second},
 	} {
 		if _, err := offline.Resolve(ctx, tt.req); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: err = %v, want it to contain %q", name, err, tt.want)
@@ -159,7 +159,7 @@ func TestHTTPToken(t *testing.T) {
 	w := newWorld(t)
 	url := gittest.HTTP(t, w.base, "s3cret") + "project.git"
 	req := Request{URL: url, Ref: "v1.0", Verify: w.keyring, AllowedSigners: []string{w.alice.Fingerprint},
-		Auth: Auth{TokenSecret: "git-token"}, Pos: "cairn.star:3:5"}
+		Auth: Auth{TokenSecret: "git-token"}}
 	secrets := func(id string) ([]byte, bool) {
 		if id == "git-token" {
 			return []byte("s3cret\n"), true

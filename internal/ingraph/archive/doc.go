@@ -9,7 +9,20 @@
 //
 // One mechanism, two encoders: [Walk] reads the tree into a sorted list of
 // [Entry] values with the normalisation below already applied, and
-// [WriteTar] and [WriteCpio] only encode that list.
+// [WriteTar] and [WriteCpio] only encode that list. [WriteTarFiles]
+// encodes a few files given in memory ([MemFile]) by the same rules.
+//
+// The package also holds cairn's one walk of a source tree, [Visit]:
+// depth first, each directory's names in byte order, the root first and
+// possibly a symbolic link to a directory. Walk is built on it, and so
+// is every format writer that reads a tree: ISO 9660 reads [Walk]'s
+// entries (with [Options.Root], and [Options.Check] to refuse what it
+// cannot hold), FAT visits with [FollowLinks] (it has no links, so it
+// holds copies of their targets, resolved inside the tree as
+// [ResolveInRoot] resolves paths), and mkfs visits the raw tree that
+// mke2fs and mksquashfs read: every extended attribute, every hard link
+// and socket, none of the normalisation below. kmod finds module files
+// with Visit; kmod and ocilayout resolve paths with ResolveInRoot.
 //
 // The rules, shared by both formats:
 //

@@ -55,11 +55,20 @@ type Entry struct {
 	// unless [Options.Xattrs] is set.
 	Xattrs []Xattr
 
-	src string // host path of the content; "" for synthesized entries
+	src  string // host path of the content; "" for synthesized entries
+	data []byte // content of an in-memory file (MemFile)
 }
 
-// Open opens the host file holding a regular entry's content.
+// Source is the host file the entry was read from: what [Entry.Open]
+// opens, "" for an entry not read from a file.
+func (e Entry) Source() string { return e.src }
+
+// Open opens the host file holding a regular entry's content, or reads
+// an in-memory file's.
 func (e Entry) Open() (io.ReadCloser, error) {
+	if e.src == "" {
+		return memReader(e.data), nil
+	}
 	f, err := os.Open(e.src)
 	if err != nil {
 		return nil, errWrap("open", e.src, err)

@@ -24,6 +24,16 @@ type Options struct {
 	// [WriteTar] writes as PAX records SCHILY.xattr.NAME. [WriteCpio]
 	// ignores them: newc has no place for them.
 	Xattrs bool
+	// Root, when true, lists the root directory itself, with Path "",
+	// first: for callers that read the entries themselves and record the
+	// root's mode and owner (ISO 9660). The encoders cannot write it.
+	Root bool
+	// Check, when not nil, is called as [Visit] calls its function, for
+	// the root and for every file below it, sockets included, before the
+	// file is listed; an error stops [Walk] and is returned as it is.
+	// Callers whose format holds less than an archive refuse here what
+	// it cannot hold, in their own words.
+	Check VisitFunc
 }
 
 // Reproducible returns the options cairn normally uses: the given mtime and

@@ -5,7 +5,6 @@ import (
 	"io/fs"
 	"os"
 	"path"
-	"path/filepath"
 	"slices"
 )
 
@@ -33,10 +32,7 @@ func Walk(root string, opts Options) ([]Entry, error) {
 		return nil, err
 	}
 	w := &walker{opts: opts}
-	if err := w.root(root); err != nil {
-		return nil, err
-	}
-	if err := w.dir(root, ""); err != nil {
+	if err := Visit(root, KeepLinks, w.visit); err != nil {
 		return nil, err
 	}
 	slices.SortFunc(w.nodes, func(a, b node) int { return ComparePaths(a.Path, b.Path) })
@@ -64,22 +60,25 @@ func sepFirst(c byte) int {
 	return int(c)
 }
 
-// root checks that root is a directory and, when there is a prefix, adds
-// the prefix directory and its ancestors.
-func (w *walker) root(root string) error {
-	fi, err := os.Stat(root)
-	if err != nil {
-		return errWrap("stat", root, err)
+// visit adds the file at host, named name below the root, after
+// opts.Check accepts it; the root is listed only under a prefix or with
+// opts.Root.
+func (w *walker) visit(name, host string, fi fs.FileInfo) error {
+	if w.opts.Check != nil {
+		if err := w.opts.Check(name, host, fi); err != nil {
+			return err
+		}
 	}
-	if !fi.IsDir() {
-		return errNotDir(root)
-	}
-	n, _, err := w.newNode(root, "", fi)
-	if err != nil || w.opts.Prefix == "" {
+	n, ok, err := w.newNode(host, name, fi)
+	switch {
+	case err != nil || !ok:
 		return err
+	case name == "" && w.opts.Prefix != "":
+		n.src = ""
+		w.nodes = append(w.nodes, prefixNodes(n)...)
+	case name != "" || w.opts.Root:
+		w.nodes = append(w.nodes, n)
 	}
-	n.src = ""
-	w.nodes = append(w.nodes, prefixNodes(n)...)
 	return nil
 }
 
@@ -93,40 +92,6 @@ func prefixNodes(dir node) []node {
 		nodes = append(nodes, up)
 	}
 	return nodes
-}
-
-// dir adds the contents of the host directory hostDir, whose path relative
-// to the root is rel, recursively.
-func (w *walker) dir(hostDir, rel string) error {
-	des, err := os.ReadDir(hostDir)
-	if err != nil {
-		return errWrap("read directory", hostDir, err)
-	}
-	for _, d := range des {
-		if err := w.child(hostDir, rel, d); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// child adds one directory entry and, if it is a directory, its contents.
-func (w *walker) child(hostDir, rel string, d fs.DirEntry) error {
-	host := filepath.Join(hostDir, d.Name())
-	name := path.Join(rel, d.Name())
-	fi, err := d.Info()
-	if err != nil {
-		return errWrap("stat", host, err)
-	}
-	n, ok, err := w.newNode(host, name, fi)
-	if err != nil || !ok {
-		return err
-	}
-	w.nodes = append(w.nodes, n)
-	if n.Kind == KindDir {
-		return w.dir(host, name)
-	}
-	return nil
 }
 
 // newNode describes the host file host, at path name below the root. It
@@ -269,8 +234,8 @@ func linkRegular(nodes []node) {
 func linkDirs(nodes []node) {
 	subdirs := make(map[string]uint32)
 	for _, n := range nodes {
-		if n.Kind == KindDir {
-			subdirs[path.Dir(n.Path)]++
+		if n.Kind == KindDir && n.Path != "" {
+			subdirs[parentOf(n.Path)]++
 		}
 	}
 	for i := range nodes {
@@ -278,4 +243,12 @@ func linkDirs(nodes []node) {
 			nodes[i].Nlink = 2 + subdirs[nodes[i].Path]
 		}
 	}
+}
+
+// parentOf is the path of the directory holding p, "" for the root.
+func parentOf(p string) string {
+	if dir := path.Dir(p); dir != "." {
+		return dir
+	}
+	return ""
 }

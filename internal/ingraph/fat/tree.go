@@ -4,11 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
-	"strings"
-	"syscall"
+
+	"github.com/cairn-build/cairn/internal/ingraph/archive"
 )
 
 // maxFileSize is the largest file FAT records (its size field has 32
@@ -46,94 +45,74 @@ type node struct {
 // if root were "/"): FAT has no links, so the target's content is
 // copied. Links that leave root, dangling links, link loops, device
 // nodes, FIFOs and sockets are errors naming the path. Hard links are
-// copied once per name.
+// copied once per name. The walk is archive.Visit's, which follows the
+// links; the rules about what FAT holds are this package's.
 func Scan(root string) (*Tree, error) {
 	abs, err := filepath.Abs(root)
 	if err != nil {
 		return nil, err
 	}
-	fi, err := os.Stat(abs)
-	if err != nil {
-		return nil, err
-	}
-	if !fi.IsDir() {
-		return nil, fmt.Errorf("%s is not a directory", root)
-	}
-	s := &scanner{root: abs, tree: &Tree{}}
-	s.tree.root = &node{dir: true, rel: "."}
-	if err := s.dir(s.tree.root, ".", []string{"."}); err != nil {
-		return nil, err
+	s := &scanner{tree: &Tree{}, dirs: map[string]*node{}}
+	if err := archive.Visit(abs, archive.FollowLinks, s.visit); err != nil {
+		return nil, explainLink(err)
 	}
 	return s.tree, nil
 }
 
 // scanner carries the state of one Scan.
 type scanner struct {
-	root string
 	tree *Tree
+	dirs map[string]*node // by path below the root, "." for the root
 }
 
-// dir fills n, a directory whose content is at real (a clean path below
-// the root, "." for the root itself); stack holds the real paths of the
-// directories being read, to catch link loops.
-func (s *scanner) dir(n *node, real string, stack []string) error {
-	s.tree.dirs = append(s.tree.dirs, n)
-	ents, err := os.ReadDir(filepath.Join(s.root, real)) // sorted by name
-	if err != nil {
-		return err
+// visit adds the file named name (a slash path below the root, "" for
+// the root), found at host, to the tree: parents come before their
+// children, and each directory's names in byte order.
+func (s *scanner) visit(name, host string, fi fs.FileInfo) error {
+	if name == "" {
+		s.tree.root = &node{dir: true, rel: "."}
+		s.addDir(s.tree.root)
+		return nil
 	}
-	for _, e := range ents {
-		kid := &node{name: e.Name(), rel: path.Join(n.rel, e.Name()), up: n}
-		if err := s.entry(kid, path.Join(real, e.Name()), stack); err != nil {
+	up := s.dirs[path.Dir(name)]
+	n := &node{name: path.Base(name), rel: name, up: up}
+	switch {
+	case fi.IsDir():
+		n.dir = true
+		s.addDir(n)
+	case fi.Mode().IsRegular():
+		if err := s.addFile(n, host, fi.Size()); err != nil {
 			return err
 		}
-		n.kids = append(n.kids, kid)
+	default:
+		return fmt.Errorf("%s is a %s; FAT holds only files and directories: remove it from the tree", name, kind(fi.Mode()))
 	}
+	up.kids = append(up.kids, n)
 	return nil
 }
 
-// entry fills n from the entry at real, following a symbolic link.
-func (s *scanner) entry(n *node, real string, stack []string) error {
-	fi, err := os.Lstat(filepath.Join(s.root, real))
-	if err != nil {
-		return err
-	}
-	if fi.Mode()&fs.ModeSymlink != 0 {
-		if real, err = s.resolve(real); err != nil {
-			return fmt.Errorf("%s: %w", n.rel, err)
-		}
-		if fi, err = os.Lstat(filepath.Join(s.root, real)); err != nil {
-			return err
-		}
-	}
-	switch {
-	case fi.IsDir():
-		return s.subdir(n, real, stack)
-	case fi.Mode().IsRegular():
-		return s.file(n, real, fi.Size())
-	}
-	return fmt.Errorf("%s is a %s; FAT holds only files and directories: remove it from the tree", n.rel, kind(fi.Mode()))
+// addDir records a directory.
+func (s *scanner) addDir(n *node) {
+	s.tree.dirs = append(s.tree.dirs, n)
+	s.dirs[n.rel] = n
 }
 
-// subdir descends into the directory at real unless that would loop.
-func (s *scanner) subdir(n *node, real string, stack []string) error {
-	for _, up := range stack {
-		if up == real {
-			return fmt.Errorf("%s: symbolic link loop: it leads back to %s", n.rel, real)
-		}
-	}
-	n.dir = true
-	return s.dir(n, real, append(stack, real))
-}
-
-// file records a regular file.
-func (s *scanner) file(n *node, real string, size int64) error {
+// addFile records a regular file whose content is at host.
+func (s *scanner) addFile(n *node, host string, size int64) error {
 	if size > maxFileSize {
 		return fmt.Errorf("%s has %d bytes; FAT files hold at most %d", n.rel, size, int64(maxFileSize))
 	}
-	n.size, n.src = size, filepath.Join(s.root, real)
+	n.size, n.src = size, host
 	s.tree.files = append(s.tree.files, n)
 	return nil
+}
+
+// explainLink adds to a link that cannot be followed why it matters.
+func explainLink(err error) error {
+	if errors.Is(err, archive.ErrLinkOutside) {
+		return fmt.Errorf("%w; FAT cannot hold links: make it relative and inside the tree, or replace it by a copy", err)
+	}
+	return err
 }
 
 // kind names a file type for messages.
@@ -147,46 +126,4 @@ func kind(m fs.FileMode) string {
 		return "socket"
 	}
 	return "special file (" + m.Type().String() + ")"
-}
-
-// maxLinks bounds the links followed while resolving one path, as the
-// kernel's ELOOP limit does.
-const maxLinks = 40
-
-// resolve follows the symbolic link at real (a clean path below the
-// root) and every link on the way, and returns the clean path below the
-// root it ends at. ".." must not climb above the root.
-func (s *scanner) resolve(real string) (string, error) {
-	done, todo := path.Dir(real), []string{path.Base(real)}
-	for links := 0; len(todo) > 0; {
-		c := todo[0]
-		todo = todo[1:]
-		if c == "" || c == "." {
-			continue
-		}
-		if c == ".." {
-			if done == "." {
-				return "", errors.New("symbolic link points outside the source directory; FAT cannot hold links: make it relative and inside the tree, or replace it by a copy")
-			}
-			done = path.Dir(done)
-			continue
-		}
-		next := path.Join(done, c)
-		target, err := os.Readlink(filepath.Join(s.root, next))
-		if errors.Is(err, syscall.EINVAL) {
-			done = next // exists and is not a link
-			continue
-		}
-		if err != nil {
-			return "", fmt.Errorf("dangling symbolic link: %w", err)
-		}
-		if links++; links > maxLinks {
-			return "", errors.New("too many levels of symbolic links")
-		}
-		if strings.HasPrefix(target, "/") {
-			done = "."
-		}
-		todo = append(strings.Split(target, "/"), todo...)
-	}
-	return done, nil
 }

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
+	"path"
 	"syscall"
+
+	"github.com/cairn-build/cairn/internal/ingraph/archive"
 )
 
 // kind is what a directory record describes.
@@ -34,119 +36,77 @@ type node struct {
 	leader   *node  // first path of its hard-link group; itself if none
 	parent   *node
 	children []*node // sorted by name
-	dev, hi  uint64  // host device and inode, to find hard links
 	sum      []byte  // sha256 of the data as written, once known
 }
 
-// devIno identifies a host inode.
-type devIno struct{ dev, ino uint64 }
-
-// scanner walks a source tree, numbering inodes in walk order.
-type scanner struct {
-	next  uint32
-	links map[devIno]*node
+// typeBits are the st_mode file type bits of each kind.
+var typeBits = map[archive.Kind]struct {
+	kind kind
+	mode uint32
+}{
+	archive.KindDir:     {kindDir, syscall.S_IFDIR},
+	archive.KindRegular: {kindFile, syscall.S_IFREG},
+	archive.KindSymlink: {kindSymlink, syscall.S_IFLNK},
 }
 
 // scan reads the tree at root (which may be a symlink to a directory)
-// with lstat below it, children sorted by name.
+// with lstat below it, children sorted by name, with archive.Walk: its
+// order (depth-first, names in byte order) is the order of serial
+// numbers, its inode numbers (from 1 for the root, hard-linked files
+// sharing their first name's) are the serial numbers, and owners and
+// modes are kept as found.
 func scan(root string) (*node, error) {
-	fi, err := os.Stat(root)
-	if err != nil {
-		return nil, fmt.Errorf("read source tree: %w", err)
-	}
-	if !fi.IsDir() {
+	if fi, err := os.Stat(root); err == nil && !fi.IsDir() {
 		return nil, fmt.Errorf("source %s is a %s, want a directory", root, describe(fi.Mode()))
 	}
-	s := &scanner{links: map[devIno]*node{}}
-	n, err := s.node(nil, "", root, fi)
+	entries, err := archive.Walk(root, archive.Options{Root: true, Check: refuse})
 	if err != nil {
 		return nil, err
 	}
-	return n, s.walk(n)
-}
-
-// walk adds dir's children, recursively, in name order.
-func (s *scanner) walk(dir *node) error {
-	ents, err := os.ReadDir(dir.host)
-	if err != nil {
-		return fmt.Errorf("read source tree: %w", err)
-	}
-	for _, de := range ents {
-		host := filepath.Join(dir.host, de.Name())
-		fi, err := os.Lstat(host)
+	byPath := make(map[string]*node, len(entries))
+	for _, e := range entries {
+		n, err := newNode(e, byPath)
 		if err != nil {
-			return fmt.Errorf("read source tree: %w", err)
+			return nil, err
 		}
-		n, err := s.node(dir, de.Name(), host, fi)
-		if err != nil {
-			return err
-		}
-		dir.children = append(dir.children, n)
-		if n.kind == kindDir {
-			if err := s.walk(n); err != nil {
-				return err
-			}
-		}
+		byPath[e.Path] = n
 	}
-	return nil
+	return byPath[""], nil
 }
 
-// node describes the file at host.
-func (s *scanner) node(parent *node, name, host string, fi fs.FileInfo) (*node, error) {
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok {
-		return nil, fmt.Errorf("%s: no POSIX stat data; build ISO images on Linux", host)
-	}
-	n := &node{name: name, host: host, parent: parent, mode: st.Mode, uid: st.Uid, gid: st.Gid,
-		dev: uint64(st.Dev), hi: uint64(st.Ino)}
-	if parent != nil && parent.path != "" {
-		n.path = parent.path + "/" + name
-	} else {
-		n.path = name
-	}
-	if err := s.classify(n, fi); err != nil {
-		return nil, err
-	}
-	s.number(n, uint64(st.Nlink))
-	return n, nil
-}
-
-// classify sets the kind, size and symlink target of n.
-func (s *scanner) classify(n *node, fi fs.FileInfo) error {
+// refuse fails on what an ISO 9660 image cannot hold.
+func refuse(_, host string, fi fs.FileInfo) error {
 	switch m := fi.Mode(); {
-	case m.IsDir():
-		n.kind = kindDir
-	case m.IsRegular():
-		n.kind, n.size = kindFile, fi.Size()
-	case m&fs.ModeSymlink != 0:
-		target, err := os.Readlink(n.host)
-		if err != nil {
-			return fmt.Errorf("read source tree: %w", err)
-		}
-		if len(target) > symlinkMax {
-			return fmt.Errorf("%s is a symlink to a %d-byte target; xorriso (libisofs) refuses to load any image holding a Rock Ridge symlink longer than %d bytes; shorten it", n.host, len(target), symlinkMax)
-		}
-		n.kind, n.target = kindSymlink, target
+	case m.IsDir(), m.IsRegular(), m&fs.ModeSymlink != 0:
+		return nil
 	default:
-		return fmt.Errorf("%s is a %s: an ISO 9660 image holds only regular files, directories and symlinks; remove it from the source tree", n.host, describe(m))
+		return fmt.Errorf("%s is a %s: an ISO 9660 image holds only regular files, directories and symlinks; remove it from the source tree", host, describe(m))
 	}
-	return nil
 }
 
-// number gives n its serial number; hard-linked regular files share the
-// first one's.
-func (s *scanner) number(n *node, nlink uint64) {
-	n.leader = n
-	if n.kind == kindFile && nlink > 1 {
-		key := devIno{n.dev, n.hi}
-		if first, ok := s.links[key]; ok {
-			n.leader, n.ino = first, first.ino
-			return
-		}
-		s.links[key] = n
+// newNode makes the node of e and adds it to its parent, found in byPath.
+func newNode(e archive.Entry, byPath map[string]*node) (*node, error) {
+	t := typeBits[e.Kind]
+	n := &node{name: path.Base(e.Path), path: e.Path, host: e.Source(), kind: t.kind, mode: t.mode | e.Perm,
+		uid: uint32(e.UID), gid: uint32(e.GID), size: e.Size, target: e.Linkname, ino: e.Ino}
+	if len(n.target) > symlinkMax {
+		return nil, fmt.Errorf("%s is a symlink to a %d-byte target; xorriso (libisofs) refuses to load any image holding a Rock Ridge symlink longer than %d bytes; shorten it", n.host, len(n.target), symlinkMax)
 	}
-	s.next++
-	n.ino = s.next
+	n.leader = n
+	if e.LinkTo != "" {
+		n.leader = byPath[e.LinkTo]
+	}
+	if e.Path == "" {
+		n.name = ""
+		return n, nil
+	}
+	dir := path.Dir(e.Path)
+	if dir == "." {
+		dir = ""
+	}
+	n.parent = byPath[dir]
+	n.parent.children = append(n.parent.children, n)
+	return n, nil
 }
 
 // describe names a file type for error messages.
@@ -192,13 +152,4 @@ func (n *node) find(p string) *node {
 		}
 	}
 	return nil
-}
-
-// statIdentity returns the host device and inode of fi.
-func statIdentity(fi fs.FileInfo) (devIno, bool) {
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok {
-		return devIno{}, false
-	}
-	return devIno{uint64(st.Dev), uint64(st.Ino)}, true
 }

@@ -3,6 +3,7 @@ package iso9660
 import (
 	"fmt"
 	"hash"
+	"io/fs"
 	"os"
 	"path"
 	"strings"
@@ -151,9 +152,8 @@ func (s *set) resolveBoot() error {
 	if !fi.Mode().IsRegular() {
 		return fmt.Errorf("EFI boot image %s is not a regular file; efi_image takes a FAT image file", s.opts.EFIImage)
 	}
-	host, _ := statIdentity(fi)
 	walkNodes(s.root, func(n *node) {
-		if s.efi == nil && n.kind == kindFile && (devIno{n.dev, n.hi}) == host {
+		if s.efi == nil && n.kind == kindFile && n.size == fi.Size() && sameFile(n.host, fi) {
 			s.efi = n
 		}
 	})
@@ -161,6 +161,12 @@ func (s *set) resolveBoot() error {
 		s.efiHost, s.efiSize = s.opts.EFIImage, fi.Size()
 	}
 	return nil
+}
+
+// sameFile reports whether the host file at host is fi's file.
+func sameFile(host string, fi fs.FileInfo) bool {
+	hfi, err := os.Lstat(host)
+	return err == nil && os.SameFile(hfi, fi)
 }
 
 // resolveFirst checks the First paths exist.

@@ -9,9 +9,9 @@ import (
 // errNoModinfo is a module file without a .modinfo section.
 var errNoModinfo = errors.New("no .modinfo section: not a Linux kernel module")
 
-// errLinkLoop reports too many symlinks while resolving rel.
-func errLinkLoop(rel string) error {
-	return fmt.Errorf("resolve %s: more than %d symlinks", rel, maxLinks)
+// errResolve adds the path being resolved to err.
+func errResolve(rel string, err error) error {
+	return fmt.Errorf("resolve %s: %w", rel, err)
 }
 
 // errNoVersion reports a requested kernel version that is not there.

@@ -5,10 +5,11 @@ import (
 	"maps"
 	"os"
 	"path"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/cairn-build/cairn/internal/ingraph/archive"
 )
 
 // moduleDirs are where kernel packages put modules, merged-/usr first.
@@ -152,24 +153,19 @@ func (t *Tree) optional(name string) (data []byte, ok bool, err error) {
 	return data, err == nil, err
 }
 
-// walkModules finds every module file. When two share a name, the one
-// under updates/ wins, as in depmod's default search order, then the
-// first by path.
+// walkModules finds every module file (symlinks are not followed). When
+// two share a name, the one under updates/ wins, as in depmod's default
+// search order, then the first by path.
 func (t *Tree) walkModules() (map[string]string, error) {
 	host, err := t.root.resolve(t.rel)
 	if err != nil {
 		return nil, err
 	}
 	files := map[string]string{}
-	err = filepath.WalkDir(host, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() {
-			return err
-		}
-		if _, ok := moduleSuffix(d.Name()); !ok {
+	err = archive.Visit(host, archive.KeepLinks, func(rel, _ string, fi fs.FileInfo) error {
+		if _, ok := moduleSuffix(path.Base(rel)); !ok || !fi.Mode().IsRegular() {
 			return nil
 		}
-		rel, _ := filepath.Rel(host, p)
-		rel = filepath.ToSlash(rel)
 		name := nameOf(rel)
 		if old, dup := files[name]; !dup || preferred(rel, old) {
 			files[name] = rel

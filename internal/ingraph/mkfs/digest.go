@@ -1,16 +1,19 @@
 package mkfs
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"sort"
+	"syscall"
 
+	"github.com/cairn-build/cairn/internal/ingraph/archive"
 	"golang.org/x/sys/unix"
 )
 
@@ -35,18 +38,20 @@ type xattr struct {
 	value []byte
 }
 
-// walkTree hashes the tree at root. Entries are visited in sorted order
-// (filepath.WalkDir sorts each directory by name) and each contributes
-// its path, type, permission bits, uid, gid, size (0 for directories),
-// then the sha256 of a
-// file's content, a link's target or a device's number, then its
+// walkTree hashes the tree at root. Entries are visited in the order of
+// archive.Visit (parents first, each directory's names in byte order),
+// raw: the digest must see what mke2fs and mksquashfs copy, so nothing is
+// normalised as archive.Walk would (every extended attribute, sockets,
+// hard links of any type). Each entry contributes its path, type,
+// permission bits, uid, gid, size (0 for directories), then the sha256
+// of a file's content, a link's target or a device's number, then its
 // extended attributes sorted by name; a second name of a hard-linked
 // inode contributes the first name instead of content. Every field is
 // length-prefixed, so the encoding is unambiguous.
 func walkTree(root string) (*treeInfo, error) {
-	w := &treeWalk{root: root, h: sha256.New(), links: map[[2]uint64]string{}, info: &treeInfo{}}
+	w := &treeWalk{h: sha256.New(), links: map[[2]uint64]string{}, info: &treeInfo{}}
 	w.info.ext4.dirBytes = map[string]int64{}
-	if err := filepath.WalkDir(root, w.visit); err != nil {
+	if err := archive.Visit(root, archive.KeepLinks, w.visit); err != nil {
 		return nil, err
 	}
 	copy(w.info.digest[:], w.h.Sum(nil))
@@ -56,25 +61,18 @@ func walkTree(root string) (*treeInfo, error) {
 
 // treeWalk is the state of one walkTree.
 type treeWalk struct {
-	root  string
 	h     hash.Hash
 	links map[[2]uint64]string // (dev, ino) of multiply-linked files -> first path
 	info  *treeInfo
 }
 
-// visit records one entry.
-func (w *treeWalk) visit(p string, _ fs.DirEntry, err error) error {
+// visit records one entry, named name below the root ("." in the
+// digest for the root itself) and found at p.
+func (w *treeWalk) visit(name, p string, fi fs.FileInfo) error {
+	rel := cmp.Or(name, ".")
+	st, err := rawStat(p, fi)
 	if err != nil {
 		return err
-	}
-	rel, err := filepath.Rel(w.root, p)
-	if err != nil {
-		return err
-	}
-	rel = filepath.ToSlash(rel)
-	var st unix.Stat_t
-	if err := unix.Lstat(p, &st); err != nil {
-		return &fs.PathError{Op: "lstat", Path: p, Err: err}
 	}
 	size := st.Size
 	if st.Mode&unix.S_IFMT == unix.S_IFDIR {
@@ -82,20 +80,30 @@ func (w *treeWalk) visit(p string, _ fs.DirEntry, err error) error {
 	}
 	w.field(rel)
 	w.field(fmt.Sprintf("%o %d %d %d", st.Mode, st.Uid, st.Gid, size))
-	if first, ok := w.hardLink(rel, &st); ok {
+	if first, ok := w.hardLink(rel, st); ok {
 		w.field("link " + first)
 		w.info.ext4.addName(rel)
 		return nil
 	}
-	if err := w.body(p, &st); err != nil {
+	if err := w.body(p, st); err != nil {
 		return err
 	}
-	return w.attrs(p, rel, &st)
+	return w.attrs(p, rel, st)
+}
+
+// rawStat is the lstat(2) data of fi, the file at p: mke2fs and
+// mksquashfs copy owners, device numbers and hard links as they are.
+func rawStat(p string, fi fs.FileInfo) (*syscall.Stat_t, error) {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return nil, &fs.PathError{Op: "lstat", Path: p, Err: errors.ErrUnsupported}
+	}
+	return st, nil
 }
 
 // hardLink reports the first path of a file seen before under another
 // name.
-func (w *treeWalk) hardLink(rel string, st *unix.Stat_t) (string, bool) {
+func (w *treeWalk) hardLink(rel string, st *syscall.Stat_t) (string, bool) {
 	if st.Mode&unix.S_IFMT == unix.S_IFDIR || st.Nlink < 2 {
 		return "", false
 	}
@@ -108,7 +116,7 @@ func (w *treeWalk) hardLink(rel string, st *unix.Stat_t) (string, bool) {
 }
 
 // body hashes what the entry holds: content, target or device number.
-func (w *treeWalk) body(p string, st *unix.Stat_t) error {
+func (w *treeWalk) body(p string, st *syscall.Stat_t) error {
 	switch st.Mode & unix.S_IFMT {
 	case unix.S_IFREG:
 		sum, err := fileSHA256(p)
@@ -129,7 +137,7 @@ func (w *treeWalk) body(p string, st *unix.Stat_t) error {
 }
 
 // attrs hashes and keeps the extended attributes of the entry.
-func (w *treeWalk) attrs(p, rel string, st *unix.Stat_t) error {
+func (w *treeWalk) attrs(p, rel string, st *syscall.Stat_t) error {
 	xs, err := readXattrs(p)
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package mkfs
 
 import (
 	"path"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -25,7 +26,7 @@ type ext4Stats struct {
 }
 
 // add counts one inode at rel.
-func (s *ext4Stats) add(rel string, st *unix.Stat_t, xs []xattr) {
+func (s *ext4Stats) add(rel string, st *syscall.Stat_t, xs []xattr) {
 	s.inodes++
 	if rel != "." {
 		s.addName(rel)

@@ -6,7 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"syscall"
 
+	"github.com/cairn-build/cairn/internal/ingraph/archive"
 	"golang.org/x/sys/unix"
 )
 
@@ -16,9 +18,9 @@ import (
 // only then is its output independent of the tree's history.
 func xattrsInOrder(root string) (bool, error) {
 	ordered := true
-	err := filepath.WalkDir(root, func(p string, _ fs.DirEntry, err error) error {
-		if err != nil || !ordered {
-			return err
+	err := archive.Visit(root, archive.KeepLinks, func(_, p string, _ fs.FileInfo) error {
+		if !ordered {
+			return nil
 		}
 		names, err := listXattrs(p)
 		ordered = sort.StringsAreSorted(names)
@@ -49,24 +51,17 @@ func listXattrs(p string) ([]string, error) {
 // root, as mksquashfs's input in cairn's graph does anyway.
 func stageTree(src, dst string) error {
 	links := map[[2]uint64]string{}
-	return filepath.WalkDir(src, func(p string, _ fs.DirEntry, err error) error {
+	return archive.Visit(src, archive.KeepLinks, func(name, p string, fi fs.FileInfo) error {
+		st, err := rawStat(p, fi)
 		if err != nil {
 			return err
 		}
-		rel, err := filepath.Rel(src, p)
-		if err != nil {
-			return err
-		}
-		return stageEntry(p, filepath.Join(dst, rel), links)
+		return stageEntry(p, filepath.Join(dst, filepath.FromSlash(name)), st, links)
 	})
 }
 
-// stageEntry copies one entry.
-func stageEntry(p, to string, links map[[2]uint64]string) error {
-	var st unix.Stat_t
-	if err := unix.Lstat(p, &st); err != nil {
-		return &fs.PathError{Op: "lstat", Path: p, Err: err}
-	}
+// stageEntry copies one entry, the file at p whose lstat(2) data is st.
+func stageEntry(p, to string, st *syscall.Stat_t, links map[[2]uint64]string) error {
 	key := [2]uint64{uint64(st.Dev), st.Ino}
 	if first, ok := links[key]; ok && st.Mode&unix.S_IFMT != unix.S_IFDIR {
 		return os.Link(first, to)
@@ -74,7 +69,7 @@ func stageEntry(p, to string, links map[[2]uint64]string) error {
 	if st.Nlink > 1 {
 		links[key] = to
 	}
-	if err := stageCreate(p, to, &st); err != nil {
+	if err := stageCreate(p, to, st); err != nil {
 		return err
 	}
 	if err := unix.Lchown(to, int(st.Uid), int(st.Gid)); err != nil {
@@ -111,7 +106,7 @@ func modeBits(m uint32) fs.FileMode {
 
 // stageCreate creates the entry itself: directory, file with its
 // content, link or special file.
-func stageCreate(p, to string, st *unix.Stat_t) error {
+func stageCreate(p, to string, st *syscall.Stat_t) error {
 	switch st.Mode & unix.S_IFMT {
 	case unix.S_IFDIR:
 		return os.Mkdir(to, 0o700)

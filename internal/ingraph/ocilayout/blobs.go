@@ -5,8 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"hash"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -18,9 +20,12 @@ type blobStore struct {
 
 // newBlobStore creates the blobs/sha256 directory of the layout at root.
 func newBlobStore(root string) (blobStore, error) {
-	dir := filepath.Join(root, "blobs", "sha256")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return blobStore{}, errWrite(dir, err)
+	blobs := filepath.Join(root, "blobs")
+	dir := filepath.Join(blobs, "sha256")
+	for _, d := range []string{blobs, dir} {
+		if err := mkdir(d); err != nil && !errors.Is(err, fs.ErrExist) {
+			return blobStore{}, errWrite(d, err)
+		}
 	}
 	return blobStore{dir: dir}, nil
 }

@@ -3,17 +3,25 @@
 // store, one single-layer image per platform, and optionally an SPDX SBOM
 // attached to each image as an artifact manifest.
 //
+// It is cairn's one OCI writer. The helper writes recipes' images from
+// root file systems on disk ([Write]); `make frontend-image` writes the
+// gateway frontend's image, one binary per platform given in memory with
+// its own entrypoint and labels ([WriteFiles], [Options.Config]), and
+// also as one tar, an OCI archive ([WriteArchive]).
+//
 // cairn's outputs must be bit-for-bit reproducible, and an image's digest
 // is its identity, so nothing here may depend on the host or the clock.
-// The layer is the deterministic tar of internal/ingraph/archive (entries sorted,
-// every mtime set to the epoch, no user or group names) but, unlike
-// cairn's other archives, keeps each file's numeric owner and mode, and
-// its extended attributes: a root file system's files belong to many
-// users, and some programs (ping) need file capabilities, which live in
-// the security.capability attribute. It is gzip-compressed with a
-// fixed level and a header carrying no name and no time. Every JSON
-// document is written compactly with its keys in sorted order, so equal
-// inputs always give equal bytes and digests.
+// The layer is the deterministic tar of internal/ingraph/archive (entries
+// sorted, every mtime set to the epoch, no user or group names) but,
+// unlike cairn's other archives, keeps each file's numeric owner and
+// mode, and its extended attributes: a root file system's files belong
+// to many users, and some programs (ping) need file capabilities, which
+// live in the security.capability attribute. (Files given in memory
+// belong to root.) It is gzip-compressed with a fixed level and a header
+// carrying no name and no time. Every JSON document is written compactly
+// with its keys in sorted order, so equal inputs always give equal bytes
+// and digests. Directories are made with mode 0755 whatever the umask,
+// so the layout's archive does not depend on it either.
 //
 // Each image is a manifest whose descriptor carries its platform. With an
 // SBOM, each image also gets an artifact manifest (artifactType

@@ -7,9 +7,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/cairn-build/cairn/internal/ingraph/archive"
 )
 
-// Options controls [Write].
+// Options controls [Write] and [WriteFiles].
 type Options struct {
 	// Epoch is every layer entry's mtime and the images' creation time,
 	// in seconds since 1970.
@@ -21,12 +23,41 @@ type Options struct {
 	// SBOM, when not nil, is an SPDX 2.3 JSON document attached to every
 	// image as an artifact manifest.
 	SBOM []byte
+	// Config, when not nil, is every image's runtime configuration
+	// instead of the default one: a shell (/bin/bash if the root file
+	// system has it, else /bin/sh) and the usual PATH.
+	Config *Config
 }
 
 // Write writes an OCI image layout holding one image per element of
 // images into dir, which must be missing or empty. On error, dir may
 // hold part of the layout but no index.json.
 func Write(dir string, images []Image, opts Options) error {
+	all := make([]image, len(images))
+	for i, img := range images {
+		all[i] = image{platform: img.Platform, rootfs: img.Rootfs}
+	}
+	return write(dir, all, opts)
+}
+
+// WriteFiles is [Write] for images whose root file systems are given in
+// memory.
+func WriteFiles(dir string, images []FilesImage, opts Options) error {
+	all := make([]image, len(images))
+	for i, img := range images {
+		all[i] = image{platform: img.Platform, files: img.Files, inMemory: true}
+	}
+	return write(dir, all, opts)
+}
+
+// WriteArchive writes the layout in dir to w as one deterministic tar:
+// an OCI archive, as skopeo's and podman's "oci-archive:" read it.
+func WriteArchive(w io.Writer, dir string, epoch int64) error {
+	return archive.WriteTar(w, dir, archive.Reproducible(epoch))
+}
+
+// write writes the layout of images into dir.
+func write(dir string, images []image, opts Options) error {
 	if err := check(images, opts); err != nil {
 		return err
 	}
@@ -52,19 +83,19 @@ func Write(dir string, images []Image, opts Options) error {
 }
 
 // check validates the arguments.
-func check(images []Image, opts Options) error {
+func check(images []image, opts Options) error {
 	if len(images) == 0 {
 		return errNoImages()
 	}
 	seen := make(map[Platform]bool)
 	for _, img := range images {
-		if err := img.Platform.check(); err != nil {
+		if err := img.platform.check(); err != nil {
 			return err
 		}
-		if seen[img.Platform] {
-			return errDuplicatePlatform(img.Platform)
+		if seen[img.platform] {
+			return errDuplicatePlatform(img.platform)
 		}
-		seen[img.Platform] = true
+		seen[img.platform] = true
 	}
 	switch {
 	case opts.Epoch < 0:
@@ -79,7 +110,7 @@ func check(images []Image, opts Options) error {
 
 // prepareDir creates dir, or checks that it is an empty directory.
 func prepareDir(dir string) error {
-	err := os.Mkdir(dir, 0o755)
+	err := mkdir(dir)
 	if err == nil || !errors.Is(err, fs.ErrExist) {
 		return wrapWrite(dir, err)
 	}
@@ -97,8 +128,8 @@ func prepareDir(dir string) error {
 // writeImages writes every image and the SBOM artifacts and returns the
 // descriptors for index.json: the image and its SBOM artifact for one
 // image, else one nested index of them all.
-func writeImages(s blobStore, images []Image, opts Options) ([]descriptor, error) {
-	manifests, err := writeManifests(s, images, opts.Epoch)
+func writeImages(s blobStore, images []image, opts Options) ([]descriptor, error) {
+	manifests, err := writeManifests(s, images, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -120,10 +151,10 @@ func writeImages(s blobStore, images []Image, opts Options) ([]descriptor, error
 
 // writeManifests writes every image and returns their manifests'
 // descriptors, with platforms, in the order given.
-func writeManifests(s blobStore, images []Image, epoch int64) ([]descriptor, error) {
+func writeManifests(s blobStore, images []image, opts Options) ([]descriptor, error) {
 	var manifests []descriptor
 	for _, img := range images {
-		d, err := writeImage(s, img, epoch)
+		d, err := writeImage(s, img, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -170,6 +201,16 @@ func writeSBOMs(s blobStore, images []descriptor, sbom []byte) ([]descriptor, er
 		out = append(out, d)
 	}
 	return out, nil
+}
+
+// mkdir creates a directory with mode 0755 whatever the umask, so that
+// the layout's archive does not depend on it.
+func mkdir(dir string) error {
+	err := os.Mkdir(dir, 0o755)
+	if err == nil {
+		err = os.Chmod(dir, 0o755)
+	}
+	return err
 }
 
 // writeFile writes a small file atomically with mode 0644.

@@ -1,6 +1,11 @@
 package ocilayout
 
-import "strings"
+import (
+	"io"
+	"strings"
+
+	"github.com/cairn-build/cairn/internal/ingraph/archive"
+)
 
 // Platform is an image's os, architecture and optional variant.
 type Platform struct {
@@ -23,6 +28,40 @@ type Image struct {
 	Platform Platform
 	// Rootfs is the host directory holding the root file system.
 	Rootfs string
+}
+
+// FilesImage is one platform's image whose root file system is a few
+// files given in memory, owned by root, in directories of mode 0755.
+type FilesImage struct {
+	Platform Platform
+	Files    []archive.MemFile
+}
+
+// image is what the layout holds for one platform, whichever way its
+// root file system was given.
+type image struct {
+	platform Platform
+	rootfs   string            // the host directory, unless inMemory
+	files    []archive.MemFile // the files, if inMemory
+	inMemory bool
+}
+
+// writeTar writes the layer's uncompressed tar: a root file system on
+// disk keeps its owners, modes and file capabilities; files in memory
+// belong to root.
+func (img image) writeTar(w io.Writer, epoch int64) error {
+	if img.inMemory {
+		return archive.WriteTarFiles(w, img.files, archive.Reproducible(epoch))
+	}
+	return archive.WriteTar(w, img.rootfs, archive.Options{Epoch: epoch, Xattrs: true})
+}
+
+// source names the root file system in messages.
+func (img image) source() string {
+	if img.inMemory {
+		return "the in-memory files of " + img.platform.String()
+	}
+	return img.rootfs
 }
 
 // validPlatformPart reports whether s is a non-empty run of lower-case

@@ -50,19 +50,26 @@ type index struct {
 
 // imageConfig is an image configuration.
 type imageConfig struct {
-	Architecture string     `json:"architecture"`
-	Config       execConfig `json:"config"`
-	Created      string     `json:"created"`
-	History      []history  `json:"history"`
-	OS           string     `json:"os"`
-	RootFS       rootFS     `json:"rootfs"`
-	Variant      string     `json:"variant,omitempty"`
+	Architecture string    `json:"architecture"`
+	Config       Config    `json:"config"`
+	Created      string    `json:"created"`
+	History      []history `json:"history"`
+	OS           string    `json:"os"`
+	RootFS       rootFS    `json:"rootfs"`
+	Variant      string    `json:"variant,omitempty"`
 }
 
-// execConfig is the part of the configuration a runtime uses.
-type execConfig struct {
-	Cmd []string `json:"Cmd"`
-	Env []string `json:"Env"`
+// Config is the part of an image's configuration a runtime uses.
+type Config struct {
+	// Cmd is the command, or the arguments to Entrypoint.
+	Cmd []string `json:"Cmd,omitempty"`
+	// Entrypoint is the program run, when set.
+	Entrypoint []string `json:"Entrypoint,omitempty"`
+	// Env holds the environment, NAME=VALUE.
+	Env []string `json:"Env,omitempty"`
+	// Labels annotate the image (BuildKit reads a frontend's
+	// capabilities from them).
+	Labels map[string]string `json:"Labels,omitempty"`
 }
 
 // history describes how the one layer was made.

@@ -7,16 +7,15 @@ import (
 	"github.com/cairn-build/cairn/internal/pkgs"
 )
 
-// errCall labels an error with the position and the builtin of the call
-// that made req: "cairn.star:3:9: package_files: ...".
-func errCall(req pkgs.Request, err error) error {
-	return fmt.Errorf("%s: %s: %w", req.Pos, callOf(req), err)
-}
+// Error constructors, one per kind. An error about one request names
+// neither its recipe position nor its builtin: the compiler, which knows
+// the call, puts "cairn.star:3:9: package_files: " in front (stdlib.Error).
+// Only an error about two requests names their positions (req.Pos).
 
 // errNotLocked reports a request --locked forbids resolving.
 func errNotLocked(req pkgs.Request) error {
-	return fmt.Errorf("%s: %s: cairn.lock does not cover this request (%s); run `cairn lock` and commit cairn.lock, or build without --locked",
-		req.Pos, callOf(req), describe(req))
+	return fmt.Errorf("cairn.lock does not cover this request (%s); run `cairn lock` and commit cairn.lock, or build without --locked",
+		describe(req))
 }
 
 // errNoMirror reports a repository with no URL anywhere.

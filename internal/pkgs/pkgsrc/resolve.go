@@ -30,7 +30,7 @@ func (s *Source) resolve(ctx context.Context, req pkgs.Request) (*pkgs.Set, []lo
 	for _, spec := range req.Repos {
 		idx, err := s.index(ctx, spec, req.Arch)
 		if err != nil {
-			return nil, nil, errCall(req, err)
+			return nil, nil, err
 		}
 		for _, p := range idx.packages {
 			origin[p.Repo] = spec
@@ -41,7 +41,7 @@ func (s *Source) resolve(ctx context.Context, req pkgs.Request) (*pkgs.Set, []lo
 	all = s.preferLocked(all)
 	res, err := resolve.New(req.Arch, deb.CompareVersions, all).Resolve(resolveRequest(req))
 	if err != nil {
-		return nil, nil, errCall(req, err)
+		return nil, nil, err
 	}
 	set := &pkgs.Set{}
 	for _, p := range res.ConfigureOrder() {
@@ -57,7 +57,7 @@ func (s *Source) resolve(ctx context.Context, req pkgs.Request) (*pkgs.Set, []lo
 // resolveRequest maps a variant to the resolver's seeds, as mmdebstrap
 // defines the variants.
 func resolveRequest(req pkgs.Request) resolve.Request {
-	r := resolve.Request{Install: append([]string(nil), req.Packages...)} // pkgsrc adds the position
+	r := resolve.Request{Install: append([]string(nil), req.Packages...)}
 	switch req.Variant {
 	case "files":
 		r.FilesOnly, r.Follow = true, req.Follow

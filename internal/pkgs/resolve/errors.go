@@ -23,20 +23,15 @@ type UnsatisfiedError struct {
 	Candidates []string
 	// Repo names the repositories that were searched.
 	Repo string
-	// Pos is the recipe position of the request, if known.
-	Pos string
 
 	// missing is the name to suggest alternatives for, when nothing by that
 	// name exists; Resolve completes Reason with it.
 	missing string
 }
 
-// Error reads "pos: a -> b -> rel: reason; candidates: x=1, ...".
+// Error reads "a -> b -> rel: reason; candidates: x=1, ...".
 func (e *UnsatisfiedError) Error() string {
 	var b strings.Builder
-	if e.Pos != "" {
-		b.WriteString(e.Pos + ": ")
-	}
 	b.WriteString(strings.Join(e.Chain, " -> ") + ": " + e.Reason)
 	if len(e.Candidates) > 0 {
 		b.WriteString("; candidates: " + strings.Join(e.Candidates, ", "))
@@ -58,11 +53,9 @@ type ConflictError struct {
 	// Chain and OtherChain lead from a requested package to Package and
 	// Other.
 	Chain, OtherChain []string
-	// Pos is the recipe position of the request, if known.
-	Pos string
 }
 
-// Error reads "pos: a=1 conflicts with b (<< 2) installed as b=1
+// Error reads "a=1 conflicts with b (<< 2) installed as b=1
 // (pulled by: x -> b)".
 func (e *ConflictError) Error() string {
 	verb := "conflicts with"
@@ -74,9 +67,6 @@ func (e *ConflictError) Error() string {
 		s += " " + pulledBy(e.Chain)
 	}
 	s += fmt.Sprintf(" %s %s installed as %s %s", verb, e.Relation, nameVersion(e.Other), pulledBy(e.OtherChain))
-	if e.Pos != "" {
-		s = e.Pos + ": " + s
-	}
 	return s
 }
 
@@ -138,18 +128,13 @@ func errConflict(owner *pkgs.Package, n negative, other *pkgs.Package, ownerChai
 		Chain: ownerChain, OtherChain: otherChain}
 }
 
-// withPos completes an error from a resolution with the request's position
-// and the suggestions for a missing name.
-func (u *Universe) withPos(err error, pos string) error {
-	switch e := err.(type) {
-	case *UnsatisfiedError:
-		e.Pos = pos
-		if e.missing != "" {
-			e.Reason += didYouMean(e.missing, u.everyName())
-			e.missing = ""
-		}
-	case *ConflictError:
-		e.Pos = pos
+// withSuggestion completes an error from a resolution with the suggestions
+// for a missing name. Errors carry no recipe position: the compiler, which
+// knows the call, adds it (stdlib.Error).
+func (u *Universe) withSuggestion(err error) error {
+	if e, ok := err.(*UnsatisfiedError); ok && e.missing != "" {
+		e.Reason += didYouMean(e.missing, u.everyName())
+		e.missing = ""
 	}
 	return err
 }

@@ -16,7 +16,7 @@ import (
 func (u *Universe) files(req Request) (*Result, error) {
 	_, seeds, err := u.seeds(req)
 	if err != nil {
-		return nil, u.withPos(err, req.Pos)
+		return nil, u.withSuggestion(err)
 	}
 	sel := map[string]*pkgs.Package{}
 	queue := seeds

@@ -30,9 +30,6 @@ type Request struct {
 	// package files to take apart rather than a system to configure.
 	FilesOnly bool
 	Follow    []string
-	// Pos is the recipe position for errors ("cairn.star:12:3"); may be
-	// empty.
-	Pos string
 }
 
 // Result is the closure of a request.
@@ -51,7 +48,7 @@ func (u *Universe) Resolve(req Request) (*Result, error) {
 	}
 	override, seeds, err := u.seeds(req)
 	if err != nil {
-		return nil, u.withPos(err, req.Pos)
+		return nil, u.withSuggestion(err)
 	}
 	banned := map[choice]error{}
 	var good *Result
@@ -66,7 +63,7 @@ func (u *Universe) Resolve(req Request) (*Result, error) {
 		}
 		if s.blocked == nil || attempt == maxAttempts {
 			if err != nil {
-				return nil, u.withPos(err, req.Pos)
+				return nil, u.withSuggestion(err)
 			}
 			return good, nil
 		}

@@ -13,15 +13,15 @@ func TestUnsatisfiedChain(t *testing.T) {
 		mk(t, "libc6", "2.36-9"),
 		mk(t, "libssl3", "3.0.8-1"),
 	)
-	err := resolveErr(t, u, Request{Install: []string{"openssh-server"}, Pos: "cairn.star:12:3"})
-	want := "cairn.star:12:3: openssh-server -> openssh-sftp-server -> libssl3 (>= 3.0.9): " +
+	err := resolveErr(t, u, Request{Install: []string{"openssh-server"}})
+	want := "openssh-server -> openssh-sftp-server -> libssl3 (>= 3.0.9): " +
 		"not in test main amd64; candidates: libssl3=3.0.8-1"
 	if err.Error() != want {
 		t.Errorf("got  %s\nwant %s", err, want)
 	}
 	var ue *UnsatisfiedError
 	if !errors.As(err, &ue) || len(ue.Chain) != 3 || ue.Relation.String() != "libssl3 (>= 3.0.9)" ||
-		ue.Repo != testRepo || ue.Pos != "cairn.star:12:3" {
+		ue.Repo != testRepo {
 		t.Errorf("fields: %+v", ue)
 	}
 }
@@ -209,8 +209,8 @@ func TestConflictError(t *testing.T) {
 	if err.Error() != want {
 		t.Errorf("got  %s\nwant %s", err, want)
 	}
-	err = resolveErr(t, u, Request{Install: []string{"a", "b"}, Pos: "f.star:1:1"})
-	want = "f.star:1:1: a=1 conflicts with b (<< 2) installed as b=1 (requested)"
+	err = resolveErr(t, u, Request{Install: []string{"a", "b"}})
+	want = "a=1 conflicts with b (<< 2) installed as b=1 (requested)"
 	if err.Error() != want {
 		t.Errorf("got  %s\nwant %s", err, want)
 	}

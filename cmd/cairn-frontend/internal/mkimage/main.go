@@ -6,7 +6,10 @@
 // cairn does not assume Docker, and because the image must be reproducible:
 // its digest is what CI pins (source=IMAGE@sha256:...), so every byte
 // comes from the binaries and SOURCE_DATE_EPOCH, nothing from the clock or
-// the host: sorted JSON, fixed tar headers, gzip without name or time.
+// the host. The layout and the archive are written by the writers that
+// write cairn's own OCI images in the build (internal/ingraph/ocilayout and
+// the deterministic tar of internal/ingraph/archive): sorted JSON, fixed
+// tar headers, gzip without name or time.
 //
 //	go run ./cmd/cairn-frontend/internal/mkimage -o DIR -tar FILE linux/amd64=BIN linux/arm64=BIN
 package main
@@ -49,15 +52,11 @@ func run(args []string) error {
 		}
 		bins = append(bins, b)
 	}
-	img, err := buildImage(bins, ep)
-	if err != nil {
-		return err
-	}
-	if err := img.writeLayout(*dir); err != nil {
+	if err := writeLayout(*dir, bins, ep); err != nil {
 		return err
 	}
 	if *tarFile != "" {
-		return img.writeArchive(*tarFile, ep)
+		return writeArchive(*tarFile, *dir, ep)
 	}
 	return nil
 }
