@@ -50,13 +50,8 @@ func packageFilesFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	if err := checkPackageNames("package_files", n.packages); err != nil {
 		return nil, err
 	}
-	if archV != starlark.None {
-		arch, _ := starlark.AsString(archV)
-		a, err := debArch(arch)
-		if err != nil {
-			return nil, errParam("package_files", "arch", repr(archV), err.Error())
-		}
-		n.arch = a
+	if err := n.setArch(archV); err != nil {
+		return nil, err
 	}
 	return newArtifact(n, "package_files("+strings.Join(n.packages, " ")+")"), nil
 }

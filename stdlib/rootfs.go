@@ -64,19 +64,29 @@ func rootfsFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwar
 	if err := n.check(); err != nil {
 		return nil, err
 	}
-	if archV != starlark.None {
-		arch, _ := starlark.AsString(archV)
-		a, err := debArch(arch)
-		if err != nil {
-			return nil, errParam("rootfs", "arch", repr(archV), err.Error())
-		}
-		n.arch = a
+	if err := n.setArch(archV); err != nil {
+		return nil, err
 	}
 	var err error
 	if n.files, err = artifactList("rootfs", "files", files); err != nil {
 		return nil, err
 	}
 	return newArtifact(n, "rootfs("+strings.Join(n.packages, " ")+")"), nil
+}
+
+// setArch takes the arch= argument: None for the build's platform, else
+// a Debian architecture or a platform.
+func (n *rootfsNode) setArch(v starlark.Value) error {
+	if v == starlark.None {
+		return nil
+	}
+	arch, _ := starlark.AsString(v)
+	a, err := debArch(arch)
+	if err != nil {
+		return errParam(n.call, "arch", repr(v), err.Error())
+	}
+	n.arch = a
+	return nil
 }
 
 func (n *rootfsNode) setRepos(l *starlark.List) error {
