@@ -37,6 +37,8 @@ func Builtins() []Builtin {
 		archiveBuiltin,
 		contextBuiltin,
 		diskBuiltin,
+		debPackageBuiltin,
+		debSourceBuiltin,
 		filesBuiltin,
 		fsImageBuiltin,
 		gitBuiltin,

@@ -42,8 +42,9 @@ type shared struct {
 	groups   map[string][]llb.State
 	sets     map[setKey]*pkgs.Set
 	children map[string]*Compiler
-	// tools is the root filesystem image tools run in (see toolsRoot).
-	tools *rootfsNode
+	// tools is the root filesystem image tools run in (see toolsRoot);
+	// sourceTools the one dpkg-source runs in (see sourceToolsRoot).
+	tools, sourceTools *rootfsNode
 }
 
 // CompileOptions configures a Compiler. The front doors fill it once, as

@@ -45,6 +45,7 @@ type rootfsNode struct {
 	files     []*Artifact
 	run       []string
 	follow    []string // variant "files" only
+	depends   []string // dependency clauses to satisfy too (a build root's build dependencies)
 }
 
 func rootfsFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -140,7 +141,7 @@ func artifactList(fn, param string, l *starlark.List) ([]*Artifact, error) {
 // request is what this node asks of the package source when built for arch.
 func (n *rootfsNode) request(arch string) pkgs.Request {
 	return pkgs.Request{Repos: n.repos, Packages: n.packages, Variant: n.variant, Follow: n.follow, Arch: arch,
-		Pos: n.p.String(), Call: n.call}
+		Depends: n.depends, Pos: n.p.String(), Call: n.call}
 }
 
 func (n *rootfsNode) compile(c *Compiler) (llb.State, error) {

@@ -229,7 +229,11 @@ type scriptPackages struct{}
 
 func (scriptPackages) Resolve(_ context.Context, req pkgs.Request) (*pkgs.Set, error) {
 	set := &pkgs.Set{}
-	for _, p := range append([]string{"base-files"}, req.Packages...) {
+	names := append([]string{"base-files"}, req.Packages...)
+	for _, clause := range req.Depends { // the first alternative's name, for scripts to find
+		names = append(names, strings.Fields(clause)[0])
+	}
+	for _, p := range names {
 		name, version, ok := strings.Cut(p, "=")
 		if !ok {
 			version = "1.0"
@@ -243,6 +247,42 @@ func (scriptPackages) Resolve(_ context.Context, req pkgs.Request) (*pkgs.Set, e
 			Name: name, Version: version, Filename: file, Size: 1000, SHA256: fmt.Sprintf("%x", sha256.Sum256([]byte(file))), URL: url})
 	}
 	return set, nil
+}
+
+// ResolveSource answers a source request with a source package of that
+// name (version 1.0-1 unless pinned) that builds for any architecture
+// ("all" for names starting with indep, both for names starting with
+// both) and has three build dependencies, one for nocheck builds only and
+// one for arm64 only. Names starting with missing are not found; with
+// nourl, there is no mirror.
+func (scriptPackages) ResolveSource(_ context.Context, req pkgs.SourceRequest) (*pkgs.SourcePackage, error) {
+	if strings.HasPrefix(req.Name, "missing") {
+		return nil, fmt.Errorf("no source package %s in %s", req.Name, req.Repos[0].Name)
+	}
+	version := req.Version
+	if version == "" {
+		version = "1.0-1"
+	}
+	arch := "any"
+	switch {
+	case strings.HasPrefix(req.Name, "indep"):
+		arch = "all"
+	case strings.HasPrefix(req.Name, "both"):
+		arch = "any all"
+	}
+	dir := "pool/main/" + req.Name[:1] + "/" + req.Name
+	sp := &pkgs.SourcePackage{Repo: req.Repos[0].Name, Suite: req.Repos[0].Suite, Name: req.Name, Version: version,
+		Format: "3.0 (quilt)", Binaries: []string{req.Name}, Architecture: arch, Directory: dir,
+		BuildDepends:      "debhelper-compat (= 13), check-tool <!nocheck>, arm-only [arm64]",
+		BuildDependsIndep: "indep-tool",
+		URL:               "http://example.invalid/debian/" + dir}
+	for _, f := range []string{req.Name + "_" + version + ".dsc", req.Name + "_1.0.orig.tar.gz", req.Name + "_" + version + ".debian.tar.xz"} {
+		sp.Files = append(sp.Files, pkgs.SourceFile{Name: f, Size: 100, SHA256: fmt.Sprintf("%x", sha256.Sum256([]byte(f)))})
+	}
+	if strings.HasPrefix(req.Name, "nourl") {
+		sp.URL = ""
+	}
+	return sp, nil
 }
 
 // scriptGit pins every ref to one commit.

@@ -52,6 +52,10 @@ type Request struct {
 	// follows, e.g. "linux-image-*" from a kernel metapackage.
 	Follow []string `json:"follow,omitempty"`
 	Arch   string   `json:"arch"`
+	// Depends are dependency clauses in the format's syntax that the
+	// installed set must satisfy besides Packages, e.g. a source package's
+	// evaluated build dependencies ("debhelper-compat (= 13)", "a | b").
+	Depends []string `json:"depends,omitempty"`
 	// Pos is the recipe position of the call, for messages about two
 	// requests only (targets that disagree on a version). An error about
 	// this request alone carries no position: the compiler positions it.
@@ -68,11 +72,23 @@ type Request struct {
 // positions).
 func (r Request) Key() string {
 	c := r
-	c.Repos = append([]RepoSpec(nil), r.Repos...)
-	for i := range c.Repos {
-		c.Repos[i].Mirror = ""
+	c.Repos = withoutMirrors(r.Repos)
+	return digestOf(c)
+}
+
+// withoutMirrors copies specs with their mirrors cleared: a mirror is the
+// machine's configuration, not part of what a request asks.
+func withoutMirrors(specs []RepoSpec) []RepoSpec {
+	out := append([]RepoSpec(nil), specs...)
+	for i := range out {
+		out[i].Mirror = ""
 	}
-	b, _ := json.Marshal(c)
+	return out
+}
+
+// digestOf is "sha256:" and the hex SHA-256 of v's JSON.
+func digestOf(v any) string {
+	b, _ := json.Marshal(v)
 	sum := sha256.Sum256(b)
 	return "sha256:" + hex.EncodeToString(sum[:])
 }

@@ -93,27 +93,46 @@ func nextPiece(s string, sep byte) (piece, rest string, more bool) {
 }
 
 // parseRelation parses one relation: name[:arch] [(op version)] [archs]
-// [<profiles>]...
+// [<profiles>]...; the restrictions are checked and dropped.
 func parseRelation(entry string) (pkgs.Relation, error) {
+	r, err := parseRestricted(entry)
+	return r.Relation, err
+}
+
+// restricted is a relation with the restrictions a source package's
+// relations may carry: an architecture list ("amd64", "!arm64",
+// "linux-any") and build-profile formulas (any list whose terms all hold).
+type restricted struct {
+	pkgs.Relation
+	archs    []string
+	profiles [][]string
+}
+
+// parseRestricted parses one relation and keeps its restrictions.
+func parseRestricted(entry string) (restricted, error) {
 	p := relParser{s: entry}
-	var r pkgs.Relation
-	if err := p.name(&r); err != nil {
+	var r restricted
+	if err := p.name(&r.Relation); err != nil {
 		return r, err
 	}
 	if p.skipBlanks() == '(' {
-		if err := p.version(&r); err != nil {
+		if err := p.version(&r.Relation); err != nil {
 			return r, err
 		}
 	}
 	if p.skipBlanks() == '[' {
-		if err := p.list('[', ']', isArchChar, "architecture"); err != nil {
+		archs, err := p.list('[', ']', isArchChar, "architecture")
+		if err != nil {
 			return r, err
 		}
+		r.archs = archs
 	}
 	for p.skipBlanks() == '<' {
-		if err := p.list('<', '>', isNameChar, "build profile"); err != nil {
+		terms, err := p.list('<', '>', isNameChar, "build profile")
+		if err != nil {
 			return r, err
 		}
+		r.profiles = append(r.profiles, terms)
 	}
 	if p.i < len(p.s) {
 		return r, p.errorf("unexpected %q", p.s[p.i:])

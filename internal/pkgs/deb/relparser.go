@@ -75,28 +75,31 @@ func (p *relParser) op() (string, error) {
 	return "=", nil // "(1.0)": dpkg's implicit exact match
 }
 
-// list checks a non-empty, blank-separated list of optionally negated
-// words between open and close; p is at open. The list is not kept.
-func (p *relParser) list(open, close byte, ok func(byte) bool, what string) error {
+// list reads a non-empty, blank-separated list of optionally negated
+// words between open and close; p is at open. Negated words keep their "!".
+func (p *relParser) list(open, close byte, ok func(byte) bool, what string) ([]string, error) {
 	p.i++
-	n := 0
+	var words []string
 	for p.skipBlanks() != close {
+		neg := ""
 		if p.peek() == '!' {
 			p.i++
+			neg = "!"
 		}
-		if w := p.take(ok); w == "" {
+		w := p.take(ok)
+		if w == "" {
 			if p.i == len(p.s) {
-				return p.errorf("unterminated %s list", what)
+				return nil, p.errorf("unterminated %s list", what)
 			}
-			return p.errorf("unexpected %q in %s list", p.s[p.i:], what)
+			return nil, p.errorf("unexpected %q in %s list", p.s[p.i:], what)
 		}
-		n++
+		words = append(words, neg+w)
 	}
 	p.i++
-	if n == 0 {
-		return p.errorf("empty %s list", what)
+	if len(words) == 0 {
+		return nil, p.errorf("empty %s list", what)
 	}
-	return nil
+	return words, nil
 }
 
 // take consumes the longest run of bytes satisfying ok.

@@ -33,6 +33,9 @@ type File struct {
 	// Git pins the refs of git() sources to commits (see git.go); absent
 	// when the recipe has none.
 	Git []Git `json:"git,omitempty"`
+	// Sources pins source packages (see sources.go); absent when the
+	// recipe builds none.
+	Sources []Source `json:"sources,omitempty"`
 }
 
 // Repo records the repository metadata a lock was resolved from.
@@ -55,6 +58,9 @@ type Request struct {
 	Repos    []string `json:"repos"`
 	Variant  string   `json:"variant"`
 	Packages []string `json:"packages"`
+	// Depends are the request's dependency clauses (a build's evaluated
+	// build dependencies), absent for plain package lists.
+	Depends []string `json:"depends,omitempty"`
 	// Install lists the answer in configure order as name=version:arch.
 	Install []string `json:"install"`
 }
@@ -138,6 +144,7 @@ func (f *File) Sort() {
 		sort.Strings(f.Requests[i].Targets)
 	}
 	sortGit(f.Git)
+	sortSources(f.Sources)
 }
 
 func repoKey(r Repo) string { return r.Name + "\x00" + r.Suite + "\x00" + r.Snapshot }
@@ -168,6 +175,9 @@ func (f *File) Marshal() ([]byte, error) {
 		fmt.Fprintf(&b, "  %q: %s,\n", part.name, body)
 	}
 	if err := marshalGit(&b, f.Git); err != nil {
+		return nil, err
+	}
+	if err := marshalSources(&b, f.Sources); err != nil {
 		return nil, err
 	}
 	b.WriteString("  \"packages\": [\n")

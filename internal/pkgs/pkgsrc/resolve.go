@@ -19,6 +19,7 @@ import (
 type repoIndex struct {
 	spec     pkgs.RepoSpec
 	packages []*pkgs.Package
+	sources  []*pkgs.SourcePackage // for the pseudo-architecture "source"
 	lock     lock.Repo
 }
 
@@ -39,12 +40,24 @@ func (s *Source) resolve(ctx context.Context, req pkgs.Request) (*pkgs.Set, []lo
 		repos = append(repos, idx.lock)
 	}
 	all = s.preferLocked(all)
-	res, err := resolve.New(req.Arch, deb.CompareVersions, all).Resolve(resolveRequest(req))
+	rreq := resolveRequest(req)
+	if len(req.Depends) > 0 {
+		dummy, err := dependsPackage(req)
+		if err != nil {
+			return nil, nil, err
+		}
+		all = append(all, dummy)
+		rreq.Install = append(rreq.Install, dummy.Name)
+	}
+	res, err := resolve.New(req.Arch, deb.CompareVersions, all).Resolve(rreq)
 	if err != nil {
 		return nil, nil, err
 	}
 	set := &pkgs.Set{}
 	for _, p := range res.ConfigureOrder() {
+		if p.Name == dependsName {
+			continue
+		}
 		spec := origin[p.Repo]
 		l := pkgs.Locked{Repo: spec.Name, Suite: spec.Suite, Arch: p.Arch, Name: p.Name, Version: p.Version,
 			Filename: p.Filename, Size: p.Size, SHA256: p.SHA256, MultiArch: p.MultiArch}
@@ -117,24 +130,40 @@ func (s *Source) index(ctx context.Context, spec pkgs.RepoSpec, arch string) (*r
 	if err != nil {
 		return nil, err
 	}
-	key := strings.Join([]string{mirror, spec.Suite, strings.Join(spec.Components, ","), arch, spec.KeyringSHA256,
-		fmt.Sprint(spec.IgnoreDate, spec.IgnoreValidUntil)}, " ")
-	return s.indexOnce(key, func() (*repoIndex, error) { return s.fetch(ctx, spec, mirror, arch) })
+	return s.indexOnce(indexKey(spec, mirror, arch), func() (*repoIndex, error) { return s.fetch(ctx, spec, mirror, arch) })
 }
 
-func (s *Source) fetch(ctx context.Context, spec pkgs.RepoSpec, mirror, arch string) (*repoIndex, error) {
+// indexKey identifies one repository's indexes for one architecture.
+func indexKey(spec pkgs.RepoSpec, mirror, arch string) string {
+	return strings.Join([]string{mirror, spec.Suite, strings.Join(spec.Components, ","), arch, spec.KeyringSHA256,
+		fmt.Sprint(spec.IgnoreDate, spec.IgnoreValidUntil)}, " ")
+}
+
+// repo is what the metadata client fetches for spec and arch.
+func (s *Source) repo(spec pkgs.RepoSpec, mirror, arch string) (debrepo.Repo, error) {
 	r := debrepo.Repo{Name: spec.Name, Mirror: mirror, Suite: spec.Suite, Components: spec.Components, Arches: []string{arch},
 		IgnoreDate: spec.IgnoreDate, IgnoreValidUntil: spec.IgnoreValidUntil}
 	var err error
-	if r.Keyring, r.KeyringName, err = s.keyring(spec); err != nil {
+	r.Keyring, r.KeyringName, err = s.keyring(spec)
+	return r, err
+}
+
+// repoLock is the lockfile's record of the verified metadata.
+func repoLock(spec pkgs.RepoSpec, ix *debrepo.Indexes) lock.Repo {
+	return lock.Repo{Name: spec.Name, Suite: spec.Suite, Snapshot: spec.Snapshot,
+		Release: ix.ReleaseSHA256, Date: ix.Release.Date, Signer: fingerprint(ix.Signer)}
+}
+
+func (s *Source) fetch(ctx context.Context, spec pkgs.RepoSpec, mirror, arch string) (*repoIndex, error) {
+	r, err := s.repo(spec, mirror, arch)
+	if err != nil {
 		return nil, err
 	}
 	ix, err := s.cfg.Client.Fetch(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	out := &repoIndex{spec: spec, lock: lock.Repo{Name: spec.Name, Suite: spec.Suite, Snapshot: spec.Snapshot,
-		Release: ix.ReleaseSHA256, Date: ix.Release.Date, Signer: fingerprint(ix.Signer)}}
+	out := &repoIndex{spec: spec, lock: repoLock(spec, ix)}
 	for _, f := range ix.Files {
 		display := fmt.Sprintf("%s %s/%s %s", spec.Name, spec.Suite, f.Component, f.Arch)
 		ps, err := deb.ParsePackages(bytes.NewReader(f.Data), display)
@@ -166,4 +195,17 @@ func (s *Source) keyring(spec pkgs.RepoSpec) (openpgp.EntityList, string, error)
 func fingerprint(signer string) string {
 	fpr, _, _ := strings.Cut(signer, " ")
 	return fpr
+}
+
+// dependsName names the package that stands for a request's Depends while
+// resolving, as sbuild's and apt-get build-dep's dummy packages do; it
+// never reaches the answer.
+const dependsName = "cairn-build-depends"
+
+func dependsPackage(req pkgs.Request) (*pkgs.Package, error) {
+	deps, err := deb.ParseRelations(strings.Join(req.Depends, ", "))
+	if err != nil {
+		return nil, fmt.Errorf("build dependencies: %w", err)
+	}
+	return &pkgs.Package{Name: dependsName, Version: "0", Arch: req.Arch, Depends: deps, Repo: "build dependencies"}, nil
 }

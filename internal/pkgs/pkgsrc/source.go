@@ -48,6 +48,7 @@ type Source struct {
 	mu      sync.Mutex
 	indexes map[string]*once[*repoIndex]
 	answers map[string]*answer
+	sources map[string]*sourceAnswer
 }
 
 type answer struct {
@@ -59,7 +60,8 @@ type answer struct {
 
 // New returns a Source.
 func New(cfg Config) *Source {
-	return &Source{cfg: cfg, indexes: map[string]*once[*repoIndex]{}, answers: map[string]*answer{}}
+	return &Source{cfg: cfg, indexes: map[string]*once[*repoIndex]{}, answers: map[string]*answer{},
+		sources: map[string]*sourceAnswer{}}
 }
 
 // Resolve answers one request.
@@ -201,12 +203,13 @@ func (s *Source) Lockfile() (*lock.File, error) {
 			}
 		}
 	}
+	s.sourceEntries(f, repoSeen)
 	f.Sort()
 	return f, nil
 }
 
 func requestEntry(key string, a *answer) lock.Request {
-	r := lock.Request{Key: key, Arch: a.req.Arch, Variant: a.req.Variant, Packages: a.req.Packages}
+	r := lock.Request{Key: key, Arch: a.req.Arch, Variant: a.req.Variant, Packages: a.req.Packages, Depends: a.req.Depends}
 	if r.Packages == nil {
 		r.Packages = []string{}
 	}

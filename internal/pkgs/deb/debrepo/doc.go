@@ -1,6 +1,7 @@
 // Package debrepo fetches and verifies the metadata of Debian package
 // repositories: the signed InRelease (or Release + Release.gpg) and the
-// Packages indexes it lists.
+// Packages indexes it lists, and the Sources indexes (the pseudo-architecture
+// "source", SourceArch) for source packages.
 //
 // The resolved package set decides the build graph, so this metadata is
 // needed on the client while a recipe is evaluated, before any BuildKit

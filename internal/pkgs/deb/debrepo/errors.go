@@ -252,8 +252,12 @@ func newMissingIndexError(w Where, comp, arch string, rel *Release) *MissingInde
 
 // Error renders the error with its location.
 func (e *MissingIndexError) Error() string {
-	return fmt.Sprintf("%sno Packages index for %s/binary-%s; the Release has components [%s], architectures [%s]",
-		e.prefix(), e.Component, e.Arch, strings.Join(e.Components, " "), strings.Join(e.Arches, " "))
+	what := "Packages index for " + e.Component + "/binary-" + e.Arch
+	if e.Arch == SourceArch {
+		what = "Sources index for " + e.Component + "/source (does the repository publish sources?)"
+	}
+	return fmt.Sprintf("%sno %s; the Release has components [%s], architectures [%s]",
+		e.prefix(), what, strings.Join(e.Components, " "), strings.Join(e.Arches, " "))
 }
 
 // OfflineError is metadata that Client.Offline forbids fetching and the

@@ -11,8 +11,17 @@ type indexPlan struct {
 	plain *FileSum
 }
 
+// SourceArch is the pseudo-architecture that selects a component's
+// Sources index (comp/source/Sources) instead of a Packages index.
+const SourceArch = "source"
+
 // plainPath returns the uncompressed index's path.
-func (p indexPlan) plainPath() string { return p.comp + "/binary-" + p.arch + "/Packages" }
+func (p indexPlan) plainPath() string {
+	if p.arch == SourceArch {
+		return p.comp + "/source/Sources"
+	}
+	return p.comp + "/binary-" + p.arch + "/Packages"
+}
 
 // compressions are the index encodings, in order of preference. gzip
 // comes before xz: decoding bookworm's amd64 index takes ~0.3 s from gzip
@@ -37,16 +46,19 @@ func (f *fetcher) plan(rel *Release) ([]indexPlan, error) {
 }
 
 // archesFor returns the requested architectures, once each, plus "all"
-// when the Release has arch-all indexes of their own (it lists "all" and
-// does not declare No-Support-for-Architecture-all).
+// when a binary architecture is requested and the Release has arch-all
+// indexes of their own (it lists "all" and does not declare
+// No-Support-for-Architecture-all).
 func archesFor(requested []string, rel *Release) []string {
 	var out []string
+	binary := false
 	for _, a := range requested {
 		if !hasWord(out, a) {
 			out = append(out, a)
+			binary = binary || a != SourceArch
 		}
 	}
-	if !rel.NoSupportForArchAll && hasWord(rel.Architectures, "all") && !hasWord(out, "all") {
+	if binary && !rel.NoSupportForArchAll && hasWord(rel.Architectures, "all") && !hasWord(out, "all") {
 		out = append(out, "all")
 	}
 	return out

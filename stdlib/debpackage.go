@@ -1,0 +1,207 @@
+package stdlib
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cairn-build/cairn/internal/pkgs"
+	"github.com/cairn-build/cairn/internal/pkgs/deb"
+	"github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/solver/pb"
+	"go.starlark.net/starlark"
+)
+
+var debPackageBuiltin = Builtin{
+	Name:    "deb_package",
+	Summary: "Binary .deb packages built from a Debian source with the real dpkg-buildpackage, inside BuildKit.",
+	Params: []Param{
+		{Name: "source", Type: "artifact", Doc: "a `deb_source()` (its build dependencies come from the archive's index, or from `cairn.lock`)"},
+		{Name: "repos", Type: "list of repo", Doc: "repositories the build root and the build dependencies are installed from"},
+		{Name: "arch", Type: "string", Default: "the build's platform", Doc: `host architecture of the packages, as in rootfs(); a foreign one builds under qemu-user`},
+		{Name: "profiles", Type: "list of string", Default: "[]", Doc: `build profiles (DEB_BUILD_PROFILES), e.g. ["nocheck"]; they also select the build dependencies (<!nocheck>)`},
+		{Name: "options", Type: "list of string", Default: "[]", Doc: `DEB_BUILD_OPTIONS, e.g. ["nocheck", "parallel=2"]`},
+		{Name: "version_suffix", Type: "string", Default: `""`, Doc: `appended to the version in a new debian/changelog entry (dated as the last one), e.g. "+cairn1"`},
+		{Name: "indep", Type: "bool", Default: "None", Doc: "also build the Architecture: all packages; default: when the source has any and `arch` is the engine's own"},
+	},
+	Returns: "artifact: the .deb files, the .buildinfo, the .changes and build.log",
+	Doc: "The build root is a rootfs of the Essential set, `build-essential`, `fakeroot` and the source's " +
+		"Build-Depends (plus -Arch and -Indep as built), evaluated for the architecture and profiles as " +
+		"dpkg-checkbuilddeps does and resolved by cairn's resolver: a request of its own in `cairn.lock`. " +
+		"`dpkg-buildpackage -us -uc` (-B, -A or -b by what is built) runs as an unprivileged build user with " +
+		"`fakeroot`, without network, with SOURCE_DATE_EPOCH taken from debian/changelog as dpkg does. The step " +
+		"is cached on the source, the build root and the options: changing a patch rebuilds this package and what " +
+		"uses it, nothing else.",
+	Example: `hello = deb_package(source = deb_source("hello", repos = [debian]), repos = [debian], options = ["nocheck"])`,
+	fn:      debPackageFn,
+}
+
+type debPackageNode struct {
+	at
+	source   *Artifact
+	src      *debSourceNode
+	repos    []pkgs.RepoSpec
+	arch     string
+	profiles []string
+	options  []string
+	suffix   string
+	indep    *bool
+}
+
+func debPackageFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	src := artifactArg{}
+	var repos *starlark.List
+	profiles, options := stringList{}, stringList{}
+	var archV, indepV starlark.Value = starlark.None, starlark.None
+	var suffix string
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "source", &src, "repos", &repos, "arch?", &archV,
+		"profiles?", &profiles, "options?", &options, "version_suffix?", &suffix, "indep?", &indepV); err != nil {
+		return nil, err
+	}
+	ds, ok := src.v.node.(*debSourceNode)
+	if !ok {
+		return nil, errParam("deb_package", "source", src.v.String(), "a deb_source(...) (trees from git() or local() with a debian/ directory are not built yet)")
+	}
+	rn := &rootfsNode{call: "deb_package"}
+	if err := rn.setRepos(repos); err != nil {
+		return nil, err
+	}
+	if err := rn.setArch(archV); err != nil {
+		return nil, err
+	}
+	if strings.ContainsAny(suffix, " \t\n()_'\"") {
+		return nil, errParam("deb_package", "version_suffix", quote(suffix), `characters allowed in a Debian version, e.g. "+cairn1"`)
+	}
+	for _, l := range [][]string{profiles.v, options.v} {
+		for _, w := range l {
+			if w == "" || strings.ContainsAny(w, " \t\n'\"") {
+				return nil, errParam("deb_package", "profiles/options", quote(w), `single words like "nocheck" or "parallel=2"`)
+			}
+		}
+	}
+	n := &debPackageNode{at: at{callPos(t)}, source: src.v, src: ds, repos: rn.repos, arch: rn.arch,
+		profiles: profiles.v, options: options.v, suffix: suffix}
+	if b, ok := indepV.(starlark.Bool); ok {
+		v := bool(b)
+		n.indep = &v
+	} else if indepV != starlark.None {
+		return nil, errParam("deb_package", "indep", indepV.String(), "True, False or None")
+	}
+	return newArtifact(n, "deb_package("+ds.req.Name+")"), nil
+}
+
+// what decides which of the source's packages this build makes.
+func (n *debPackageNode) what(c *Compiler, sp *pkgs.SourcePackage, arch string) deb.BuildFor {
+	b := deb.BuildFor{Arch: arch, Profiles: n.profiles}
+	for _, a := range strings.Fields(sp.Architecture) {
+		switch {
+		case a == "all":
+			native, _ := debArchOf(c.helper.Platform)
+			b.All = native == arch
+		case a == "any" || a == "linux-any" || a == arch || a == "any-"+arch || a == "linux-"+arch:
+			b.Any = true
+		}
+	}
+	if n.indep != nil {
+		b.All = *n.indep && strings.Contains(" "+sp.Architecture+" ", " all ")
+	}
+	return b
+}
+
+func (n *debPackageNode) compile(c *Compiler) (llb.State, error) {
+	arch := n.arch
+	if arch == "" {
+		a, err := debArchOf(c.platform)
+		if err != nil {
+			return llb.State{}, errAt(n.p, "deb_package", err)
+		}
+		arch = a
+	}
+	sp, err := c.resolveSource(n.p, "deb_package", n.src.req)
+	if err != nil {
+		return llb.State{}, err
+	}
+	bf := n.what(c, sp, arch)
+	if !bf.Any && !bf.All {
+		return llb.State{}, errAt(n.p, "deb_package", fmt.Errorf("%s builds for %q, nothing for %s", sp, sp.Architecture, arch))
+	}
+	clauses, err := deb.BuildDepends(sp, bf)
+	if err != nil {
+		return llb.State{}, errAt(n.p, "deb_package", fmt.Errorf("%s: build dependencies: %w", sp, err))
+	}
+	root := &rootfsNode{at: n.at, call: "deb_package", variant: "essential", mergedUsr: true, arch: arch,
+		packages: []string{"build-essential", "fakeroot"}, repos: n.repos}
+	for _, cl := range clauses {
+		root.depends = append(root.depends, cl.String())
+	}
+	rootSt, err := c.State(newArtifact(root, "build root of "+sp.String()))
+	if err != nil {
+		return llb.State{}, err
+	}
+	srcSt, err := c.State(n.source)
+	if err != nil {
+		return llb.State{}, err
+	}
+	es := rootSt.Run(
+		llb.Args([]string{"/bin/bash", "-c", n.script(sp, bf)}),
+		llb.AddMount("/cairn/src", srcSt, llb.Readonly),
+		llb.Network(pb.NetMode_NONE),
+		llb.Platform(debArches[arch]),
+		llb.WithCustomName(fmt.Sprintf("dpkg-buildpackage %s (%s)", sp, arch)),
+		c.loc(n.p))
+	return es.AddMount("/out", llb.Scratch()), nil
+}
+
+// script builds as Debian's buildds do: a build user, fakeroot, the
+// source in /build/NAME-VERSION, then the results and the log in /out.
+func (n *debPackageNode) script(sp *pkgs.SourcePackage, bf deb.BuildFor) string {
+	flag := "-b"
+	switch {
+	case bf.Any && !bf.All:
+		flag = "-B"
+	case bf.All && !bf.Any:
+		flag = "-A"
+	}
+	upstream := sp.Version
+	if i := strings.IndexByte(upstream, ':'); i >= 0 {
+		upstream = upstream[i+1:]
+	}
+	if i := strings.LastIndexByte(upstream, '-'); i >= 0 {
+		upstream = upstream[:i]
+	}
+	dir := "/build/" + sp.Name + "-" + upstream
+	r := strings.NewReplacer("@DIR@", dir, "@SUFFIX@", n.suffix, "@NAME@", sp.Name, "@FLAG@", flag,
+		"@OPTIONS@", strings.Join(n.options, " "), "@PROFILES@", strings.Join(n.profiles, " "),
+		"@PATH@", defaultPath)
+	return r.Replace(buildTemplate)
+}
+
+const buildTemplate = `set -euo pipefail
+export PATH=@PATH@ LC_ALL=C.UTF-8
+mkdir -p /build /out
+cp -a /cairn/src @DIR@
+cd @DIR@
+if [ -n "@SUFFIX@" ]; then
+  v=$(dpkg-parsechangelog -S Version); d=$(dpkg-parsechangelog -S Distribution); when=$(dpkg-parsechangelog -S Date)
+  { printf '%s (%s@SUFFIX@) %s; urgency=medium\n\n  * Built by cairn.\n\n -- cairn <cairn@localhost>  %s\n\n' @NAME@ "$v" "$d" "$when"
+    cat debian/changelog; } > /tmp/changelog
+  cat /tmp/changelog > debian/changelog
+fi
+echo 'cairn-build:x:1000:1000:cairn build user:/build:/bin/bash' >> /etc/passwd
+echo 'cairn-build:x:1000:' >> /etc/group
+chown -R 1000:1000 /build /out
+set +e
+env -i PATH=@PATH@ HOME=/build LC_ALL=C.UTF-8 TZ=UTC DEB_BUILD_OPTIONS="@OPTIONS@" DEB_BUILD_PROFILES="@PROFILES@" \
+  setpriv --reuid=1000 --regid=1000 --clear-groups \
+  dpkg-buildpackage -us -uc @FLAG@ -rfakeroot 2>&1 | tee /out/build.log
+status=${PIPESTATUS[0]}
+set -e
+if [ "$status" != 0 ]; then
+  echo "cairn: dpkg-buildpackage of @NAME@ failed (exit $status); the whole log is build.log" >&2
+  exit "$status"
+fi
+cd /build
+cp *.deb *.buildinfo *.changes /out/
+chown -R 0:0 /out
+epoch=$(dpkg-parsechangelog -l @DIR@/debian/changelog -S Timestamp)
+find /out -exec touch -h -d "@$epoch" {} +
+`
