@@ -34,6 +34,7 @@ type builtinFunc func(t *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 // Builtins returns the builtin table, sorted by name.
 func Builtins() []Builtin {
 	table := []Builtin{
+		aptRepoBuiltin,
 		archiveBuiltin,
 		contextBuiltin,
 		diskBuiltin,

@@ -97,7 +97,7 @@ func (n *debPackageNode) what(c *Compiler, sp *pkgs.SourcePackage, arch string) 
 		case a == "all":
 			native, _ := debArchOf(c.helper.Platform)
 			b.All = native == arch
-		case a == "any" || a == "linux-any" || a == arch || a == "any-"+arch || a == "linux-"+arch:
+		case deb.ArchMatches(a, arch):
 			b.Any = true
 		}
 	}

@@ -22,6 +22,12 @@ func (c *Compiler) packageSet(n *rootfsNode, arch string) (*pkgs.Set, error) {
 	}
 	req := n.request(arch)
 	req.Target = c.target
+	if len(n.trees) > 0 {
+		var err error
+		if req.Repos, err = c.withCandidates(n, arch); err != nil {
+			return nil, err
+		}
+	}
 	set, err := c.packages.Resolve(c.ctx, req)
 	if err != nil {
 		return nil, errAt(n.p, n.call, err)
@@ -121,10 +127,13 @@ func (c *Compiler) debLayers(n *rootfsNode, ps []pkgs.Locked) ([]llb.State, erro
 	groups := map[string][]int{}
 	var keys []string
 	for i, p := range ps {
-		if p.URL == "" {
+		k := fmt.Sprintf("%s/%d", p.Arch, groupOf(p))
+		switch {
+		case n.trees[p.Repo] != nil:
+			k = "built " + p.Repo + "/" + p.Arch
+		case p.URL == "":
 			return nil, errAt(n.p, n.call, fmt.Errorf("%s: %w", p.Name, errNoURL(p.Repo)))
 		}
-		k := fmt.Sprintf("%s/%d", p.Arch, groupOf(p))
 		if groups[k] == nil {
 			keys = append(keys, k)
 		}
@@ -149,6 +158,9 @@ func (c *Compiler) debLayers(n *rootfsNode, ps []pkgs.Locked) ([]llb.State, erro
 }
 
 func groupOf(p pkgs.Locked) int {
+	if len(p.SHA256) < 2 {
+		return 0
+	}
 	b, err := hex.DecodeString(p.SHA256[:2])
 	if err != nil || len(b) == 0 {
 		return 0
@@ -163,6 +175,9 @@ func (c *Compiler) unpackGroup(n *rootfsNode, group string, ps []pkgs.Locked) ([
 	key := fmt.Sprintf("unpack %v", n.mergedUsr)
 	for _, p := range ps {
 		key += " " + p.SHA256
+		if n.trees[p.Repo] != nil {
+			key += fmt.Sprintf(" %p:%s", n.trees[p.Repo].node, p.Filename)
+		}
 	}
 	if sts, ok := c.shared.groups[key]; ok {
 		return sts, nil
@@ -175,9 +190,19 @@ func (c *Compiler) unpackGroup(n *rootfsNode, group string, ps []pkgs.Locked) ([
 	var mounts []llb.RunOption
 	for i, p := range ps {
 		file := path.Base(p.Filename)
+		dir := fmt.Sprintf("/deb/%d", i)
+		if tree := n.trees[p.Repo]; tree != nil {
+			// Built in this build: taken from the repository's tree.
+			st, err := c.State(tree)
+			if err != nil {
+				return nil, err
+			}
+			mounts = append(mounts, llb.AddMount(dir, st, llb.SourcePath("/"+path.Dir(p.Filename)), llb.Readonly))
+			req.Packages = append(req.Packages, request.Deb{File: dir + "/" + file, Out: fmt.Sprintf("/out/%d", i)})
+			continue
+		}
 		deb := llb.HTTP(p.URL, llb.Checksum(digest.NewDigestFromEncoded(digest.SHA256, p.SHA256)),
 			llb.Filename(file), llb.WithCustomName("fetch "+file), c.loc(n.p))
-		dir := fmt.Sprintf("/deb/%d", i)
 		mounts = append(mounts, llb.AddMount(dir, deb, llb.Readonly))
 		req.Packages = append(req.Packages, request.Deb{File: dir + "/" + file, Out: fmt.Sprintf("/out/%d", i)})
 	}

@@ -26,6 +26,8 @@ var repoDebBuiltin = Builtin{
 		{Name: "snapshot", Type: "string", Default: "None", Doc: `pin the archive to a point in time, e.g. "20250520T000000Z"; the mirror URL must then contain "{snapshot}"`},
 		{Name: "check_date", Type: "bool", Default: "True", Doc: "refuse a Release without a valid `Date`, or dated more than 10 seconds ahead of this machine's clock (apt's `check-date`); False for a repository published without a Date or dated ahead on purpose"},
 		{Name: "check_valid_until", Type: "bool", Default: "True, False with `snapshot`", Doc: "refuse a Release past its `Valid-Until` date (apt's `check-valid-until`), the sign of a mirror serving stale metadata; a snapshot's metadata is old by design, so with `snapshot` it is not checked unless this is True"},
+		{Name: "tree", Type: "artifact", Default: "None", Doc: "an `apt_repo()` of this recipe: `rootfs()` installs its `deb_package()` builds straight from the build (suite and components are the tree's; name defaults to \"built\")"},
+		{Name: "trusted", Type: "bool", Default: "False", Doc: "accept an unsigned `tree` (apt's `[trusted=yes]`); a signed one needs no trust"},
 	},
 	Returns: "repo",
 	Doc: "Nothing is fetched here. When a `rootfs()` that uses the repository is built, cairn reads `cairn.lock`; " +
@@ -44,14 +46,27 @@ var (
 )
 
 func repoDebFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	for _, kv := range kwargs {
+		if k, _ := starlark.AsString(kv[0]); k == "tree" {
+			return builtRepoFn(b, args, kwargs)
+		}
+	}
 	name, suite, mirror, snapshot := "debian", "", "", ""
 	comps := stringList{}
 	keyring := relPath{}
 	checkDate, checkValidUntil := true, optBool{}
+	var tree starlark.Value = starlark.None
+	trusted := false
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "name?", &name, "suite", &suite,
 		"components?", &comps, "mirror?", &mirror, "keyring?", &keyring, "snapshot?", &snapshot,
-		"check_date?", &checkDate, "check_valid_until?", &checkValidUntil); err != nil {
+		"check_date?", &checkDate, "check_valid_until?", &checkValidUntil, "tree?", &tree, "trusted?", &trusted); err != nil {
 		return nil, err
+	}
+	if tree != starlark.None {
+		return nil, errParam("repo.deb", "tree", tree.String(), "tree = ... given by keyword, with name and trusted only")
+	}
+	if trusted {
+		return nil, errParam("repo.deb", "trusted", "True", "False: only a tree = apt_repo(...) may be trusted unsigned; an archive is verified against its keyring")
 	}
 	spec := pkgs.RepoSpec{Type: "deb", Name: name, Suite: suite, Components: comps.v, Mirror: mirror, Snapshot: snapshot,
 		IgnoreDate: !checkDate, IgnoreValidUntil: !checkValidUntil.or(snapshot == "")}
@@ -141,6 +156,38 @@ func (o optBool) or(def bool) bool {
 // fields a recipe may read but not change.
 type Repo struct {
 	spec pkgs.RepoSpec
+	// tree is the apt_repo() artifact of a repository built by the recipe.
+	tree *Artifact
+}
+
+// builtRepoFn is repo.deb(tree = apt_repo(...)): a repository built by
+// the recipe, named "built" unless told otherwise.
+func builtRepoFn(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	name, suite := "built", ""
+	var v starlark.Value
+	trusted := false
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "name?", &name, "suite?", &suite, "tree", &v, "trusted?", &trusted); err != nil {
+		return nil, err
+	}
+	a, ok := v.(*Artifact)
+	var n *aptRepoNode
+	if ok {
+		n, ok = a.node.(*aptRepoNode)
+	}
+	if !ok {
+		return nil, errParam("repo.deb", "tree", v.String(), "an apt_repo(...) of this recipe")
+	}
+	if suite != "" && suite != n.suite {
+		return nil, errParam("repo.deb", "suite", quote(suite), fmt.Sprintf("the tree's own suite %q, or no suite", n.suite))
+	}
+	if n.signer == nil && !trusted {
+		return nil, errParam("repo.deb", "tree", v.String(), "a signed repository (apt_repo(signer = secret(...))), or trusted = True to accept it unsigned")
+	}
+	spec := pkgs.RepoSpec{Type: "deb", Name: name, Suite: n.suite, Components: []string{n.component}}
+	if err := checkRepoSpec(spec); err != nil {
+		return nil, err
+	}
+	return &Repo{spec: spec, tree: a}, nil
 }
 
 var (

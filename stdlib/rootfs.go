@@ -46,6 +46,7 @@ type rootfsNode struct {
 	run       []string
 	follow    []string // variant "files" only
 	depends   []string // dependency clauses to satisfy too (a build root's build dependencies)
+	trees     map[string]*Artifact // repositories built by the recipe, by name (apt_repo())
 }
 
 func rootfsFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -100,6 +101,12 @@ func (n *rootfsNode) setRepos(l *starlark.List) error {
 			return err
 		}
 		n.repos = append(n.repos, r.v.spec)
+		if r.v.tree != nil {
+			if n.trees == nil {
+				n.trees = map[string]*Artifact{}
+			}
+			n.trees[r.v.spec.Name] = r.v.tree
+		}
 	}
 	return nil
 }

@@ -238,6 +238,10 @@ func (scriptPackages) Resolve(_ context.Context, req pkgs.Request) (*pkgs.Set, e
 		if !ok {
 			version = "1.0"
 		}
+		if c := builtCandidate(req, name); c != nil { // from a repository the recipe builds
+			set.Packages = append(set.Packages, *c)
+			continue
+		}
 		file := "pool/main/" + name[:1] + "/" + name + "/" + name + "_" + version + "_" + req.Arch + ".deb"
 		url := "http://example.invalid/debian/" + file
 		if strings.HasPrefix(name, "nourl") {
@@ -247,6 +251,19 @@ func (scriptPackages) Resolve(_ context.Context, req pkgs.Request) (*pkgs.Set, e
 			Name: name, Version: version, Filename: file, Size: 1000, SHA256: fmt.Sprintf("%x", sha256.Sum256([]byte(file))), URL: url})
 	}
 	return set, nil
+}
+
+// builtCandidate answers a package from a built repository's candidates
+// for the request's architecture, if one has it.
+func builtCandidate(req pkgs.Request, name string) *pkgs.Locked {
+	for _, spec := range req.Repos {
+		for _, c := range spec.Candidates {
+			if c.Name == name && (c.Arch == req.Arch || c.Arch == "all") {
+				return &pkgs.Locked{Repo: spec.Name, Suite: spec.Suite, Arch: c.Arch, Name: c.Name, Version: c.Version, Filename: c.Filename}
+			}
+		}
+	}
+	return nil
 }
 
 // ResolveSource answers a source request with a source package of that

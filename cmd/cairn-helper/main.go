@@ -32,6 +32,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/cairn-build/cairn/internal/ingraph/aptrepo"
 	"github.com/cairn-build/cairn/internal/ingraph/archive"
 	"github.com/cairn-build/cairn/internal/ingraph/debunpack"
 	"github.com/cairn-build/cairn/internal/ingraph/diskimg"
@@ -44,7 +45,7 @@ import (
 
 // version identifies this build of the helper; bump it whenever the
 // output of any subcommand or the request format changes.
-const version = "cairn-helper 0.3.0"
+const version = "cairn-helper 0.4.0"
 
 // command is one row of the dispatch table: run decodes the request and
 // carries it out.
@@ -63,6 +64,7 @@ func commands() []command {
 		{"iso", "a directory as an ISO 9660 image or volume set", serve(iso9660.Run)},
 		{"mkfs", "a directory as a FAT, ext4 or squashfs image; prints a JSON line", report(mkfs.Run)},
 		{"disk", "a partitioned disk image; prints a JSON line", report(diskimg.Run)},
+		{"apt-repo", "a signed Debian archive of .deb files", serve(aptrepo.Run)},
 		{"kmods", "kernel modules with their dependencies and firmware; prints the load order", serveKmods},
 	}
 }

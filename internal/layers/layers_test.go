@@ -120,10 +120,12 @@ type rule struct {
 }
 
 // helperDeps is what the in-graph helper may link: its own wing
-// (internal/ingraph), the one epoch type, and the decompressors that
-// package formats need.
+// (internal/ingraph), the one epoch type, the decompressors that package
+// formats need, and OpenPGP (with its curves) to sign apt repositories
+// with a key that exists only inside the step.
 var helperDeps = anyOf(standard, own("internal/ingraph"), own("internal/epoch"), own("internal/suggest"), under("github.com/ulikunitz/xz"),
-	under("github.com/therootcompany/xz"), under("github.com/klauspost/compress"), under("golang.org/x/sys/unix"))
+	under("github.com/therootcompany/xz"), under("github.com/klauspost/compress"), under("golang.org/x/sys/unix"),
+	under("github.com/ProtonMail/go-crypto"), under("github.com/cloudflare/circl"), under("golang.org/x/crypto"), under("golang.org/x/sys/cpu"))
 
 func rules() []rule {
 	notCLI := anyOf(own("frontends"), own("cmd"), own("internal/host/cli"))

@@ -36,7 +36,17 @@ type RepoSpec struct {
 	// request's key: turning one off does not invalidate a lock.
 	IgnoreDate       bool `json:"-"`
 	IgnoreValidUntil bool `json:"-"`
+	// Candidates, when set, are the repository's packages as the recipe
+	// that builds it knows them (a repository of packages built in the
+	// same build, which has no index until it is built): names, versions,
+	// architectures and file names, without dependencies or digests.
+	// CandidatesSHA256 is their digest, so the lock notices new versions.
+	Candidates       []*Package `json:"-"`
+	CandidatesSHA256 string     `json:"candidates_sha256,omitempty"`
 }
+
+// Built reports whether the repository is built by the recipe itself.
+func (s RepoSpec) Built() bool { return s.CandidatesSHA256 != "" }
 
 // Request is what one rootfs() or package_files() call asks of its
 // repositories for one architecture.

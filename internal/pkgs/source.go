@@ -18,6 +18,9 @@ type SourcePackage struct {
 	// architectures it builds for ("any", "all", "amd64 arm64", ...).
 	Binaries     []string `json:"binaries"`
 	Architecture string   `json:"architecture"`
+	// PackageList is what each binary package is and builds for, as the
+	// index's Package-List gives it; empty when the index has none.
+	PackageList []SourceBinary `json:"package_list,omitempty"`
 	// Directory is the files' directory relative to the repository root,
 	// e.g. "pool/main/h/hello".
 	Directory         string       `json:"directory"`
@@ -28,6 +31,15 @@ type SourcePackage struct {
 	// URL is the directory's URL on this machine (mirror + Directory); not
 	// recorded in the lockfile.
 	URL string `json:"-"`
+}
+
+// SourceBinary is one binary package a source builds: its name, its type
+// ("deb", "udeb") and the architectures it builds for ("any", "all",
+// "amd64 arm64", "linux-any", ...).
+type SourceBinary struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+	Arch string `json:"arch"`
 }
 
 // SourceFile is one file of a source package.

@@ -91,12 +91,15 @@ func lockPackages(f *lock.File) []string {
 	for _, p := range f.Packages {
 		out = append(out, p.Name)
 	}
+	for _, s := range f.Sources {
+		out = append(out, s.Name)
+	}
 	return out
 }
 
 // writeLock writes the lockfile and says what changed.
 func writeLock(w io.Writer, path, display string, old, f *lock.File) error {
-	if len(f.Requests) == 0 && len(f.Git) == 0 {
+	if len(f.Requests) == 0 && len(f.Git) == 0 && len(f.Sources) == 0 {
 		fmt.Fprintln(w, "cairn lock: the recipe makes no package requests (no rootfs()) and resolves no git() refs; nothing to lock")
 		return nil
 	}
@@ -104,8 +107,12 @@ func writeLock(w io.Writer, path, display string, old, f *lock.File) error {
 		return err
 	}
 	added, removed, changed := lockDiff(old, f)
-	fmt.Fprintf(w, "%s: %d request(s), %d package(s); %d added, %d removed, %d changed%s\n",
-		display, len(f.Requests), len(f.Packages), added, removed, changed, gitSummary(old, f))
+	sources := ""
+	if len(f.Sources) > 0 {
+		sources = fmt.Sprintf(", %d source package(s)", len(f.Sources))
+	}
+	fmt.Fprintf(w, "%s: %d request(s), %d package(s)%s; %d added, %d removed, %d changed%s\n",
+		display, len(f.Requests), len(f.Packages), sources, added, removed, changed, gitSummary(old, f))
 	return nil
 }
 

@@ -37,7 +37,7 @@ func compressed(w io.Writer, name string, write func(io.Writer) error) error {
 	if name == "" || name == "none" {
 		return write(w)
 	}
-	zw, err := newCompressor(name, w)
+	zw, err := NewCompressor(name, w)
 	if err != nil {
 		return err
 	}
@@ -48,8 +48,8 @@ func compressed(w io.Writer, name string, write func(io.Writer) error) error {
 	return zw.Close()
 }
 
-// newCompressor returns a deterministic compressing writer on w.
-func newCompressor(name string, w io.Writer) (io.WriteCloser, error) {
+// NewCompressor returns a deterministic compressing writer on w.
+func NewCompressor(name string, w io.Writer) (io.WriteCloser, error) {
 	switch name {
 	case "gzip":
 		return gzip.NewWriterLevel(w, gzip.DefaultCompression)

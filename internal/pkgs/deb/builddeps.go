@@ -80,16 +80,17 @@ func archAllowed(list []string, arch string) bool {
 	}
 	negated := strings.HasPrefix(list[0], "!")
 	for _, w := range list {
-		if archMatches(strings.TrimPrefix(w, "!"), arch) {
+		if ArchMatches(strings.TrimPrefix(w, "!"), arch) {
 			return !negated
 		}
 	}
 	return negated
 }
 
-// archMatches reports whether a Debian architecture (on Linux) matches a
-// name or wildcard.
-func archMatches(pattern, arch string) bool {
+// ArchMatches reports whether a Debian architecture (on Linux) matches a
+// name or wildcard: the name itself, "any", "linux-any", "any-ARCH" or
+// "linux-ARCH".
+func ArchMatches(pattern, arch string) bool {
 	switch pattern {
 	case arch, "any", "linux-any", "any-" + arch, "linux-" + arch:
 		return true

@@ -63,6 +63,9 @@ func SourceFromParagraph(p *Paragraph, repo string) (*pkgs.SourcePackage, error)
 		}
 	}
 	var err error
+	if sp.PackageList, err = packageList(p.Lines("Package-List")); err != nil {
+		return nil, errField("Package-List", err)
+	}
 	if sp.Files, err = sourceFiles(p.Lines("Checksums-Sha256")); err != nil {
 		return nil, errField("Checksums-Sha256", err)
 	}
@@ -94,6 +97,29 @@ func sourceFiles(lines []string) ([]pkgs.SourceFile, error) {
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("no files")
+	}
+	return out, nil
+}
+
+// packageList reads Package-List lines: "name type section priority
+// key=value...", of which arch= matters ("arch=any,all" lists several).
+func packageList(lines []string) ([]pkgs.SourceBinary, error) {
+	var out []pkgs.SourceBinary
+	for _, l := range lines {
+		w := strings.Fields(l)
+		if len(w) == 0 {
+			continue
+		}
+		if len(w) < 4 {
+			return nil, fmt.Errorf("line %q: want \"NAME TYPE SECTION PRIORITY [arch=...]\"", l)
+		}
+		b := pkgs.SourceBinary{Name: w[0], Type: w[1]}
+		for _, kv := range w[4:] {
+			if v, ok := strings.CutPrefix(kv, "arch="); ok {
+				b.Arch = strings.ReplaceAll(v, ",", " ")
+			}
+		}
+		out = append(out, b)
 	}
 	return out, nil
 }

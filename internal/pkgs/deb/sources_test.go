@@ -31,6 +31,7 @@ func TestParseSources(t *testing.T) {
 	want := &pkgs.SourcePackage{Repo: "debian bookworm/main source", Name: "hello", Version: "2.10-3", Format: "3.0 (quilt)",
 		Binaries: []string{"hello"}, Architecture: "any", Directory: "pool/main/h/hello",
 		BuildDepends: "debhelper-compat (= 13), help2man, texinfo",
+		PackageList:  []pkgs.SourceBinary{{Name: "hello", Type: "deb", Arch: "any"}},
 		Files: []pkgs.SourceFile{
 			{"hello_2.10-3.dsc", 1721, "75296f5ef618ae2f1849e22b142a2b5ab52c452ebefa4e7b0564c44617db3790"},
 			{"hello_2.10.orig.tar.gz", 725946, "31e066137a962676e89f69d1b65382de95a7ef7d914b8cb956f41ea72e0f516b"},

@@ -126,6 +126,9 @@ func (s *Source) preferLocked(all []*pkgs.Package) []*pkgs.Package {
 // index fetches, verifies and parses one repository for one architecture,
 // once per Source.
 func (s *Source) index(ctx context.Context, spec pkgs.RepoSpec, arch string) (*repoIndex, error) {
+	if spec.Built() {
+		return builtIndex(spec, arch), nil
+	}
 	mirror, err := s.mirror(spec)
 	if err != nil {
 		return nil, err
@@ -208,4 +211,18 @@ func dependsPackage(req pkgs.Request) (*pkgs.Package, error) {
 		return nil, fmt.Errorf("build dependencies: %w", err)
 	}
 	return &pkgs.Package{Name: dependsName, Version: "0", Arch: req.Arch, Depends: deps, Repo: "build dependencies"}, nil
+}
+
+// builtIndex is a repository the recipe builds: its candidates for arch
+// (and "all"), recorded in the lock by their digest instead of a Release.
+func builtIndex(spec pkgs.RepoSpec, arch string) *repoIndex {
+	out := &repoIndex{spec: spec, lock: lock.Repo{Name: spec.Name, Suite: spec.Suite, Release: spec.CandidatesSHA256, Signer: "built by the recipe"}}
+	for _, p := range spec.Candidates {
+		if p.Arch == arch || p.Arch == "all" {
+			c := *p
+			c.Repo = spec.Name + " " + spec.Suite + " (built)"
+			out.packages = append(out.packages, &c)
+		}
+	}
+	return out
 }

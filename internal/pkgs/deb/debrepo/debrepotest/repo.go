@@ -21,6 +21,8 @@ import (
 type Options struct {
 	// Packages is the main/binary-amd64/Packages index.
 	Packages string
+	// Sources is the main/source/Sources index.
+	Sources string
 	// Date and ValidUntil go into the Release; an empty ValidUntil is
 	// left out. Date defaults to a fixed day in 2024.
 	Date, ValidUntil string
@@ -43,6 +45,7 @@ func Serve(tb testing.TB, o Options) Repo {
 	files := map[string][]byte{
 		"/dists/test/InRelease":                  clearsigned(tb, key, release(o)),
 		"/dists/test/main/binary-amd64/Packages": []byte(o.Packages),
+		"/dists/test/main/source/Sources":        []byte(o.Sources),
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if data, ok := files[r.URL.Path]; ok {
@@ -67,6 +70,7 @@ func release(o Options) string {
 	}
 	fmt.Fprintf(&b, "Architectures: amd64\nComponents: main\nNo-Support-for-Architecture-all: Packages\nSHA256:\n %x %d main/binary-amd64/Packages\n",
 		sha256.Sum256([]byte(o.Packages)), len(o.Packages))
+	fmt.Fprintf(&b, " %x %d main/source/Sources\n", sha256.Sum256([]byte(o.Sources)), len(o.Sources))
 	return b.String()
 }
 

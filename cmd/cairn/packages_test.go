@@ -1,0 +1,163 @@
+package main
+
+// Packages built from source: Debian's hello from the real archive's
+// Sources index, patched, built by dpkg-buildpackage in the graph, judged
+// by dpkg-deb and by running what it built.
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const packagesRecipe = `debian = repo.deb(suite = "bookworm")
+
+def hello(patches):
+    src = deb_source("hello", repos = [debian], patches = patches)
+    return deb_package(source = src, repos = [debian], profiles = ["nocheck"], options = ["nocheck"], version_suffix = "+cairn1")
+
+target("hello", hello(["patches/greeting.patch"]))
+target("source", deb_source("hello", repos = [debian], patches = ["patches/greeting.patch"]))
+target("bad", deb_source("hello", repos = [debian], patches = ["patches/bad.patch"]))
+`
+
+const badPatch = `--- a/src/hello.c
++++ b/src/hello.c
+@@ -57,3 +57,3 @@
+   /* Having initialized gettext, get the default message. */
+-  greeting_msg = _("Goodbye, world!");
++  greeting_msg = _("never");
+`
+
+// TestDebPackageFromSource locks hello's source, builds it with a patch,
+// checks the package and its greeting, then changes the patch: only the
+// unpack and the build run again. A patch that does not apply names
+// itself, the hunk and the recipe line. A fresh engine builds the same
+// .deb bytes.
+func TestDebPackageFromSource(t *testing.T) {
+	c := shared(t)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "cairn.star"), packagesRecipe)
+	if err := os.Mkdir(filepath.Join(dir, "patches"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	patch := readFile(t, filepath.Join("testdata", "hello-greeting.patch"))
+	writeFile(t, filepath.Join(dir, "patches", "greeting.patch"), patch)
+	writeFile(t, filepath.Join(dir, "patches", "bad.patch"), badPatch)
+	recipe := filepath.Join(dir, "cairn.star")
+	c.ok(t, "lock", "-f", recipe)
+	checkLockedSource(t, dir)
+
+	out := filepath.Join(t.TempDir(), "out")
+	c.ok(t, "build", "-f", recipe, "-o", out, "--locked", "--progress", "plain", "hello")
+	deb := filepath.Join(out, "hello", "hello_2.10-3+cairn1_amd64.deb")
+	checkHelloDeb(t, deb, "Hello from cairn, patched!")
+	for _, f := range []string{"build.log", "hello_2.10-3+cairn1_amd64.buildinfo", "hello_2.10-3+cairn1_amd64.changes"} {
+		if _, err := os.Stat(filepath.Join(out, "hello", f)); err != nil {
+			t.Errorf("the build's output lacks %s: %v", f, err)
+		}
+	}
+	first := sha256File(t, deb)
+
+	// A changed patch redoes the unpack and the build, nothing else.
+	writeFile(t, filepath.Join(dir, "patches", "greeting.patch"), strings.ReplaceAll(patch, "patched!", "patched again!"))
+	r := c.ok(t, "build", "-f", recipe, "-o", out, "--locked", "--progress", "plain", "hello")
+	m := summaryRE.FindStringSubmatch(r.stderr)
+	if m == nil {
+		t.Fatalf("no summary line:\n%s", r.stderr)
+	}
+	if cached, total := atoi(t, m[2]), atoi(t, m[3]); total-cached != 2 {
+		t.Errorf("changing the patch ran %d exec steps (%s), want 2: dpkg-source and dpkg-buildpackage\n%s", total-cached, m[0], r.stderr)
+	}
+	checkHelloDeb(t, deb, "Hello from cairn, patched again!")
+
+	// A patch that does not apply.
+	r = c.run(t, "build", "-f", recipe, "-o", out, "--locked", "--progress", "plain", "bad")
+	if r.code != 1 {
+		t.Fatalf("want exit 1 for a patch that does not apply; %s", r)
+	}
+	line, col := posOf(t, packagesRecipe, `deb_source("hello", repos = [debian], patches = ["patches/bad.patch"])`)
+	for _, want := range []string{"patch patches/bad.patch (patches[0]) does not apply to hello=2.10-3",
+		"Hunk #1 FAILED at 57", fmt.Sprintf("%s:%d:%d", recipe, line, col)} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+
+	// The same bytes from a fresh engine (hello builds reproducibly in Debian).
+	writeFile(t, filepath.Join(dir, "patches", "greeting.patch"), patch)
+	out2 := filepath.Join(t.TempDir(), "out")
+	freshEngine(t).ok(t, "build", "-f", recipe, "-o", out2, "--locked", "hello")
+	if second := sha256File(t, filepath.Join(out2, "hello", filepath.Base(deb))); second != first {
+		a, _ := exec.Command("dpkg-deb", "-c", deb).Output()
+		t.Errorf("hello's .deb differs between fresh engines: %s vs %s (diffoscope would say why; contents of the first:\n%s)", first, second, a)
+	}
+}
+
+// checkLockedSource: cairn.lock pins hello's source files and build
+// dependencies, and locks the build root as a request of its own.
+func checkLockedSource(t *testing.T, dir string) {
+	t.Helper()
+	var f struct {
+		Sources []struct {
+			Name         string `json:"name"`
+			Version      string `json:"version"`
+			BuildDepends string `json:"build_depends"`
+			Files        []struct {
+				Name   string `json:"name"`
+				SHA256 string `json:"sha256"`
+			} `json:"files"`
+		} `json:"sources"`
+		Requests []struct {
+			Depends []string `json:"depends"`
+		} `json:"requests"`
+	}
+	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(dir, "cairn.lock"))), &f); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Sources) != 1 || f.Sources[0].Name != "hello" || len(f.Sources[0].Files) < 3 ||
+		!strings.Contains(f.Sources[0].BuildDepends, "debhelper-compat") {
+		t.Fatalf("cairn.lock sources = %+v, want hello with its files and build dependencies", f.Sources)
+	}
+	found := false
+	for _, r := range f.Requests {
+		found = found || strings.Contains(strings.Join(r.Depends, ","), "help2man")
+	}
+	if !found {
+		t.Errorf("cairn.lock has no build-root request with hello's build dependencies")
+	}
+}
+
+// checkHelloDeb asks dpkg-deb about the package and runs its hello.
+func checkHelloDeb(t *testing.T, deb, greeting string) {
+	t.Helper()
+	v, err := exec.Command("dpkg-deb", "--field", deb, "Version").Output()
+	if err != nil || strings.TrimSpace(string(v)) != "2.10-3+cairn1" {
+		t.Fatalf("dpkg-deb --field %s Version = %q, %v; want 2.10-3+cairn1", deb, v, err)
+	}
+	root := t.TempDir()
+	if b, err := exec.Command("dpkg-deb", "-x", deb, root).CombinedOutput(); err != nil {
+		t.Fatalf("dpkg-deb -x: %v\n%s", err, b)
+	}
+	got, err := exec.Command(filepath.Join(root, "usr", "bin", "hello")).Output()
+	if err != nil || !bytes.Equal(bytes.TrimSpace(got), []byte(greeting)) {
+		t.Errorf("the built hello says %q (%v), want %q", got, err, greeting)
+	}
+}
+
+func sha256File(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
