@@ -15,6 +15,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
+	"github.com/cairn-build/cairn/internal/testutil"
 )
 
 const packagesRecipe = `debian = repo.deb(suite = "bookworm")
@@ -23,9 +28,15 @@ def hello(patches):
     src = deb_source("hello", repos = [debian], patches = patches)
     return deb_package(source = src, repos = [debian], profiles = ["nocheck"], options = ["nocheck"], version_suffix = "+cairn1")
 
-target("hello", hello(["patches/greeting.patch"]))
+hello_pkg = hello(["patches/greeting.patch"])
+target("hello", hello_pkg)
 target("source", deb_source("hello", repos = [debian], patches = ["patches/greeting.patch"]))
 target("bad", deb_source("hello", repos = [debian], patches = ["patches/bad.patch"]))
+
+archive_repo = apt_repo(packages = [hello_pkg], signer = secret("repo-key"))
+target("repo", archive_repo)
+built = repo.deb(tree = archive_repo)
+target("system", rootfs(repos = [debian, built], packages = ["hello"]))
 `
 
 const badPatch = `--- a/src/hello.c
@@ -65,6 +76,7 @@ func TestDebPackageFromSource(t *testing.T) {
 		}
 	}
 	first := sha256File(t, deb)
+	checkBuiltRepo(t, c, recipe)
 
 	// A changed patch redoes the unpack and the build, nothing else.
 	writeFile(t, filepath.Join(dir, "patches", "greeting.patch"), strings.ReplaceAll(patch, "patched!", "patched again!"))
@@ -99,6 +111,67 @@ func TestDebPackageFromSource(t *testing.T) {
 		a, _ := exec.Command("dpkg-deb", "-c", deb).Output()
 		t.Errorf("hello's .deb differs between fresh engines: %s vs %s (diffoscope would say why; contents of the first:\n%s)", first, second, a)
 	}
+}
+
+// checkBuiltRepo publishes the package in a signed repository (the key a
+// BuildKit secret) that the real apt accepts with its public key, finds
+// the key nowhere else, and installs the package into a system from the
+// repository: the installed hello greets as patched.
+func checkBuiltRepo(t *testing.T, c cairn, recipe string) {
+	t.Helper()
+	key := filepath.Join(t.TempDir(), "repo-key.asc")
+	armored := testSigningKey(t)
+	writeFile(t, key, armored)
+	out := filepath.Join(t.TempDir(), "out")
+	r := c.ok(t, "build", "-f", recipe, "-o", out, "--locked", "--progress", "plain", "--secret", "id=repo-key,src="+key, "repo")
+	repo := filepath.Join(out, "repo")
+	got, state, err := testutil.AptUpdate(t, repo, "cairn", "main", filepath.Join(repo, "archive-key.asc"))
+	if err != nil {
+		t.Fatalf("apt-get update against the built repository: %v\n%s", err, got)
+	}
+	if avail := testutil.AptCache(t, state, "policy", "hello"); !strings.Contains(avail, "2.10-3+cairn1") {
+		t.Errorf("apt-cache policy hello does not offer 2.10-3+cairn1:\n%s", avail)
+	}
+	secretPart := armored[strings.Index(armored, "\n\n")+2:][:64] // key material, not the armor header
+	graph := c.ok(t, "graph", "-f", recipe, "repo").stdout
+	for what, b := range map[string][]byte{"output": treeBytes(t, repo, false), "progress": []byte(r.stdout + r.stderr), "graph": []byte(graph)} {
+		if bytes.Contains(b, []byte(secretPart)) {
+			t.Errorf("the %s holds the signing key", what)
+		}
+	}
+
+	r = c.ok(t, "build", "-f", recipe, "-o", out, "--locked", "--progress", "plain", "system")
+	root := filepath.Join(out, "system")
+	if got := strings.TrimSpace(chroot(t, root, "/usr/bin/hello")); got != "Hello from cairn, patched!" {
+		t.Errorf("the system's hello says %q, want the patched greeting", got)
+	}
+	if got := chroot(t, root, "dpkg-query", "-W", "-f", "${Version}", "hello"); got != "2.10-3+cairn1" {
+		t.Errorf("dpkg-query: hello %q, want 2.10-3+cairn1", got)
+	}
+	if !strings.Contains(r.stderr, "unpack 1 packages (built built/amd64): hello") {
+		t.Errorf("hello was not unpacked from the built repository:\n%s", r.stderr)
+	}
+}
+
+// testSigningKey is an armored, unprotected Ed25519 OpenPGP secret key.
+func testSigningKey(t *testing.T) string {
+	t.Helper()
+	e, err := openpgp.NewEntity("cairn test repository", "", "repo@example.org", &packet.Config{Algorithm: packet.PubKeyAlgoEdDSA})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	w, err := armor.Encode(&b, openpgp.PrivateKeyType, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.SerializePrivate(w, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }
 
 // checkLockedSource: cairn.lock pins hello's source files and build

@@ -141,44 +141,23 @@ func TestRefusesBadKeys(t *testing.T) {
 	}
 }
 
-// aptUpdate runs apt-get update against the repository alone, in a
-// private apt state, with its public key as Signed-By.
+// aptUpdate runs apt-get update against the repository, with its public
+// key (when it has one) as Signed-By.
 func aptUpdate(t *testing.T, repo string) (string, error) {
 	t.Helper()
-	state := t.TempDir()
-	for _, d := range []string{"lists/partial", "cache/archives/partial", "etc/sources.list.d", "etc/preferences.d", "etc/apt.conf.d"} {
-		testutil.Must(t, os.MkdirAll(filepath.Join(state, d), 0o755))
+	key := filepath.Join(repo, request.KeyFile)
+	if _, err := os.Stat(key); err != nil {
+		key = ""
 	}
-	signed := ""
-	if _, err := os.Stat(filepath.Join(repo, request.KeyFile)); err == nil {
-		signed = " [signed-by=" + filepath.Join(repo, request.KeyFile) + "]"
-	}
-	testutil.Must(t, os.WriteFile(filepath.Join(state, "etc/sources.list"), []byte("deb"+signed+" file:"+repo+" cairn main\n"), 0o644))
-	cmd := exec.Command("apt-get", aptOpts(state, "update")...)
-	b, err := cmd.CombinedOutput()
-	if err == nil && (bytes.Contains(b, []byte("W:")) || bytes.Contains(b, []byte("E:"))) {
-		err = exec.ErrNotFound // apt warns and ignores an unusable source
-	}
-	os.Setenv("CAIRN_APT_STATE", state)
-	return string(b), err
+	out, _, err := testutil.AptUpdate(t, repo, "cairn", "main", key)
+	return out, err
 }
 
 func apt(t *testing.T, repo string) string {
 	t.Helper()
-	got, err := aptUpdate(t, repo)
+	out, state, err := testutil.AptUpdate(t, repo, "cairn", "main", filepath.Join(repo, request.KeyFile))
 	if err != nil {
-		t.Fatalf("apt-get update: %v\n%s", err, got)
+		t.Fatalf("apt-get update: %v\n%s", err, out)
 	}
-	b, err := exec.Command("apt-cache", aptOpts(os.Getenv("CAIRN_APT_STATE"), "dumpavail")...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("apt-cache: %v\n%s", err, b)
-	}
-	return string(b)
-}
-
-func aptOpts(state string, args ...string) []string {
-	return append([]string{"-o", "Dir::State=" + state, "-o", "Dir::State::status=/dev/null", "-o", "Dir::Cache=" + state + "/cache",
-		"-o", "Dir::Etc=" + state + "/etc", "-o", "Dir::Etc::sourcelist=" + state + "/etc/sources.list",
-		"-o", "Dir::Etc::sourceparts=" + state + "/etc/sources.list.d", "-o", "APT::Architecture=amd64",
-		"-o", "Debug::NoLocking=1", "-o", "Acquire::Languages=none", "-o", "APT::Sandbox::User=root"}, args...)
+	return testutil.AptCache(t, state, "dumpavail")
 }
