@@ -131,6 +131,6 @@ func (n *aptRepoNode) builtPackages() []*debPackageNode {
 			out = append(out, p)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].src.req.Name < out[j].src.req.Name })
+	sort.SliceStable(out, func(i, j int) bool { return out[i].name() < out[j].name() })
 	return out
 }

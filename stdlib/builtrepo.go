@@ -62,7 +62,7 @@ func (c *Compiler) candidates(p *debPackageNode, component, arch string) ([]*pkg
 		}
 		built = a
 	}
-	sp, err := c.resolveSource(p.p, "deb_package", p.src.req)
+	sp, err := p.sourcePackage(c)
 	if err != nil {
 		return nil, err
 	}

@@ -15,8 +15,8 @@ var debPackageBuiltin = Builtin{
 	Name:    "deb_package",
 	Summary: "Binary .deb packages built from a Debian source with the real dpkg-buildpackage, inside BuildKit.",
 	Params: []Param{
-		{Name: "source", Type: "artifact", Doc: "a `deb_source()` (its build dependencies come from the archive's index, or from `cairn.lock`)"},
-		{Name: "repos", Type: "list of repo", Doc: "repositories the build root and the build dependencies are installed from"},
+		{Name: "source", Type: "artifact", Doc: "a `deb_source()` (its build dependencies come from the archive's index, or from `cairn.lock`), or a `local()` tree with a `debian/` directory (read while the recipe is evaluated)"},
+		{Name: "repos", Type: "list of repo", Doc: "repositories the build root and the build dependencies are installed from; a `repo.deb(tree = apt_repo(...))` among them lets packages built in the recipe satisfy build dependencies (the build then follows theirs)"},
 		{Name: "arch", Type: "string", Default: "the build's platform", Doc: `host architecture of the packages, as in rootfs(); a foreign one builds under qemu-user`},
 		{Name: "profiles", Type: "list of string", Default: "[]", Doc: `build profiles (DEB_BUILD_PROFILES), e.g. ["nocheck"]; they also select the build dependencies (<!nocheck>)`},
 		{Name: "options", Type: "list of string", Default: "[]", Doc: `DEB_BUILD_OPTIONS, e.g. ["nocheck", "parallel=2"]`},
@@ -38,8 +38,10 @@ var debPackageBuiltin = Builtin{
 type debPackageNode struct {
 	at
 	source   *Artifact
-	src      *debSourceNode
+	src      *debSourceNode      // a source from the archive, or
+	static   *pkgs.SourcePackage // what a local() tree's debian/ says
 	repos    []pkgs.RepoSpec
+	trees    map[string]*Artifact // built repositories among repos (apt_repo())
 	arch     string
 	profiles []string
 	options  []string
@@ -57,9 +59,19 @@ func debPackageFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 		"profiles?", &profiles, "options?", &options, "version_suffix?", &suffix, "indep?", &indepV); err != nil {
 		return nil, err
 	}
-	ds, ok := src.v.node.(*debSourceNode)
-	if !ok {
-		return nil, errParam("deb_package", "source", src.v.String(), "a deb_source(...) (trees from git() or local() with a debian/ directory are not built yet)")
+	ds, _ := src.v.node.(*debSourceNode)
+	var static *pkgs.SourcePackage
+	if ln, ok := src.v.node.(*localNode); ok && ds == nil {
+		st, err := stateOf(t)
+		if err != nil {
+			return nil, err
+		}
+		if static, err = readDebianTree(st.project, ln.path); err != nil {
+			return nil, errParam("deb_package", "source", src.v.String(), "a tree with a debian/ directory: "+err.Error())
+		}
+	}
+	if ds == nil && static == nil {
+		return nil, errParam("deb_package", "source", src.v.String(), "a deb_source(...) or a local() tree with a debian/ directory (git() trees are not built yet)")
 	}
 	rn := &rootfsNode{call: "deb_package"}
 	if err := rn.setRepos(repos); err != nil {
@@ -78,7 +90,7 @@ func debPackageFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 			}
 		}
 	}
-	n := &debPackageNode{at: at{callPos(t)}, source: src.v, src: ds, repos: rn.repos, arch: rn.arch,
+	n := &debPackageNode{at: at{callPos(t)}, source: src.v, src: ds, static: static, repos: rn.repos, trees: rn.trees, arch: rn.arch,
 		profiles: profiles.v, options: options.v, suffix: suffix}
 	if b, ok := indepV.(starlark.Bool); ok {
 		v := bool(b)
@@ -86,7 +98,24 @@ func debPackageFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 	} else if indepV != starlark.None {
 		return nil, errParam("deb_package", "indep", indepV.String(), "True, False or None")
 	}
-	return newArtifact(n, "deb_package("+ds.req.Name+")"), nil
+	return newArtifact(n, "deb_package("+n.name()+")"), nil
+}
+
+// name is the source package's name.
+func (n *debPackageNode) name() string {
+	if n.static != nil {
+		return n.static.Name
+	}
+	return n.src.req.Name
+}
+
+// sourcePackage is what the source says of itself: the archive's index
+// entry (resolved or locked), or the local tree's debian/.
+func (n *debPackageNode) sourcePackage(c *Compiler) (*pkgs.SourcePackage, error) {
+	if n.static != nil {
+		return n.static, nil
+	}
+	return c.resolveSource(n.p, "deb_package", n.src.req)
 }
 
 // what decides which of the source's packages this build makes.
@@ -116,7 +145,7 @@ func (n *debPackageNode) compile(c *Compiler) (llb.State, error) {
 		}
 		arch = a
 	}
-	sp, err := c.resolveSource(n.p, "deb_package", n.src.req)
+	sp, err := n.sourcePackage(c)
 	if err != nil {
 		return llb.State{}, err
 	}
@@ -129,7 +158,7 @@ func (n *debPackageNode) compile(c *Compiler) (llb.State, error) {
 		return llb.State{}, errAt(n.p, "deb_package", fmt.Errorf("%s: build dependencies: %w", sp, err))
 	}
 	root := &rootfsNode{at: n.at, call: "deb_package", variant: "essential", mergedUsr: true, arch: arch,
-		packages: []string{"build-essential", "fakeroot"}, repos: n.repos}
+		packages: []string{"build-essential", "fakeroot"}, repos: n.repos, trees: n.trees}
 	for _, cl := range clauses {
 		root.depends = append(root.depends, cl.String())
 	}

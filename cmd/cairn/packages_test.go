@@ -37,6 +37,10 @@ archive_repo = apt_repo(packages = [hello_pkg], signer = secret("repo-key"))
 target("repo", archive_repo)
 built = repo.deb(tree = archive_repo)
 target("system", rootfs(repos = [debian, built], packages = ["hello"]))
+
+# A second package, from a project tree with debian/, built with the first.
+ours = repo.deb(name = "ours", tree = apt_repo(packages = [hello_pkg]), trusted = True)
+target("greeter", deb_package(source = local("greeter"), repos = [debian, ours]))
 `
 
 const badPatch = `--- a/src/hello.c
@@ -62,6 +66,9 @@ func TestDebPackageFromSource(t *testing.T) {
 	patch := readFile(t, filepath.Join("testdata", "hello-greeting.patch"))
 	writeFile(t, filepath.Join(dir, "patches", "greeting.patch"), patch)
 	writeFile(t, filepath.Join(dir, "patches", "bad.patch"), badPatch)
+	if err := os.CopyFS(filepath.Join(dir, "greeter"), os.DirFS(filepath.Join("testdata", "greeter"))); err != nil {
+		t.Fatal(err)
+	}
 	recipe := filepath.Join(dir, "cairn.star")
 	c.ok(t, "lock", "-f", recipe)
 	checkLockedSource(t, dir)
@@ -77,6 +84,17 @@ func TestDebPackageFromSource(t *testing.T) {
 	}
 	first := sha256File(t, deb)
 	checkBuiltRepo(t, c, recipe)
+
+	// greeter's build runs the hello built above (its Build-Depends ask
+	// for 2.10-3+cairn1) and ships what it said.
+	c.ok(t, "build", "-f", recipe, "-o", out, "--locked", "--progress", "plain", "greeter")
+	groot := t.TempDir()
+	if b, err := exec.Command("dpkg-deb", "-x", filepath.Join(out, "greeter", "greeter_1.0_all.deb"), groot).CombinedOutput(); err != nil {
+		t.Fatalf("dpkg-deb -x greeter: %v\n%s", err, b)
+	}
+	if got := strings.TrimSpace(readFile(t, filepath.Join(groot, "usr/share/greeter/greeting.txt"))); got != "Hello from cairn, patched!" {
+		t.Errorf("greeter was built with a hello that says %q, want the patched one", got)
+	}
 
 	// A changed patch redoes the unpack and the build, nothing else.
 	writeFile(t, filepath.Join(dir, "patches", "greeting.patch"), strings.ReplaceAll(patch, "patched!", "patched again!"))
@@ -140,7 +158,7 @@ func checkBuiltRepo(t *testing.T, c cairn, recipe string) {
 		}
 	}
 
-	r = c.ok(t, "build", "-f", recipe, "-o", out, "--locked", "--progress", "plain", "system")
+	r = c.ok(t, "build", "-f", recipe, "-o", out, "--locked", "--progress", "plain", "--secret", "id=repo-key,src="+key, "system")
 	root := filepath.Join(out, "system")
 	if got := strings.TrimSpace(chroot(t, root, "/usr/bin/hello")); got != "Hello from cairn, patched!" {
 		t.Errorf("the system's hello says %q, want the patched greeting", got)

@@ -17,7 +17,7 @@ import (
 // BuildKit asks for a secret only when the step that mounts it runs, and
 // then fails with "secret NAME: not found", after every step before it.
 // Reading the mounts from the graph instead fails before anything runs,
-// at the run() line that wants the secret.
+// at the recipe line (run(), apt_repo(signer = ...)) that wants the secret.
 
 // checkSecrets returns an error naming the first step of def that mounts
 // required secrets the command line does not provide (names), and those
@@ -58,7 +58,7 @@ func errMissingSecrets(missing []string, given map[string]bool) error {
 	if len(given) > 0 {
 		have = " (it was given " + strings.Join(slices.Sorted(maps.Keys(given)), ", ") + ")"
 	}
-	return fmt.Errorf("run() mounts secrets the build was not given%s: %s; pass %s (or id=NAME,env=VAR; or declare the secret with required = False)",
+	return fmt.Errorf("the step of this call mounts secrets the build was not given%s: %s; pass %s (or id=NAME,env=VAR; or declare the secret with required = False)",
 		have, strings.Join(what, ", "), strings.Join(flags, " "))
 }
 
