@@ -96,4 +96,3 @@ func (c *Compiler) candidates(p *debPackageNode, component, arch string) ([]*pkg
 	}
 	return out, nil
 }
-

@@ -44,8 +44,8 @@ type rootfsNode struct {
 	mergedUsr bool
 	files     []*Artifact
 	run       []string
-	follow    []string // variant "files" only
-	depends   []string // dependency clauses to satisfy too (a build root's build dependencies)
+	follow    []string             // variant "files" only
+	depends   []string             // dependency clauses to satisfy too (a build root's build dependencies)
 	trees     map[string]*Artifact // repositories built by the recipe, by name (apt_repo())
 }
 

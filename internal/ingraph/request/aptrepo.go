@@ -14,11 +14,11 @@ import (
 // armored OpenPGP secret key file, InRelease, Release.gpg and the public
 // key as Out/KeyFile.
 type AptRepo struct {
-	In         []string `json:"in"`
-	Out        string   `json:"out"`
-	Suite      string   `json:"suite"`
-	Component  string   `json:"component"`
-	Origin     string   `json:"origin"`
+	In        []string `json:"in"`
+	Out       string   `json:"out"`
+	Suite     string   `json:"suite"`
+	Component string   `json:"component"`
+	Origin    string   `json:"origin"`
 	// Architectures are the Packages indexes to write; "all" packages go
 	// into each. Empty: those of the packages.
 	Architectures []string    `json:"architectures,omitempty"`

@@ -33,10 +33,10 @@ func TestParseSources(t *testing.T) {
 		BuildDepends: "debhelper-compat (= 13), help2man, texinfo",
 		PackageList:  []pkgs.SourceBinary{{Name: "hello", Type: "deb", Arch: "any"}},
 		Files: []pkgs.SourceFile{
-			{"hello_2.10-3.dsc", 1721, "75296f5ef618ae2f1849e22b142a2b5ab52c452ebefa4e7b0564c44617db3790"},
-			{"hello_2.10.orig.tar.gz", 725946, "31e066137a962676e89f69d1b65382de95a7ef7d914b8cb956f41ea72e0f516b"},
-			{"hello_2.10.orig.tar.gz.asc", 819, "4ea69de913428a4034d30dcdcb34ab84f5c4a76acf9040f3091f0d3fac411b60"},
-			{"hello_2.10-3.debian.tar.xz", 12684, "60ee7a466808301fbaa7fea2490b5e7a6d86f598956fb3e79c71b3295dc1f249"},
+			{Name: "hello_2.10-3.dsc", Size: 1721, SHA256: "75296f5ef618ae2f1849e22b142a2b5ab52c452ebefa4e7b0564c44617db3790"},
+			{Name: "hello_2.10.orig.tar.gz", Size: 725946, SHA256: "31e066137a962676e89f69d1b65382de95a7ef7d914b8cb956f41ea72e0f516b"},
+			{Name: "hello_2.10.orig.tar.gz.asc", Size: 819, SHA256: "4ea69de913428a4034d30dcdcb34ab84f5c4a76acf9040f3091f0d3fac411b60"},
+			{Name: "hello_2.10-3.debian.tar.xz", Size: 12684, SHA256: "60ee7a466808301fbaa7fea2490b5e7a6d86f598956fb3e79c71b3295dc1f249"},
 		}}
 	if !reflect.DeepEqual(hello, want) {
 		t.Errorf("hello:\n got %+v\nwant %+v", hello, want)
