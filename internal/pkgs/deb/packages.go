@@ -13,8 +13,14 @@ import (
 // must describe a valid package, and the first that does not fails the
 // whole index with "<repo>: Packages paragraph at line N: ...".
 func ParsePackages(r io.Reader, repo string) ([]*pkgs.Package, error) {
+	return parseIndex(r, repo, PackageFromParagraph)
+}
+
+// parseIndex converts every paragraph of an index with one, stopping at
+// the first that fails.
+func parseIndex[T any](r io.Reader, repo string, convert func(*Paragraph, string) (T, error)) ([]T, error) {
 	rd := NewReader(r)
-	var out []*pkgs.Package
+	var out []T
 	for {
 		p, err := rd.Next()
 		if err == io.EOF {
@@ -23,11 +29,11 @@ func ParsePackages(r io.Reader, repo string) ([]*pkgs.Package, error) {
 		if err != nil {
 			return nil, errIndex(repo, err)
 		}
-		pkg, err := PackageFromParagraph(p, repo)
+		v, err := convert(p, repo)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, pkg)
+		out = append(out, v)
 	}
 }
 

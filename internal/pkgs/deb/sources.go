@@ -14,22 +14,13 @@ import (
 // ParsePackages it skips nothing: a paragraph without Package, Version,
 // Directory or a valid Checksums-Sha256 fails the index.
 func ParseSources(r io.Reader, repo string) ([]*pkgs.SourcePackage, error) {
-	rd := NewReader(r)
-	var out []*pkgs.SourcePackage
-	for {
-		p, err := rd.Next()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, errIndex(repo, err)
-		}
+	return parseIndex(r, repo, func(p *Paragraph, repo string) (*pkgs.SourcePackage, error) {
 		sp, err := SourceFromParagraph(p, repo)
 		if err != nil {
 			return nil, errParagraph(repo, p.Line(), err)
 		}
-		out = append(out, sp)
-	}
+		return sp, nil
+	})
 }
 
 // SourceFromParagraph converts one Sources paragraph. A .dsc paragraph

@@ -3,6 +3,7 @@ package deb
 import (
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -95,21 +96,8 @@ func TestBuildDepends(t *testing.T) {
 }
 
 func sameClauses(a, b string) bool {
-	as, bs := strings.Split(a, ", "), strings.Split(b, ", ")
-	if len(as) != len(bs) {
-		return false
-	}
-	seen := map[string]int{}
-	for _, x := range as {
-		seen[x]++
-	}
-	for _, x := range bs {
-		seen[x]--
-	}
-	for _, n := range seen {
-		if n != 0 {
-			return false
-		}
-	}
-	return true
+	x, y := strings.Split(a, ", "), strings.Split(b, ", ")
+	slices.Sort(x)
+	slices.Sort(y)
+	return slices.Equal(x, y)
 }

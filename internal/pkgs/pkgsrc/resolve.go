@@ -158,6 +158,17 @@ func repoLock(spec pkgs.RepoSpec, ix *debrepo.Indexes) lock.Repo {
 }
 
 func (s *Source) fetch(ctx context.Context, spec pkgs.RepoSpec, mirror, arch string) (*repoIndex, error) {
+	return s.fetchParsed(ctx, spec, mirror, arch, func(out *repoIndex, data []byte, display string) error {
+		ps, err := deb.ParsePackages(bytes.NewReader(data), display)
+		out.packages = append(out.packages, ps...)
+		return err
+	})
+}
+
+// fetchParsed fetches and verifies one repository's indexes for arch and
+// hands each, decompressed, to parse with its name for messages
+// ("debian bookworm/main amd64").
+func (s *Source) fetchParsed(ctx context.Context, spec pkgs.RepoSpec, mirror, arch string, parse func(out *repoIndex, data []byte, display string) error) (*repoIndex, error) {
 	r, err := s.repo(spec, mirror, arch)
 	if err != nil {
 		return nil, err
@@ -168,12 +179,9 @@ func (s *Source) fetch(ctx context.Context, spec pkgs.RepoSpec, mirror, arch str
 	}
 	out := &repoIndex{spec: spec, lock: repoLock(spec, ix)}
 	for _, f := range ix.Files {
-		display := fmt.Sprintf("%s %s/%s %s", spec.Name, spec.Suite, f.Component, f.Arch)
-		ps, err := deb.ParsePackages(bytes.NewReader(f.Data), display)
-		if err != nil {
+		if err := parse(out, f.Data, fmt.Sprintf("%s %s/%s %s", spec.Name, spec.Suite, f.Component, f.Arch)); err != nil {
 			return nil, err
 		}
-		out.packages = append(out.packages, ps...)
 	}
 	return out, nil
 }

@@ -115,27 +115,14 @@ func (s *Source) sourceIndex(ctx context.Context, spec pkgs.RepoSpec) (*repoInde
 	}
 	key := "sources " + indexKey(spec, mirror, debrepo.SourceArch)
 	return s.indexOnce(key, func() (*repoIndex, error) {
-		r, err := s.repo(spec, mirror, debrepo.SourceArch)
-		if err != nil {
-			return nil, err
-		}
-		ix, err := s.cfg.Client.Fetch(ctx, r)
-		if err != nil {
-			return nil, err
-		}
-		out := &repoIndex{spec: spec, lock: repoLock(spec, ix)}
-		for _, f := range ix.Files {
-			display := fmt.Sprintf("%s %s/%s source", spec.Name, spec.Suite, f.Component)
-			srcs, err := deb.ParseSources(bytes.NewReader(f.Data), display)
-			if err != nil {
-				return nil, err
-			}
+		return s.fetchParsed(ctx, spec, mirror, debrepo.SourceArch, func(out *repoIndex, data []byte, display string) error {
+			srcs, err := deb.ParseSources(bytes.NewReader(data), display)
 			for _, sp := range srcs {
 				sp.Repo, sp.Suite = spec.Name, spec.Suite
 			}
 			out.sources = append(out.sources, srcs...)
-		}
-		return out, nil
+			return err
+		})
 	})
 }
 

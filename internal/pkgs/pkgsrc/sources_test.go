@@ -2,6 +2,7 @@ package pkgsrc
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -113,17 +114,7 @@ func TestDependsSatisfied(t *testing.T) {
 
 func sameWords(a, b string) bool {
 	x, y := strings.Fields(a), strings.Fields(b)
-	if len(x) != len(y) {
-		return false
-	}
-	m := map[string]int{}
-	for _, w := range x {
-		m[w]++
-	}
-	for _, w := range y {
-		if m[w]--; m[w] < 0 {
-			return false
-		}
-	}
-	return true
+	slices.Sort(x)
+	slices.Sort(y)
+	return slices.Equal(x, y)
 }
