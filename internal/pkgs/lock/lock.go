@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -118,7 +119,10 @@ func (f *File) index() map[string]pkgs.Locked {
 }
 
 // Lookup returns the locked answer to a request key, in configure order.
-func (f *File) Lookup(key string) ([]pkgs.Locked, bool) {
+// A package the table holds from several repositories (one built twice
+// into two repositories of the recipe, say) is taken from one the request
+// lists, when repos are given, by name.
+func (f *File) Lookup(key string, repos ...string) ([]pkgs.Locked, bool) {
 	if f == nil {
 		return nil, false
 	}
@@ -128,6 +132,12 @@ func (f *File) Lookup(key string) ([]pkgs.Locked, bool) {
 			out := make([]pkgs.Locked, len(r.Install))
 			for i, id := range r.Install {
 				out[i] = idx[id]
+				for _, p := range f.Packages {
+					if ID(p) == id && slices.Contains(repos, p.Repo) {
+						out[i] = p
+						break
+					}
+				}
 			}
 			return out, true
 		}

@@ -99,7 +99,11 @@ func (s *Source) fromLock(req pkgs.Request, key string) (*pkgs.Set, []lock.Repo,
 	if s.cfg.Fresh || s.cfg.Lock == nil {
 		return nil, nil, false
 	}
-	locked, ok := s.cfg.Lock.Lookup(key)
+	names := make([]string, len(req.Repos))
+	for i, spec := range req.Repos {
+		names[i] = spec.Name
+	}
+	locked, ok := s.cfg.Lock.Lookup(key, names...)
 	if !ok || s.updates(locked) {
 		return nil, nil, false
 	}

@@ -105,3 +105,23 @@ func TestMirrorSnapshotPlaceholder(t *testing.T) {
 		t.Errorf("want a {snapshot} placeholder error, got %v", err)
 	}
 }
+
+// TestLockedPackageFromRequestedRepo: a package the lock holds from two
+// repositories (the same build in two apt_repo() trees) is answered from
+// the one the request lists.
+func TestLockedPackageFromRequestedRepo(t *testing.T) {
+	req := request("a", "hello")
+	req.Repos = append(req.Repos, pkgs.RepoSpec{Type: "deb", Name: "ours", Suite: "cairn", Components: []string{"main"}})
+	req.Repos = req.Repos[1:]
+	built, ours := locked("hello", "2.10-3+cairn1"), locked("hello", "2.10-3+cairn1")
+	built.Repo, ours.Repo = "built", "ours"
+	f := lockWith(map[string][]pkgs.Locked{"a": {ours}}, req)
+	f.Packages = append([]pkgs.Locked{built}, f.Packages...)
+	set, err := New(Config{Lock: f}).Resolve(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(set.Packages) != 1 || set.Packages[0].Repo != "ours" {
+		t.Fatalf("got %+v, want hello from ours", set.Packages)
+	}
+}
