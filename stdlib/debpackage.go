@@ -39,7 +39,8 @@ type debPackageNode struct {
 	at
 	source   *Artifact
 	src      *debSourceNode      // a source from the archive, or
-	static   *pkgs.SourcePackage // what a local() tree's debian/ says
+	static   *pkgs.SourcePackage // what a local() tree's debian/ says, or
+	git      *gitNode            // a git() tree, read at its pinned commit
 	repos    []pkgs.RepoSpec
 	trees    map[string]*Artifact // built repositories among repos (apt_repo())
 	arch     string
@@ -70,8 +71,9 @@ func debPackageFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 			return nil, errParam("deb_package", "source", src.v.String(), "a tree with a debian/ directory: "+err.Error())
 		}
 	}
-	if ds == nil && static == nil {
-		return nil, errParam("deb_package", "source", src.v.String(), "a deb_source(...) or a local() tree with a debian/ directory (git() trees are not built yet)")
+	gn, _ := src.v.node.(*gitNode)
+	if ds == nil && static == nil && gn == nil {
+		return nil, errParam("deb_package", "source", src.v.String(), "a deb_source(...), or a local() or git() tree with a debian/ directory")
 	}
 	rn := &rootfsNode{call: "deb_package"}
 	if err := rn.setRepos(repos); err != nil {
@@ -90,7 +92,7 @@ func debPackageFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 			}
 		}
 	}
-	n := &debPackageNode{at: at{callPos(t)}, source: src.v, src: ds, static: static, repos: rn.repos, trees: rn.trees, arch: rn.arch,
+	n := &debPackageNode{at: at{callPos(t)}, source: src.v, src: ds, static: static, git: gn, repos: rn.repos, trees: rn.trees, arch: rn.arch,
 		profiles: profiles.v, options: options.v, suffix: suffix}
 	if b, ok := indepV.(starlark.Bool); ok {
 		v := bool(b)
@@ -101,10 +103,14 @@ func debPackageFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 	return newArtifact(n, "deb_package("+n.name()+")"), nil
 }
 
-// name is the source package's name.
+// name is the source package's name (for a git() tree, its URL until the
+// tree is read).
 func (n *debPackageNode) name() string {
-	if n.static != nil {
+	switch {
+	case n.static != nil:
 		return n.static.Name
+	case n.git != nil:
+		return n.git.url
 	}
 	return n.src.req.Name
 }
@@ -112,8 +118,11 @@ func (n *debPackageNode) name() string {
 // sourcePackage is what the source says of itself: the archive's index
 // entry (resolved or locked), or the local tree's debian/.
 func (n *debPackageNode) sourcePackage(c *Compiler) (*pkgs.SourcePackage, error) {
-	if n.static != nil {
+	switch {
+	case n.static != nil:
 		return n.static, nil
+	case n.git != nil:
+		return c.resolveGitTree(n)
 	}
 	return c.resolveSource(n.p, "deb_package", n.src.req)
 }

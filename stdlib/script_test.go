@@ -302,6 +302,23 @@ func (scriptPackages) ResolveSource(_ context.Context, req pkgs.SourceRequest) (
 	return sp, nil
 }
 
+// ResolveTree reads the tree (no lock in scripts).
+func (scriptPackages) ResolveTree(ctx context.Context, req pkgs.TreeRequest, read func(context.Context) (*pkgs.SourcePackage, error)) (*pkgs.SourcePackage, error) {
+	return read(ctx)
+}
+
+// ReadFiles serves testdata/scripts/project/mypkg for every repository
+// and commit.
+func (g scriptGit) ReadFiles(_ context.Context, _ gitsrc.Request, _ string, paths []string) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	for _, p := range paths {
+		if b, err := os.ReadFile(filepath.Join(scriptDir, "project", "mypkg", p)); err == nil {
+			out[p] = b
+		}
+	}
+	return out, nil
+}
+
 // scriptGit pins every ref to one commit.
 type scriptGit string
 

@@ -19,6 +19,7 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
+	"github.com/cairn-build/cairn/internal/host/gitsrc/gittest"
 	"github.com/cairn-build/cairn/internal/testutil"
 )
 
@@ -41,6 +42,10 @@ target("system", rootfs(repos = [debian, built], packages = ["hello"]))
 # A second package, from a project tree with debian/, built with the first.
 ours = repo.deb(name = "ours", tree = apt_repo(packages = [hello_pkg]), trusted = True)
 target("greeter", deb_package(source = local("greeter"), repos = [debian, ours]))
+
+# The same from a git tree at a tag signed by an allowed key.
+greeter_git = git("{{git}}", ref = "v1.0", verify = keyring("maintainers.asc"), allowed_signers = ["alice@example.org"])
+target("greeter-git", deb_package(source = greeter_git, repos = [debian, ours]))
 `
 
 const badPatch = `--- a/src/hello.c
@@ -59,7 +64,8 @@ const badPatch = `--- a/src/hello.c
 func TestDebPackageFromSource(t *testing.T) {
 	c := shared(t)
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "cairn.star"), packagesRecipe)
+	gitURL := greeterRepo(t, dir)
+	writeFile(t, filepath.Join(dir, "cairn.star"), strings.ReplaceAll(packagesRecipe, "{{git}}", gitURL))
 	if err := os.Mkdir(filepath.Join(dir, "patches"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -95,6 +101,10 @@ func TestDebPackageFromSource(t *testing.T) {
 	if got := strings.TrimSpace(readFile(t, filepath.Join(groot, "usr/share/greeter/greeting.txt"))); got != "Hello from cairn, patched!" {
 		t.Errorf("greeter was built with a hello that says %q, want the patched one", got)
 	}
+	c.ok(t, "build", "-f", recipe, "-o", out, "--locked", "--progress", "plain", "greeter-git")
+	if got, want := sha256File(t, filepath.Join(out, "greeter-git", "greeter_1.0_all.deb")), sha256File(t, filepath.Join(out, "greeter", "greeter_1.0_all.deb")); got != want {
+		t.Errorf("greeter from the signed git tag differs from greeter from the project tree")
+	}
 
 	// A changed patch redoes the unpack and the build, nothing else.
 	writeFile(t, filepath.Join(dir, "patches", "greeting.patch"), strings.ReplaceAll(patch, "patched!", "patched again!"))
@@ -129,6 +139,37 @@ func TestDebPackageFromSource(t *testing.T) {
 		a, _ := exec.Command("dpkg-deb", "-c", deb).Output()
 		t.Errorf("hello's .deb differs between fresh engines: %s vs %s (diffoscope would say why; contents of the first:\n%s)", first, second, a)
 	}
+}
+
+// greeterRepo serves testdata/greeter as a git repository on loopback,
+// tagged v1.0 and signed by alice, whose key (and only hers) goes into the
+// project as maintainers.asc; it returns the repository's URL.
+func greeterRepo(t *testing.T, project string) string {
+	t.Helper()
+	gittest.Need(t, "git", "gpg")
+	g := gittest.NewGPG(t)
+	alice := g.NewKey(t, "Alice <alice@example.org>")
+	writeFile(t, filepath.Join(project, "maintainers.asc"), string(g.Export(t, alice)))
+	files := map[string]string{}
+	root := filepath.Join("testdata", "greeter")
+	if err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		files[rel] = readFile(t, p)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	repo := gittest.NewRepo(t, filepath.Join(t.TempDir(), "greeter"), g)
+	repo.Commit(t, "greeter 1.0", files)
+	repo.Git(t, "update-index", "--chmod=+x", "debian/rules")
+	repo.Git(t, "commit", "--quiet", "-m", "debian/rules is executable")
+	repo.Tag(t, "v1.0", true, alice)
+	base := t.TempDir()
+	repo.Serve(t, base, "greeter")
+	return gittest.Daemon(t, base) + "greeter.git"
 }
 
 // checkBuiltRepo publishes the package in a signed repository (the key a
@@ -213,9 +254,12 @@ func checkLockedSource(t *testing.T, dir string) {
 	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(dir, "cairn.lock"))), &f); err != nil {
 		t.Fatal(err)
 	}
-	if len(f.Sources) != 1 || f.Sources[0].Name != "hello" || len(f.Sources[0].Files) < 3 ||
-		!strings.Contains(f.Sources[0].BuildDepends, "debhelper-compat") {
-		t.Fatalf("cairn.lock sources = %+v, want hello with its files and build dependencies", f.Sources)
+	// hello from the archive, and greeter from the git tree (what its
+	// debian/ says, read at the pinned commit; no files).
+	if len(f.Sources) != 2 || f.Sources[1].Name != "hello" || len(f.Sources[1].Files) < 3 ||
+		!strings.Contains(f.Sources[1].BuildDepends, "debhelper-compat") ||
+		f.Sources[0].Name != "greeter" || !strings.Contains(f.Sources[0].BuildDepends, "hello (>= 2.10-3+cairn1)") {
+		t.Fatalf("cairn.lock sources = %+v, want greeter's tree and hello with its files and build dependencies", f.Sources)
 	}
 	found := false
 	for _, r := range f.Requests {

@@ -25,3 +25,14 @@ func (s *lockedPackages) ResolveSource(ctx context.Context, req pkgs.SourceReque
 	}
 	return sp, nil
 }
+
+// ResolveTree implements pkgs.TreeResolver from cairn.lock alone.
+func (s *lockedPackages) ResolveTree(ctx context.Context, req pkgs.TreeRequest, _ func(context.Context) (*pkgs.SourcePackage, error)) (*pkgs.SourcePackage, error) {
+	if s.lock == nil {
+		return nil, errNoLock
+	}
+	if _, ok := s.lock.LookupSource(req.Key()); !ok {
+		return nil, fmt.Errorf("cairn.lock does not cover the source tree %s at %s; run `cairn lock` beside the recipe and commit cairn.lock", req.URL, req.Commit)
+	}
+	return s.src.ResolveTree(ctx, req, nil)
+}

@@ -86,3 +86,22 @@ func (r SourceRequest) Key() string {
 type SourceResolver interface {
 	ResolveSource(ctx context.Context, req SourceRequest) (*SourcePackage, error)
 }
+
+// TreeRequest asks what a source tree at a pinned commit says of itself
+// (its debian/control and changelog): the answer is a SourcePackage with
+// no files, locked like one from an index.
+type TreeRequest struct {
+	URL    string `json:"url"`
+	Commit string `json:"commit"`
+	// Target is the target being built, for messages only.
+	Target string `json:"-"`
+}
+
+// Key is the request's identity in the lockfile.
+func (r TreeRequest) Key() string { return digestOf(r) }
+
+// TreeResolver answers tree requests: from the lockfile, or by calling
+// read, which fetches and parses the tree's files.
+type TreeResolver interface {
+	ResolveTree(ctx context.Context, req TreeRequest, read func(context.Context) (*SourcePackage, error)) (*SourcePackage, error)
+}

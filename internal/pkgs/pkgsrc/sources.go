@@ -15,7 +15,6 @@ import (
 
 // sourceAnswer is one answered source request, kept for the lockfile.
 type sourceAnswer struct {
-	req     pkgs.SourceRequest
 	targets map[string]bool
 	sp      pkgs.SourcePackage
 	repos   []lock.Repo
@@ -34,7 +33,7 @@ func (s *Source) ResolveSource(ctx context.Context, req pkgs.SourceRequest) (*pk
 			if s.cfg.Lock != nil {
 				repos = s.lockRepos(pkgs.Request{Repos: req.Repos})
 			}
-			return s.rememberSource(req, key, sp, repos), nil
+			return s.rememberSource(req.Target, key, sp, repos), nil
 		}
 	}
 	if s.cfg.Locked {
@@ -64,7 +63,33 @@ func (s *Source) ResolveSource(ctx context.Context, req pkgs.SourceRequest) (*pk
 	}
 	sp := *best
 	sp.URL = s.sourceURL(req, sp)
-	return s.rememberSource(req, key, sp, repos), nil
+	return s.rememberSource(req.Target, key, sp, repos), nil
+}
+
+// ResolveTree answers what a source tree at a pinned commit says of
+// itself: from cairn.lock's sources table when it holds the request, else
+// (unless --locked) by read.
+func (s *Source) ResolveTree(ctx context.Context, req pkgs.TreeRequest, read func(context.Context) (*pkgs.SourcePackage, error)) (*pkgs.SourcePackage, error) {
+	key := req.Key()
+	s.mu.Lock()
+	a := s.sources[key]
+	s.mu.Unlock()
+	if a != nil { // read once per Source
+		return s.rememberSource(req.Target, key, a.sp, nil), nil
+	}
+	if !s.cfg.Fresh {
+		if sp, ok := s.cfg.Lock.LookupSource(key); ok {
+			return s.rememberSource(req.Target, key, sp, nil), nil
+		}
+	}
+	if s.cfg.Locked {
+		return nil, fmt.Errorf("cairn.lock does not cover the source tree %s at %s; run `cairn lock` and commit cairn.lock, or build without --locked", req.URL, req.Commit)
+	}
+	sp, err := read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.rememberSource(req.Target, key, *sp, nil), nil
 }
 
 func (s *Source) updatesName(name string) bool {
@@ -76,16 +101,16 @@ func (s *Source) updatesName(name string) bool {
 	return false
 }
 
-func (s *Source) rememberSource(req pkgs.SourceRequest, key string, sp pkgs.SourcePackage, repos []lock.Repo) *pkgs.SourcePackage {
+func (s *Source) rememberSource(target, key string, sp pkgs.SourcePackage, repos []lock.Repo) *pkgs.SourcePackage {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a := s.sources[key]
 	if a == nil {
-		a = &sourceAnswer{req: req, targets: map[string]bool{}, sp: sp, repos: repos}
+		a = &sourceAnswer{targets: map[string]bool{}, sp: sp, repos: repos}
 		s.sources[key] = a
 	}
-	if req.Target != "" {
-		a.targets[req.Target] = true
+	if target != "" {
+		a.targets[target] = true
 	}
 	out := a.sp
 	return &out
