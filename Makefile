@@ -68,6 +68,7 @@ demo: setup build
 	bin/cairn build -f examples/hello/cairn.star -o out --progress plain
 	bin/cairn build -f examples/container/cairn.star -o out/container --locked --progress plain
 	bin/cairn build -f examples/edge/cairn.star -o out/edge --locked --progress plain
+	bin/cairn build -f examples/packages/cairn.star -o out/packages --locked --progress plain system
 	@echo "demo: boot the images with the commands in docs/boards.md"
 
 ## bench: timings and memory of the hot paths, as figures and ratios
