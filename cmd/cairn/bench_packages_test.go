@@ -71,7 +71,9 @@ func timeSbuildPipeline(b *testing.B, mm, mirror, patch string) (cold, warm time
 			b.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
 		}
 	}
-	run(mm, "--quiet", "--variant=buildd", "--mode=root", "bookworm", root, "deb "+mirror+" bookworm main", "deb-src "+mirror+" bookworm main")
+	run(mm, "--quiet", "--variant=buildd", "--mode=root", "bookworm", root, mirror)
+	writeFile(b, filepath.Join(root, "etc/apt/sources.list.d/src.list"), "deb-src "+mirror+" bookworm main\n")
+	run("chroot", root, "apt-get", "-qq", "update")
 	writeFile(b, filepath.Join(root, "greeting.patch"), patch)
 	build := func(dir string) {
 		run("chroot", root, "apt-get", "-qq", "build-dep", "-y", "--no-install-recommends", "hello")
