@@ -35,7 +35,7 @@ func Run(req request.AptRepo) error {
 		if err != nil {
 			return err
 		}
-		if err := w.put(d.pool, data, false); err != nil {
+		if err := w.put(d.pool, data); err != nil {
 			return err
 		}
 	}
@@ -46,7 +46,7 @@ func Run(req request.AptRepo) error {
 		}
 	}
 	release := w.release(req, arches)
-	if err := w.put(path.Join(dist, "Release"), release, false); err != nil {
+	if err := w.put(path.Join(dist, "Release"), release); err != nil {
 		return err
 	}
 	if req.Key == "" {
@@ -78,9 +78,8 @@ func archesOf(debs []deb) []string {
 // writer writes the repository's files and remembers the sums of those
 // the Release lists.
 type writer struct {
-	root  string
-	sums  []sum // relative to the dist directory
-	epoch int64
+	root string
+	sums []sum // relative to the dist directory
 }
 
 type sum struct {
@@ -90,7 +89,7 @@ type sum struct {
 }
 
 // put writes data at rel (relative to the root).
-func (w *writer) put(rel string, data []byte, _ bool) error {
+func (w *writer) put(rel string, data []byte) error {
 	p := filepath.Join(w.root, filepath.FromSlash(rel))
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return err
@@ -102,43 +101,41 @@ func (w *writer) put(rel string, data []byte, _ bool) error {
 // each also under by-hash/SHA256/, and records their sums.
 func (w *writer) index(dist, rel string, data []byte) error {
 	for _, comp := range []struct{ ext, name string }{{"", "none"}, {".gz", "gzip"}, {".xz", "xz"}} {
-		var b bytes.Buffer
-		cw, err := nopOr(comp.name, &b)
+		out, err := compress(comp.name, data)
 		if err != nil {
 			return err
 		}
-		if _, err := cw.Write(data); err != nil {
-			return err
-		}
-		if err := cw.Close(); err != nil {
-			return err
-		}
-		out := b.Bytes()
 		m, s := md5.Sum(out), sha256.Sum256(out)
 		hexSum := hex.EncodeToString(s[:])
 		w.sums = append(w.sums, sum{rel + comp.ext, int64(len(out)), hex.EncodeToString(m[:]), hexSum})
-		if err := w.put(path.Join(dist, rel+comp.ext), out, false); err != nil {
+		if err := w.put(path.Join(dist, rel+comp.ext), out); err != nil {
 			return err
 		}
-		if err := w.put(path.Join(dist, path.Dir(rel), "by-hash", "SHA256", hexSum), out, false); err != nil {
+		if err := w.put(path.Join(dist, path.Dir(rel), "by-hash", "SHA256", hexSum), out); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-type nopCloser struct{ *bytes.Buffer }
-
-func (nopCloser) Close() error { return nil }
-
-func nopOr(name string, b *bytes.Buffer) (interface {
-	Write([]byte) (int, error)
-	Close() error
-}, error) {
+// compress encodes data with one of archive's deterministic compressors,
+// or returns it as it is for "none".
+func compress(name string, data []byte) ([]byte, error) {
 	if name == "none" {
-		return nopCloser{b}, nil
+		return data, nil
 	}
-	return archive.NewCompressor(name, b)
+	var b bytes.Buffer
+	cw, err := archive.NewCompressor(name, &b)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := cw.Write(data); err != nil {
+		return nil, err
+	}
+	if err := cw.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 // release renders the Release file.

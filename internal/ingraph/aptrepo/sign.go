@@ -25,10 +25,8 @@ func (w *writer) sign(req request.AptRepo, dist string, release []byte) error {
 		return err
 	}
 	at := req.Epoch.Time()
-	for _, k := range []*packet.PublicKey{signer.PrimaryKey} {
-		if k.CreationTime.After(at) {
-			at = k.CreationTime
-		}
+	if created := signer.PrimaryKey.CreationTime; created.After(at) {
+		at = created
 	}
 	key, ok := signer.SigningKey(at)
 	if !ok {
@@ -56,7 +54,7 @@ func (w *writer) sign(req request.AptRepo, dist string, release []byte) error {
 		return err
 	}
 	in.WriteByte('\n')
-	if err := w.put(path.Join(dist, "InRelease"), in.Bytes(), false); err != nil {
+	if err := w.put(path.Join(dist, "InRelease"), in.Bytes()); err != nil {
 		return err
 	}
 	var det bytes.Buffer
@@ -64,14 +62,14 @@ func (w *writer) sign(req request.AptRepo, dist string, release []byte) error {
 		return fmt.Errorf("signing Release.gpg: %w", err)
 	}
 	det.WriteByte('\n')
-	if err := w.put(path.Join(dist, "Release.gpg"), det.Bytes(), false); err != nil {
+	if err := w.put(path.Join(dist, "Release.gpg"), det.Bytes()); err != nil {
 		return err
 	}
 	pub, err := publicKey(signer)
 	if err != nil {
 		return err
 	}
-	return w.put(request.KeyFile, pub, false)
+	return w.put(request.KeyFile, pub)
 }
 
 // readSigner reads one armored (or binary) OpenPGP secret key.
