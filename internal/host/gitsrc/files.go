@@ -19,14 +19,11 @@ type FileReader interface {
 // commit itself) into a scratch repository and returns the named files
 // that exist in it; a missing file is left out.
 func (s *Source) ReadFiles(ctx context.Context, req Request, commit string, paths []string) (map[string][]byte, error) {
-	dir, err := os.MkdirTemp("", "cairn-git-files-")
+	dir, err := s.scratchRepo(ctx, req, "cairn-git-files-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	if _, err := s.git(ctx, req, "", "init", "--quiet", "--bare", dir); err != nil {
-		return nil, err
-	}
 	want := commit
 	if ref := refName(req.Ref); ref != "HEAD" {
 		want = ref

@@ -79,19 +79,30 @@ func pickRef(req Request, ref string, listed map[string]string) (string, error) 
 // (--filter=tree:0) and no history (--depth=1); servers that ignore the
 // filter send the tagged commit's tree as well.
 func (s *Source) tagObject(ctx context.Context, req Request, r remoteRef) ([]byte, error) {
-	dir, err := os.MkdirTemp("", "cairn-git-tag-")
+	dir, err := s.scratchRepo(ctx, req, "cairn-git-tag-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	if _, err := s.git(ctx, req, "", "init", "--quiet", "--bare", dir); err != nil {
-		return nil, err
-	}
 	spec := "+" + r.name + ":" + r.name
 	if _, err := s.git(ctx, req, dir, "fetch", "--quiet", "--depth=1", "--filter=tree:0", "--no-tags", "--", req.URL, spec); err != nil {
 		return nil, err
 	}
 	return s.git(ctx, req, dir, "cat-file", "tag", r.object)
+}
+
+// scratchRepo makes an empty bare repository in a new temporary
+// directory; the caller removes it.
+func (s *Source) scratchRepo(ctx context.Context, req Request, prefix string) (string, error) {
+	dir, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		return "", err
+	}
+	if _, err := s.git(ctx, req, "", "init", "--quiet", "--bare", dir); err != nil {
+		os.RemoveAll(dir)
+		return "", err
+	}
+	return dir, nil
 }
 
 // git runs the git program, in the bare repository dir when it is set,
