@@ -20,7 +20,7 @@ var debPackageBuiltin = Builtin{
 		{Name: "arch", Type: "string", Default: "the build's platform", Doc: `host architecture of the packages, as in rootfs(); a foreign one builds under qemu-user`},
 		{Name: "profiles", Type: "list of string", Default: "[]", Doc: `build profiles (DEB_BUILD_PROFILES), e.g. ["nocheck"]; they also select the build dependencies (<!nocheck>)`},
 		{Name: "options", Type: "list of string", Default: "[]", Doc: `DEB_BUILD_OPTIONS, e.g. ["nocheck", "parallel=2"]`},
-		{Name: "version_suffix", Type: "string", Default: `""`, Doc: `appended to the version in a new debian/changelog entry (dated as the last one), e.g. "+cairn1"`},
+		{Name: "version_suffix", Type: "string", Default: `""`, Doc: `appended to the version in a new debian/changelog entry (by the last entry's maintainer, dated one second after it), e.g. "+cairn1"`},
 		{Name: "indep", Type: "bool", Default: "None", Doc: "also build the Architecture: all packages; default: when the source has any and `arch` is the engine's own"},
 	},
 	Returns: "artifact: the .deb files, the .buildinfo, the .changes and build.log",
@@ -219,8 +219,9 @@ mkdir -p /build /out
 cp -a /cairn/src @DIR@
 cd @DIR@
 if [ -n "@SUFFIX@" ]; then
-  v=$(dpkg-parsechangelog -S Version); d=$(dpkg-parsechangelog -S Distribution); when=$(dpkg-parsechangelog -S Date)
-  { printf '%s (%s@SUFFIX@) %s; urgency=medium\n\n  * Built by cairn.\n\n -- cairn <cairn@localhost>  %s\n\n' @NAME@ "$v" "$d" "$when"
+  v=$(dpkg-parsechangelog -S Version); d=$(dpkg-parsechangelog -S Distribution)
+  who=$(dpkg-parsechangelog -S Maintainer); when=$(date -R -u -d "@$(( $(dpkg-parsechangelog -S Timestamp) + 1 ))")
+  { printf '%s (%s@SUFFIX@) %s; urgency=medium\n\n  * Rebuilt by cairn.\n\n -- %s  %s\n\n' @NAME@ "$v" "$d" "$who" "$when"
     cat debian/changelog; } > /tmp/changelog
   cat /tmp/changelog > debian/changelog
 fi

@@ -89,6 +89,7 @@ func TestDebPackageFromSource(t *testing.T) {
 		}
 	}
 	first := sha256File(t, deb)
+	checkLintian(t, deb)
 	checkBuiltRepo(t, c, recipe)
 
 	// greeter's build runs the hello built above (its Build-Depends ask
@@ -101,6 +102,7 @@ func TestDebPackageFromSource(t *testing.T) {
 	if got := strings.TrimSpace(readFile(t, filepath.Join(groot, "usr/share/greeter/greeting.txt"))); got != "Hello from cairn, patched!" {
 		t.Errorf("greeter was built with a hello that says %q, want the patched one", got)
 	}
+	checkLintian(t, filepath.Join(out, "greeter", "greeter_1.0_all.deb"))
 	c.ok(t, "build", "-f", recipe, "-o", out, "--locked", "--progress", "plain", "greeter-git")
 	if got, want := sha256File(t, filepath.Join(out, "greeter-git", "greeter_1.0_all.deb")), sha256File(t, filepath.Join(out, "greeter", "greeter_1.0_all.deb")); got != want {
 		t.Errorf("greeter from the signed git tag differs from greeter from the project tree")
@@ -138,6 +140,15 @@ func TestDebPackageFromSource(t *testing.T) {
 	if second := sha256File(t, filepath.Join(out2, "hello", filepath.Base(deb))); second != first {
 		a, _ := exec.Command("dpkg-deb", "-c", deb).Output()
 		t.Errorf("hello's .deb differs between fresh engines: %s vs %s (diffoscope would say why; contents of the first:\n%s)", first, second, a)
+	}
+}
+
+// checkLintian runs Debian's lintian on a built package: no errors.
+func checkLintian(t *testing.T, deb string) {
+	t.Helper()
+	testutil.NeedTool(t, "lintian")
+	if out, err := exec.Command("lintian", "--fail-on", "error", deb).CombinedOutput(); err != nil {
+		t.Errorf("lintian %s: %v\n%s", filepath.Base(deb), err, out)
 	}
 }
 
