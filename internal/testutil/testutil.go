@@ -5,8 +5,10 @@ package testutil
 
 import (
 	"bytes"
+	"io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -51,4 +53,36 @@ func Run(tb testing.TB, dir, name string, args ...string) string {
 		tb.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.String())
 	}
 	return string(out)
+}
+
+// Shell runs a host witness tool (skipping tb when it is not installed)
+// in the UTC time zone and the C locale, and returns its combined output,
+// failing tb when it fails.
+func Shell(tb testing.TB, name string, args ...string) string {
+	tb.Helper()
+	NeedTool(tb, name)
+	cmd := exec.Command(name, args...)
+	cmd.Env = append(os.Environ(), "TZ=UTC", "LC_ALL=C")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		tb.Fatalf("%s %q: %v\n%s", name, args, err, out)
+	}
+	return string(out)
+}
+
+// DirContents lists every regular file below root, one line each: its
+// path relative to root and its content (invalid UTF-8 as "?").
+func DirContents(tb testing.TB, root string) string {
+	tb.Helper()
+	var b bytes.Buffer
+	Must(tb, filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(root, p)
+		b.WriteString(rel + " " + string(bytes.ToValidUTF8(data, []byte("?"))) + "\n")
+		return err
+	}))
+	return b.String()
 }

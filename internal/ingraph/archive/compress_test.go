@@ -95,7 +95,7 @@ func checkExtract(t *testing.T, src, archive string, tool []string) {
 	if out, err := exec.Command("sh", "-c", sh).CombinedOutput(); err != nil {
 		t.Fatalf("%s: %v\n%s", sh, err, out)
 	}
-	if dirContents(t, dest) != dirContents(t, src) {
+	if testutil.DirContents(t, dest) != testutil.DirContents(t, src) {
 		t.Errorf("%s: extracted tree differs from the source", archive)
 	}
 	if fi, err := os.Stat(filepath.Join(dest, "bin", "blob")); err != nil || fi.ModTime().Unix() != 7 {

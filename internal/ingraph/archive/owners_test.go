@@ -26,24 +26,9 @@ func ownedTree(t *testing.T) string {
 	testutil.Must(t, os.Chown(filepath.Join(dir, "d"), 42, 43))
 	testutil.Must(t, os.WriteFile(filepath.Join(dir, "ping"), []byte("ping\n"), 0o755))
 	if _, err := exec.LookPath("setcap"); err == nil {
-		shell(t, "setcap", "cap_net_raw+ep", filepath.Join(dir, "ping"))
+		testutil.Shell(t, "setcap", "cap_net_raw+ep", filepath.Join(dir, "ping"))
 	}
 	return dir
-}
-
-// shell runs a host command and returns its output.
-func shell(t *testing.T, name string, args ...string) string {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		t.Skipf("%s not installed", name)
-	}
-	cmd := exec.Command(name, args...)
-	cmd.Env = append(os.Environ(), "TZ=UTC", "LC_ALL=C")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s %q: %v\n%s", name, args, err, out)
-	}
-	return string(out)
 }
 
 // wantListing checks every pattern against GNU tar's numeric listing.
@@ -63,9 +48,9 @@ func TestTarKeepOwners(t *testing.T) {
 	for _, req := range []request.Tar{{Src: src, Out: kept, Epoch: 1700000000, KeepOwners: true}, {Src: src, Out: root, Epoch: 1700000000}} {
 		testutil.Must(t, RunTar(req))
 	}
-	wantListing(t, shell(t, "tar", "--numeric-owner", "-tvf", kept),
+	wantListing(t, testutil.Shell(t, "tar", "--numeric-owner", "-tvf", kept),
 		`(?m)^-rw-r--r-- 1234/5678 +6 2023-11-14 22:13 f$`, `(?m)^drwxr-xr-x 42/43 +0 .* d/$`)
-	wantListing(t, shell(t, "tar", "--numeric-owner", "-tvf", root),
+	wantListing(t, testutil.Shell(t, "tar", "--numeric-owner", "-tvf", root),
 		`(?m)^-rw-r--r-- 0/0 +6 .* f$`, `(?m)^drwxr-xr-x 0/0 +0 .* d/$`)
 	var want bytes.Buffer
 	testutil.Must(t, WriteTar(&want, src, Options{Epoch: 1700000000, Xattrs: true}))
@@ -77,8 +62,8 @@ func TestTarKeepOwners(t *testing.T) {
 		return
 	}
 	xattrs := []string{"--xattrs", "--xattrs-include=*", "--numeric-owner", "-tvvf"}
-	wantListing(t, shell(t, "tar", append(xattrs, kept)...), `(?m)^-rwxr-xr-x\* 0/0 .* ping\n  x: 20 security.capability$`)
-	if listing := shell(t, "tar", append(xattrs, root)...); strings.Contains(listing, "security.capability") {
+	wantListing(t, testutil.Shell(t, "tar", append(xattrs, kept)...), `(?m)^-rwxr-xr-x\* 0/0 .* ping\n  x: 20 security.capability$`)
+	if listing := testutil.Shell(t, "tar", append(xattrs, root)...); strings.Contains(listing, "security.capability") {
 		t.Errorf("tar without keep_owners recorded a capability:\n%s", listing)
 	}
 }

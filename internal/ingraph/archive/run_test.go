@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,22 +23,6 @@ func srcTree(t *testing.T) string {
 	testutil.Must(t, os.WriteFile(filepath.Join(dir, "bin", "sh"), []byte("#!/bin/sh\n"), 0o755))
 	testutil.Must(t, os.Symlink("bin/sh", filepath.Join(dir, "init")))
 	return dir
-}
-
-// dirContents lists every file below root with its content.
-func dirContents(t *testing.T, root string) string {
-	t.Helper()
-	var b bytes.Buffer
-	testutil.Must(t, filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(root, p)
-		b.WriteString(rel + " " + string(bytes.ToValidUTF8(data, []byte("?"))) + "\n")
-		return err
-	}))
-	return b.String()
 }
 
 // tarHeaders reads the headers of a tar file.

@@ -7,7 +7,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path"
@@ -233,8 +232,8 @@ func depmodTree(t *testing.T, k debianKernel) string {
 	mods, err := Open(k.root, k.version)
 	testutil.Must(t, err)
 	testutil.Must(t, os.MkdirAll(filepath.Join(dir, "lib/modules"), 0o755))
-	shell(t, "cp", "-al", filepath.Join(k.root, mods.Dir()), filepath.Join(dir, "lib/modules"))
-	shell(t, depmod, "-b", dir, k.version)
+	testutil.Shell(t, "cp", "-al", filepath.Join(k.root, mods.Dir()), filepath.Join(dir, "lib/modules"))
+	testutil.Shell(t, depmod, "-b", dir, k.version)
 	testutil.Must(t, os.WriteFile(filepath.Join(dir, "done"), nil, 0o644))
 	return dir
 }
@@ -245,7 +244,7 @@ func showDepends(t *testing.T, k debianKernel, witness, name string) []string {
 	t.Helper()
 	modprobe := sbinTool(t, "modprobe")
 	noConfig := t.TempDir()
-	out := shell(t, modprobe, "--show-depends", "-C", noConfig, "-d", witness, "-S", k.version, name)
+	out := testutil.Shell(t, modprobe, "--show-depends", "-C", noConfig, "-d", witness, "-S", k.version, name)
 	prefix := filepath.Join(witness, "lib/modules", k.version) + "/"
 	var got []string
 	for line := range strings.Lines(out) {
@@ -331,7 +330,7 @@ func TestKmodsRealKernel(t *testing.T) {
 		t.Errorf("with depmod's files: %q, %v; want stdout\n%s", stdout2, err, stdout)
 	}
 	again := filepath.Join(t.TempDir(), "again")
-	if _, _, err := runKmods(request.Kmods{Root: k.root, Out: again, Modules: []string{"ext4", "virtio_blk"}}); err != nil || dirContents(t, again) != dirContents(t, out) {
+	if _, _, err := runKmods(request.Kmods{Root: k.root, Out: again, Modules: []string{"ext4", "virtio_blk"}}); err != nil || testutil.DirContents(t, again) != testutil.DirContents(t, out) {
 		t.Errorf("second run differs: %v", err)
 	}
 }
@@ -416,7 +415,7 @@ func TestKmodsRealFirmware(t *testing.T) {
 	var want []string
 	for _, l := range strings.Split(strings.TrimSpace(stdout), "\n") {
 		name, _, _ := strings.Cut(l, " ")
-		out := shell(t, modinfo, "-b", witness, "-k", k.version, "-F", "firmware", name)
+		out := testutil.Shell(t, modinfo, "-b", witness, "-k", k.version, "-F", "firmware", name)
 		for fw := range strings.Lines(out) {
 			want = append(want, fmt.Sprintf("W: Possible missing firmware /lib/firmware/%s for module %s", strings.TrimSpace(fw), name))
 		}
@@ -474,35 +473,4 @@ func checkAliases(t *testing.T, k debianKernel, witness string, tree *Tree) {
 	if n < 1000 {
 		t.Errorf("only %d plain aliases checked", n)
 	}
-}
-
-// shell runs a host command and returns its output.
-func shell(t *testing.T, name string, args ...string) string {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		t.Skipf("%s not installed", name)
-	}
-	cmd := exec.Command(name, args...)
-	cmd.Env = append(os.Environ(), "TZ=UTC", "LC_ALL=C")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s %q: %v\n%s", name, args, err, out)
-	}
-	return string(out)
-}
-
-// dirContents lists every file below root with its content.
-func dirContents(t *testing.T, root string) string {
-	t.Helper()
-	var b bytes.Buffer
-	testutil.Must(t, filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(root, p)
-		b.WriteString(rel + " " + string(bytes.ToValidUTF8(data, []byte("?"))) + "\n")
-		return err
-	}))
-	return b.String()
 }

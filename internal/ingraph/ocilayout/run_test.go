@@ -1,8 +1,6 @@
 package ocilayout
 
 import (
-	"bytes"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -26,25 +24,9 @@ func TestRun(t *testing.T) {
 		{Platform: Platform{OS: "linux", Architecture: "arm", Variant: "v7"}, Rootfs: src},
 	}
 	testutil.Must(t, Write(want, images, Options{Epoch: 5, Ref: "demo:1", SBOM: []byte(`{"spdxVersion":"SPDX-2.3"}`)}))
-	if a, b := dirContents(t, out), dirContents(t, want); a != b {
+	if a, b := testutil.DirContents(t, out), testutil.DirContents(t, want); a != b {
 		t.Errorf("Run output differs from Write:\n%s\nwant:\n%s", a, b)
 	}
-}
-
-// dirContents lists every file below root with its content.
-func dirContents(t *testing.T, root string) string {
-	t.Helper()
-	var b bytes.Buffer
-	testutil.Must(t, filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(root, p)
-		b.WriteString(rel + " " + string(bytes.ToValidUTF8(data, []byte("?"))) + "\n")
-		return err
-	}))
-	return b.String()
 }
 
 func TestRunErrors(t *testing.T) {
