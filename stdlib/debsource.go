@@ -113,7 +113,7 @@ func (c *Compiler) resolveSource(p syntax.Position, call string, req pkgs.Source
 		return nil, errAt(p, call, err)
 	}
 	if sp.URL == "" {
-		return nil, errAt(p, call, fmt.Errorf("no mirror for repository %q; pass --mirror %s=URL", sp.Repo, sp.Repo))
+		return nil, errAt(p, call, fmt.Errorf("%s: %w", sp, errNoURL(sp.Repo)))
 	}
 	if sp.Description(".dsc") == nil {
 		return nil, errAt(p, call, fmt.Errorf("source package %s lists no .dsc file", sp))

@@ -127,20 +127,26 @@ func (f *File) Lookup(key string, repos ...string) ([]pkgs.Locked, bool) {
 		return nil, false
 	}
 	for _, r := range f.Requests {
-		if r.Key == key {
-			idx := f.index()
-			out := make([]pkgs.Locked, len(r.Install))
-			for i, id := range r.Install {
-				out[i] = idx[id]
-				for _, p := range f.Packages {
-					if ID(p) == id && slices.Contains(repos, p.Repo) {
-						out[i] = p
-						break
-					}
+		if r.Key != key {
+			continue
+		}
+		byID := make(map[string][]pkgs.Locked, len(f.Packages))
+		for _, p := range f.Packages {
+			byID[ID(p)] = append(byID[ID(p)], p)
+		}
+		out := make([]pkgs.Locked, len(r.Install))
+		for i, id := range r.Install {
+			for j, p := range byID[id] {
+				if j == 0 {
+					out[i] = p
+				}
+				if slices.Contains(repos, p.Repo) {
+					out[i] = p
+					break
 				}
 			}
-			return out, true
 		}
+		return out, true
 	}
 	return nil, false
 }
