@@ -54,10 +54,11 @@ func debPackageFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 	src := artifactArg{}
 	var repos *starlark.List
 	profiles, options := stringList{}, stringList{}
-	var archV, indepV starlark.Value = starlark.None, starlark.None
+	var archV starlark.Value = starlark.None
 	var suffix string
+	indep := optBool{}
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "source", &src, "repos", &repos, "arch?", &archV,
-		"profiles?", &profiles, "options?", &options, "version_suffix?", &suffix, "indep?", &indepV); err != nil {
+		"profiles?", &profiles, "options?", &options, "version_suffix?", &suffix, "indep?", &indep); err != nil {
 		return nil, err
 	}
 	ds, _ := src.v.node.(*debSourceNode)
@@ -82,23 +83,25 @@ func debPackageFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 	if err := rn.setArch(archV); err != nil {
 		return nil, err
 	}
-	if strings.ContainsAny(suffix, " \t\n()_'\"") {
+	// The suffix, profiles and options go into the build's shell script:
+	// Debian's version syntax and single words keep them inert there.
+	if suffix != "" && deb.ValidVersion("0"+suffix) != nil || strings.Contains(suffix, ":") {
 		return nil, errParam("deb_package", "version_suffix", quote(suffix), `characters allowed in a Debian version, e.g. "+cairn1"`)
 	}
-	for _, l := range [][]string{profiles.v, options.v} {
-		for _, w := range l {
-			if w == "" || strings.ContainsAny(w, " \t\n'\"") {
-				return nil, errParam("deb_package", "profiles/options", quote(w), `single words like "nocheck" or "parallel=2"`)
+	for _, l := range []struct {
+		param string
+		words []string
+	}{{"profiles", profiles.v}, {"options", options.v}} {
+		for _, w := range l.words {
+			if w == "" || strings.ContainsAny(w, " \t\n'\"$`\\;&|<>(){}") {
+				return nil, errParam("deb_package", l.param, quote(w), `single words like "nocheck" or "parallel=2"`)
 			}
 		}
 	}
 	n := &debPackageNode{at: at{callPos(t)}, source: src.v, src: ds, static: static, git: gn, repos: rn.repos, trees: rn.trees, arch: rn.arch,
 		profiles: profiles.v, options: options.v, suffix: suffix}
-	if b, ok := indepV.(starlark.Bool); ok {
-		v := bool(b)
-		n.indep = &v
-	} else if indepV != starlark.None {
-		return nil, errParam("deb_package", "indep", indepV.String(), "True, False or None")
+	if indep.set {
+		n.indep = &indep.v
 	}
 	return newArtifact(n, "deb_package("+n.name()+")"), nil
 }
