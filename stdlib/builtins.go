@@ -46,6 +46,7 @@ func Builtins() []Builtin {
 		httpBuiltin,
 		initramfsBuiltin,
 		isoBuiltin,
+		kernelBuiltin,
 		keyringBuiltin,
 		localBuiltin,
 		mergeBuiltin,

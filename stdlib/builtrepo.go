@@ -54,19 +54,15 @@ func (c *Compiler) withCandidates(n *rootfsNode, arch string) ([]pkgs.RepoSpec, 
 // candidates are the binary packages a deb_package() build makes that
 // install on arch.
 func (c *Compiler) candidates(p *debPackageNode, component, arch string) ([]*pkgs.Package, error) {
-	built := p.arch
-	if built == "" {
-		a, err := debArchOf(c.platform)
-		if err != nil {
-			return nil, errAt(p.p, "deb_package", err)
-		}
-		built = a
-	}
 	sp, err := p.sourcePackage(c)
 	if err != nil {
 		return nil, err
 	}
-	bf := p.what(c, sp, built)
+	bf, err := p.plan(c, sp)
+	if err != nil {
+		return nil, err
+	}
+	built := bf.host
 	list := sp.PackageList
 	if len(list) == 0 {
 		for _, b := range sp.Binaries {

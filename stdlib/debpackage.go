@@ -17,11 +17,12 @@ var debPackageBuiltin = Builtin{
 	Params: []Param{
 		{Name: "source", Type: "artifact", Doc: "a `deb_source()` (its build dependencies come from the archive's index, or from `cairn.lock`), or a `local()` tree with a `debian/` directory (read while the recipe is evaluated)"},
 		{Name: "repos", Type: "list of repo", Doc: "repositories the build root and the build dependencies are installed from; a `repo.deb(tree = apt_repo(...))` among them lets packages built in the recipe satisfy build dependencies (the build then follows theirs)"},
-		{Name: "arch", Type: "string", Default: "the build's platform", Doc: `host architecture of the packages, as in rootfs(); a foreign one builds under qemu-user`},
+		{Name: "arch", Type: "string", Default: "the build's platform", Doc: "host architecture of the packages, as in rootfs(); a foreign one is cross-built (see `cross`)"},
 		{Name: "profiles", Type: "list of string", Default: "[]", Doc: `build profiles (DEB_BUILD_PROFILES), e.g. ["nocheck"]; they also select the build dependencies (<!nocheck>)`},
 		{Name: "options", Type: "list of string", Default: "[]", Doc: `DEB_BUILD_OPTIONS, e.g. ["nocheck", "parallel=2"]`},
 		{Name: "version_suffix", Type: "string", Default: `""`, Doc: `appended to the version in a new debian/changelog entry (by the last entry's maintainer, dated one second after it), e.g. "+cairn1"`},
 		{Name: "indep", Type: "bool", Default: "None", Doc: "also build the Architecture: all packages; default: when the source has any and `arch` is the engine's own"},
+		{Name: "cross", Type: "bool", Default: "None", Doc: "build a foreign `arch` with the engine's own compilers (`crossbuild-essential-ARCH`, `dpkg-buildpackage --host-arch ARCH`, profiles `cross` and `nocheck`) rather than in an `arch` root under qemu-user (False); default: True when `arch` is not the engine's own. Host build dependencies are met by Multi-Arch: foreign packages of the engine's architecture or installed as `arch` Multi-Arch: same packages beside them; the lock names one that is neither: build that package with `cross = False`"},
 	},
 	Returns: "artifact: the .deb files, the .buildinfo, the .changes and build.log",
 	Doc: "The build root is a rootfs of the Essential set, `build-essential`, `fakeroot` and the source's " +
@@ -48,6 +49,7 @@ type debPackageNode struct {
 	options  []string
 	suffix   string
 	indep    *bool
+	cross    *bool
 }
 
 func debPackageFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -56,9 +58,9 @@ func debPackageFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 	profiles, options := stringList{}, stringList{}
 	var archV starlark.Value = starlark.None
 	var suffix string
-	indep := optBool{}
+	indep, cross := optBool{}, optBool{}
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "source", &src, "repos", &repos, "arch?", &archV,
-		"profiles?", &profiles, "options?", &options, "version_suffix?", &suffix, "indep?", &indep); err != nil {
+		"profiles?", &profiles, "options?", &options, "version_suffix?", &suffix, "indep?", &indep, "cross?", &cross); err != nil {
 		return nil, err
 	}
 	ds, _ := src.v.node.(*debSourceNode)
@@ -103,6 +105,9 @@ func debPackageFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 	if indep.set {
 		n.indep = &indep.v
 	}
+	if cross.set {
+		n.cross = &cross.v
+	}
 	return newArtifact(n, "deb_package("+n.name()+")"), nil
 }
 
@@ -130,49 +135,111 @@ func (n *debPackageNode) sourcePackage(c *Compiler) (*pkgs.SourcePackage, error)
 	return c.resolveSource(n.p, "deb_package", n.src.req)
 }
 
-// what decides which of the source's packages this build makes.
-func (n *debPackageNode) what(c *Compiler, sp *pkgs.SourcePackage, arch string) deb.BuildFor {
-	b := deb.BuildFor{Arch: arch, Profiles: n.profiles}
+// A plan is how one deb_package() builds: for which host architecture, on
+// which build architecture, with which profiles and options.
+type plan struct {
+	host, build string // Debian architectures; they differ in a cross build
+	cross       bool
+	profiles    []string
+	options     []string
+	deb.BuildFor
+}
+
+// plan decides the architectures, whether to cross-build, and which of the
+// source's packages this build makes.
+func (n *debPackageNode) plan(c *Compiler, sp *pkgs.SourcePackage) (plan, error) {
+	build, err := debArchOf(c.helper.Platform)
+	if err != nil {
+		return plan{}, errAt(n.p, "deb_package", err)
+	}
+	pl := plan{host: n.arch, build: build, profiles: n.profiles, options: n.options}
+	if pl.host == "" {
+		if pl.host, err = debArchOf(c.platform); err != nil {
+			return plan{}, errAt(n.p, "deb_package", err)
+		}
+	}
+	pl.cross = pl.host != build && (n.cross == nil || *n.cross)
+	if !pl.cross {
+		pl.build = pl.host // emulated when foreign: the build runs as the host
+	} else {
+		// As sbuild cross-builds: the cross profile, and no tests, which
+		// the build machine cannot run.
+		pl.profiles = appendNew(appendNew(pl.profiles, "cross"), "nocheck")
+		pl.options = appendNew(pl.options, "nocheck")
+	}
+	pl.BuildFor = deb.BuildFor{Arch: pl.host, Profiles: pl.profiles}
 	for _, a := range strings.Fields(sp.Architecture) {
 		switch {
 		case a == "all":
-			native, _ := debArchOf(c.helper.Platform)
-			b.All = native == arch
-		case deb.ArchMatches(a, arch):
-			b.Any = true
+			pl.All = build == pl.host
+		case deb.ArchMatches(a, pl.host):
+			pl.Any = true
 		}
 	}
 	if n.indep != nil {
-		b.All = *n.indep && strings.Contains(" "+sp.Architecture+" ", " all ")
+		pl.All = *n.indep && strings.Contains(" "+sp.Architecture+" ", " all ")
 	}
-	return b
+	return pl, nil
+}
+
+func appendNew(l []string, s string) []string {
+	if contains(l, s) {
+		return l
+	}
+	return append(append([]string(nil), l...), s)
+}
+
+// buildDepends are the clauses the build root must meet. In a cross build
+// they are the host architecture's, as dpkg-checkbuilddeps -a reads them:
+// an unqualified relation is met by a host package or a Multi-Arch: foreign
+// one (the resolver's rule for a foreign qualifier), ":native" by a build
+// architecture package.
+func (pl plan) buildDepends(sp *pkgs.SourcePackage) ([]string, error) {
+	clauses, err := deb.BuildDepends(sp, pl.BuildFor)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(clauses))
+	for _, cl := range clauses {
+		if pl.cross {
+			cl = append(pkgs.Alternatives(nil), cl...)
+			for i, r := range cl {
+				switch r.Arch {
+				case "":
+					cl[i].Arch = pl.host
+				case "native":
+					cl[i].Arch = ""
+				}
+			}
+		}
+		out = append(out, cl.String())
+	}
+	return out, nil
 }
 
 func (n *debPackageNode) compile(c *Compiler) (llb.State, error) {
-	arch := n.arch
-	if arch == "" {
-		a, err := debArchOf(c.platform)
-		if err != nil {
-			return llb.State{}, errAt(n.p, "deb_package", err)
-		}
-		arch = a
-	}
 	sp, err := n.sourcePackage(c)
 	if err != nil {
 		return llb.State{}, err
 	}
-	bf := n.what(c, sp, arch)
-	if !bf.Any && !bf.All {
-		return llb.State{}, errAt(n.p, "deb_package", fmt.Errorf("%s builds for %q, nothing for %s", sp, sp.Architecture, arch))
+	pl, err := n.plan(c, sp)
+	if err != nil {
+		return llb.State{}, err
 	}
-	clauses, err := deb.BuildDepends(sp, bf)
+	if !pl.Any && !pl.All {
+		return llb.State{}, errAt(n.p, "deb_package", fmt.Errorf("%s builds for %q, nothing for %s", sp, sp.Architecture, pl.host))
+	}
+	depends, err := pl.buildDepends(sp)
 	if err != nil {
 		return llb.State{}, errAt(n.p, "deb_package", fmt.Errorf("%s: build dependencies: %w", sp, err))
 	}
-	root := &rootfsNode{at: n.at, call: "deb_package", variant: "essential", mergedUsr: true, arch: arch,
-		packages: []string{"build-essential", "fakeroot"}, repos: n.repos, trees: n.trees}
-	for _, cl := range clauses {
-		root.depends = append(root.depends, cl.String())
+	root := &rootfsNode{at: n.at, call: "deb_package", variant: "essential", mergedUsr: true, arch: pl.build,
+		packages: []string{"build-essential", "fakeroot"}, repos: n.repos, trees: n.trees, depends: depends}
+	what := pl.host
+	if pl.cross {
+		root.packages = append(root.packages, "crossbuild-essential-"+pl.host)
+		root.host = pl.host
+		what = pl.host + ", cross-built on " + pl.build
 	}
 	rootSt, err := c.State(newArtifact(root, "build root of "+sp.String()))
 	if err != nil {
@@ -183,24 +250,27 @@ func (n *debPackageNode) compile(c *Compiler) (llb.State, error) {
 		return llb.State{}, err
 	}
 	es := rootSt.Run(
-		llb.Args([]string{"/bin/bash", "-c", n.script(sp, bf)}),
+		llb.Args([]string{"/bin/bash", "-c", n.script(sp, pl)}),
 		llb.AddMount("/cairn/src", srcSt, llb.Readonly),
 		llb.Network(pb.NetMode_NONE),
-		llb.Platform(debArches[arch]),
-		llb.WithCustomName(fmt.Sprintf("dpkg-buildpackage %s (%s)", sp, arch)),
+		llb.Platform(debArches[pl.build]),
+		llb.WithCustomName(fmt.Sprintf("dpkg-buildpackage %s (%s)", sp, what)),
 		c.loc(n.p))
 	return es.AddMount("/out", llb.Scratch()), nil
 }
 
 // script builds as Debian's buildds do: a build user, fakeroot, the
 // source in /build/NAME-VERSION, then the results and the log in /out.
-func (n *debPackageNode) script(sp *pkgs.SourcePackage, bf deb.BuildFor) string {
+func (n *debPackageNode) script(sp *pkgs.SourcePackage, pl plan) string {
 	flag := "-b"
 	switch {
-	case bf.Any && !bf.All:
+	case pl.Any && !pl.All:
 		flag = "-B"
-	case bf.All && !bf.Any:
+	case pl.All && !pl.Any:
 		flag = "-A"
+	}
+	if pl.cross {
+		flag += " --host-arch=" + pl.host
 	}
 	upstream := sp.Version
 	if i := strings.IndexByte(upstream, ':'); i >= 0 {
@@ -210,9 +280,13 @@ func (n *debPackageNode) script(sp *pkgs.SourcePackage, bf deb.BuildFor) string 
 		upstream = upstream[:i]
 	}
 	dir := "/build/" + sp.Name + "-" + upstream
+	foreign := ""
+	if pl.cross {
+		foreign = pl.host
+	}
 	r := strings.NewReplacer("@DIR@", dir, "@SUFFIX@", n.suffix, "@NAME@", sp.Name, "@FLAG@", flag,
-		"@OPTIONS@", strings.Join(n.options, " "), "@PROFILES@", strings.Join(n.profiles, " "),
-		"@PATH@", defaultPath)
+		"@OPTIONS@", strings.Join(pl.options, " "), "@PROFILES@", strings.Join(pl.profiles, " "),
+		"@PATH@", defaultPath, "@FOREIGN@", foreign)
 	return r.Replace(buildTemplate)
 }
 
@@ -230,6 +304,7 @@ if [ -n "@SUFFIX@" ]; then
 fi
 echo 'cairn-build:x:1000:1000:cairn build user:/build:/bin/bash' >> /etc/passwd
 echo 'cairn-build:x:1000:' >> /etc/group
+if [ -n "@FOREIGN@" ]; then dpkg --add-architecture @FOREIGN@; fi
 chown -R 1000:1000 /build /out
 set +e
 env -i PATH=@PATH@ HOME=/build LC_ALL=C.UTF-8 TZ=UTC DEB_BUILD_OPTIONS="@OPTIONS@" DEB_BUILD_PROFILES="@PROFILES@" \

@@ -70,35 +70,43 @@ func (n *debSourceNode) setPatches(t *starlark.Thread, l *starlark.List) error {
 	if l == nil {
 		return nil
 	}
-	st, err := stateOf(t)
-	if err != nil {
-		return err
-	}
 	for i := 0; i < l.Len(); i++ {
-		v := l.Index(i)
-		if s, ok := starlark.AsString(v); ok {
-			info, err := fs.Stat(st.project, s)
-			if err == nil && !info.Mode().IsRegular() {
-				err = errors.New("not a regular file")
-			}
-			if err != nil {
-				return errProjectPath(st.project, "deb_source", s, err)
-			}
-			n.patches = append(n.patches, newFileArtifact(&localNode{at: n.at, path: s}, "local("+quote(s)+")", path.Base(s)))
-			n.names = append(n.names, s)
-			continue
-		}
-		a := artifactArg{}
-		if err := unpackIn("deb_source", "patches", &a, v); err != nil {
+		a, name, err := oneFile(t, n.at, "deb_source", "patches", l.Index(i),
+			"a patch file: a project path or an artifact holding one file (local(\"x.patch\"), http(...))")
+		if err != nil {
 			return err
 		}
-		if a.v.File() == "" {
-			return errParam("deb_source", "patches", a.v.String(), "a patch file: a project path or an artifact holding one file (local(\"x.patch\"), http(...))")
-		}
-		n.patches = append(n.patches, a.v)
-		n.names = append(n.names, a.v.File())
+		n.patches, n.names = append(n.patches, a), append(n.names, name)
 	}
 	return nil
+}
+
+// oneFile takes a project path (checked now, named by itself) or an
+// artifact holding one file (named by the file) for a list parameter that
+// wants files: patches, config fragments.
+func oneFile(t *starlark.Thread, pos at, fn, param string, v starlark.Value, want string) (*Artifact, string, error) {
+	if s, ok := starlark.AsString(v); ok {
+		st, err := stateOf(t)
+		if err != nil {
+			return nil, "", err
+		}
+		info, err := fs.Stat(st.project, s)
+		if err == nil && !info.Mode().IsRegular() {
+			err = errors.New("not a regular file")
+		}
+		if err != nil {
+			return nil, "", errProjectPath(st.project, fn, s, err)
+		}
+		return newFileArtifact(&localNode{at: pos, path: s}, "local("+quote(s)+")", path.Base(s)), s, nil
+	}
+	a := artifactArg{}
+	if err := unpackIn(fn, param, &a, v); err != nil {
+		return nil, "", err
+	}
+	if a.v.File() == "" {
+		return nil, "", errParam(fn, param, a.v.String(), want)
+	}
+	return a.v, a.v.File(), nil
 }
 
 // resolve asks the compiler's package source for the source package.
@@ -144,7 +152,7 @@ func (n *debSourceNode) compile(c *Compiler) (llb.State, error) {
 	}
 	files := sourceFiles(c, n.p, sp)
 	opts := []llb.RunOption{
-		llb.Args([]string{"/bin/bash", "-c", unpackSourceScript(sp, n.names, n.p.String(), c.epoch.String())}),
+		llb.Args([]string{"/bin/bash", "-c", unpackSourceScript(sp, n.names, c.epoch.String())}),
 		llb.Network(pb.NetMode_NONE),
 		llb.AddMount("/in", files, llb.Readonly),
 		llb.WithCustomName(fmt.Sprintf("dpkg-source -x %s (%d patches)", sp, len(n.patches))),
@@ -180,8 +188,11 @@ func sourceFiles(c *Compiler, p syntax.Position, sp *pkgs.SourcePackage) llb.Sta
 
 // unpackSourceScript unpacks with dpkg-source (signature not checked: the
 // .dsc is pinned by the signed index's SHA-256), applies the patches in
-// order and stamps every file with the epoch.
-func unpackSourceScript(sp *pkgs.SourcePackage, names []string, pos, epoch string) string {
+// order and stamps every file with the epoch. The script holds no recipe
+// position (the error's source map gives it): a position spells the
+// recipe's path, which would make the step's cache key differ between
+// checkouts, and between cairn build and the frontend.
+func unpackSourceScript(sp *pkgs.SourcePackage, names []string, epoch string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "set -eu\nexport PATH="+defaultPath+" LC_ALL=C.UTF-8\ncd /in\ndpkg-source --no-check --no-copy -x %s /tmp/src >/tmp/unpack.log 2>&1 || { cat /tmp/unpack.log; exit 1; }\n",
 		shellQuote(sp.Description(".dsc").Name))
@@ -189,7 +200,7 @@ func unpackSourceScript(sp *pkgs.SourcePackage, names []string, pos, epoch strin
 		fmt.Fprintf(&b, "echo %s\n", shellQuote("cairn: applying patch "+name))
 		fmt.Fprintf(&b, "if ! patch -d /tmp/src -p1 --forward --batch --no-backup-if-mismatch -i /patches/%03d >/tmp/patch.log 2>&1; then\n"+
 			"  cat /tmp/patch.log\n  echo %s >&2\n  exit 1\nfi\ncat /tmp/patch.log\n", i,
-			shellQuote(fmt.Sprintf("cairn: %s: deb_source: patch %s (patches[%d]) does not apply to %s: see the hunks marked FAILED above", pos, name, i, sp)))
+			shellQuote(fmt.Sprintf("cairn: deb_source: patch %s (patches[%d]) does not apply to %s: see the hunks marked FAILED above", name, i, sp)))
 	}
 	fmt.Fprintf(&b, "cp -a /tmp/src/. /out/\nfind /out -exec touch -h -d @%s {} +\n", epoch)
 	return b.String()

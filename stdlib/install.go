@@ -53,7 +53,7 @@ func (c *Compiler) installed(n *rootfsNode, arch string, set *pkgs.Set) (llb.Sta
 	what := fmt.Sprintf("%d packages (%s)", len(set.Packages), arch)
 	merged := llb.Merge(layers, llb.WithCustomName("merge "+what), c.loc(n.p))
 	es := merged.Run(
-		llb.Args([]string{"/bin/sh", "-c", configureScript(set)}),
+		llb.Args([]string{"/bin/sh", "-c", configureScript(set, arch)}),
 		llb.AddEnv("SOURCE_DATE_EPOCH", fmt.Sprint(c.epoch)),
 		llb.Network(pb.NetMode_NONE),
 		llb.Platform(debArches[arch]),
@@ -270,12 +270,28 @@ func dpkgID(p pkgs.Locked) string {
 // status database from the helper's fragments, preinst scripts in
 // configure order, `dpkg --configure -a`, then the files a real install
 // would not leave behind nondeterministically (logs, caches, *-old).
-func configureScript(set *pkgs.Set) string {
+//
+// A cross build's root also holds packages of another architecture, which
+// dpkg accepts once it is told of it (dpkg --add-architecture).
+func configureScript(set *pkgs.Set, arch string) string {
 	ids := make([]string, len(set.Packages))
+	var foreign []string
 	for i, p := range set.Packages {
 		ids[i] = dpkgID(p)
+		if p.Arch != "all" && p.Arch != arch && !contains(foreign, p.Arch) {
+			foreign = append(foreign, p.Arch)
+		}
 	}
-	return strings.ReplaceAll(configureTemplate, "@IDS@", strings.Join(ids, " "))
+	script := configureTemplate
+	if len(foreign) > 0 {
+		add := ""
+		for _, a := range foreign {
+			add += "dpkg --add-architecture " + a + "\n"
+		}
+		script = strings.Replace(script, "arch=$(dpkg --print-architecture)\nfor p in @IDS@; do\n",
+			add+"for p in @IDS@; do\n  arch=$(dpkg --print-architecture); case $p in *:*) arch=${p#*:} ;; esac\n", 1)
+	}
+	return strings.ReplaceAll(script, "@IDS@", strings.Join(ids, " "))
 }
 
 const configureTemplate = `set -eu

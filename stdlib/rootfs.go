@@ -46,6 +46,7 @@ type rootfsNode struct {
 	run       []string
 	follow    []string             // variant "files" only
 	depends   []string             // dependency clauses to satisfy too (a build root's build dependencies)
+	host      string               // a cross build root's host architecture (see pkgs.Request.HostArch)
 	trees     map[string]*Artifact // repositories built by the recipe, by name (apt_repo())
 }
 
@@ -148,7 +149,7 @@ func artifactList(fn, param string, l *starlark.List) ([]*Artifact, error) {
 // request is what this node asks of the package source when built for arch.
 func (n *rootfsNode) request(arch string) pkgs.Request {
 	return pkgs.Request{Repos: n.repos, Packages: n.packages, Variant: n.variant, Follow: n.follow, Arch: arch,
-		Depends: n.depends, Pos: n.p.String(), Call: n.call}
+		Depends: n.depends, HostArch: n.host, Pos: n.p.String(), Call: n.call}
 }
 
 func (n *rootfsNode) compile(c *Compiler) (llb.State, error) {

@@ -231,7 +231,8 @@ func (scriptPackages) Resolve(_ context.Context, req pkgs.Request) (*pkgs.Set, e
 	set := &pkgs.Set{}
 	names := append([]string{"base-files"}, req.Packages...)
 	for _, clause := range req.Depends { // the first alternative's name, for scripts to find
-		names = append(names, strings.Fields(clause)[0])
+		name, _, _ := strings.Cut(strings.Fields(clause)[0], ":")
+		names = append(names, name)
 	}
 	for _, p := range names {
 		name, version, ok := strings.Cut(p, "=")

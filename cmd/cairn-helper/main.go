@@ -37,6 +37,7 @@ import (
 	"github.com/cairn-build/cairn/internal/ingraph/debunpack"
 	"github.com/cairn-build/cairn/internal/ingraph/diskimg"
 	"github.com/cairn-build/cairn/internal/ingraph/iso9660"
+	"github.com/cairn-build/cairn/internal/ingraph/kconfig"
 	"github.com/cairn-build/cairn/internal/ingraph/kmod"
 	"github.com/cairn-build/cairn/internal/ingraph/mkfs"
 	"github.com/cairn-build/cairn/internal/ingraph/ocilayout"
@@ -66,6 +67,7 @@ func commands() []command {
 		{"disk", "a partitioned disk image; prints a JSON line", report(diskimg.Run)},
 		{"apt-repo", "a signed Debian archive of .deb files", serve(aptrepo.Run)},
 		{"kmods", "kernel modules with their dependencies and firmware; prints the load order", serveKmods},
+		{"kconfig-check", "fails naming the config symbols a kernel's fragments asked for and olddefconfig dropped", serve(kconfig.Run)},
 	}
 }
 

@@ -125,7 +125,7 @@ func checkQemuArm64(t *testing.T, img string) {
 	run(t, "mtype", "-i", esp, "::/loader/entries/cairn.conf")
 	checkRootExt4(t, extract(t, img, tab, 1))
 	disk := copyImage(t, img)
-	bootUntil(t, bootMarker+" aarch64 edge", "qemu-system-aarch64", append(pflash(aavmfCode, varsCopy(t, aavmfVars)),
+	bootEdge(t, bootMarker+" aarch64 edge", "qemu-system-aarch64", append(pflash(aavmfCode, varsCopy(t, aavmfVars)),
 		"-M", "virt", "-cpu", "max", "-drive", "if=virtio,format=raw,file="+disk)...)
 }
 
@@ -144,11 +144,26 @@ func checkLiveISO(t *testing.T, iso string) {
 		}
 	}
 	t.Run("bios", func(t *testing.T) {
-		bootUntil(t, bootMarker+" x86_64 edge", "qemu-system-x86_64", "-M", "pc", "-cdrom", iso)
+		bootEdge(t, bootMarker+" x86_64 edge", "qemu-system-x86_64", "-M", "pc", "-cdrom", iso)
 	})
 	t.Run("uefi", func(t *testing.T) {
-		bootUntil(t, bootMarker+" x86_64 edge", "qemu-system-x86_64", append(pflash(ovmfCode, varsCopy(t, ovmfVars)), "-M", "pc", "-cdrom", iso)...)
+		bootEdge(t, bootMarker+" x86_64 edge", "qemu-system-x86_64", append(pflash(ovmfCode, varsCopy(t, ovmfVars)), "-M", "pc", "-cdrom", iso)...)
 	})
+}
+
+// edgeGreeting is what the edge systems' init prints from the hello the
+// recipe built from source with its patch (natively for amd64, cross-built
+// for arm64).
+const edgeGreeting = "CAIRN-HELLO Hello from the cairn edge image!"
+
+// bootEdge boots an edge image until its marker and checks that the
+// system's own hello greeted first.
+func bootEdge(t *testing.T, marker, qemu string, args ...string) {
+	t.Helper()
+	log := bootUntil(t, marker, qemu, args...)
+	if !strings.Contains(log, edgeGreeting) {
+		t.Errorf("the console lacks %q before %q:\n%s", edgeGreeting, marker, tail(log, 3000))
+	}
 }
 
 // copyImage is a scratch copy of a disk image qemu may write to.

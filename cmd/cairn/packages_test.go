@@ -7,12 +7,14 @@ package main
 import (
 	"bytes"
 	"crypto/sha256"
+	"debug/elf"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -25,12 +27,13 @@ import (
 
 const packagesRecipe = `debian = repo.deb(suite = "bookworm")
 
-def hello(patches):
+def hello(patches, arch = None):
     src = deb_source("hello", repos = [debian], patches = patches)
-    return deb_package(source = src, repos = [debian], profiles = ["nocheck"], options = ["nocheck"], version_suffix = "+cairn1")
+    return deb_package(source = src, repos = [debian], arch = arch, profiles = ["nocheck"], options = ["nocheck"], version_suffix = "+cairn1")
 
 hello_pkg = hello(["patches/greeting.patch"])
 target("hello", hello_pkg)
+target("hello-arm64", hello(["patches/greeting.patch"], arch = "arm64"))  # cross-built
 target("source", deb_source("hello", repos = [debian], patches = ["patches/greeting.patch"]))
 target("bad", deb_source("hello", repos = [debian], patches = ["patches/bad.patch"]))
 
@@ -108,6 +111,10 @@ func TestDebPackageFromSource(t *testing.T) {
 		t.Errorf("greeter from the signed git tag differs from greeter from the project tree")
 	}
 
+	// arm64, cross-built on this engine: the package an arm64 buildd makes.
+	c.ok(t, "build", "-f", recipe, "-o", out, "--locked", "--progress", "plain", "hello-arm64")
+	checkCrossHello(t, filepath.Join(out, "hello-arm64", "hello_2.10-3+cairn1_arm64.deb"), deb, "Hello from cairn, patched!")
+
 	// A changed patch redoes the unpack and the build, nothing else.
 	writeFile(t, filepath.Join(dir, "patches", "greeting.patch"), strings.ReplaceAll(patch, "patched!", "patched again!"))
 	r := c.ok(t, "build", "-f", recipe, "-o", out, "--locked", "--progress", "plain", "hello")
@@ -132,15 +139,30 @@ func TestDebPackageFromSource(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
 		}
 	}
+	// The failed step's whole log is kept beside the outputs.
+	if m := regexp.MustCompile(`the whole log: (\S+)`).FindStringSubmatch(r.stderr); m == nil {
+		t.Errorf("stderr does not say where the whole log is:\n%s", r.stderr)
+	} else if log := readFile(t, m[1]); !strings.HasPrefix(log, "cairn: applying patch patches/bad.patch\n") || !strings.Contains(log, "Hunk #1 FAILED at 57") {
+		t.Errorf("%s is not the whole log of the failed step:\n%s", m[1], log)
+	}
 
 	// The same bytes from a fresh engine (hello builds reproducibly in Debian).
 	writeFile(t, filepath.Join(dir, "patches", "greeting.patch"), patch)
 	out2 := filepath.Join(t.TempDir(), "out")
 	freshEngine(t).ok(t, "build", "-f", recipe, "-o", out2, "--locked", "hello")
 	if second := sha256File(t, filepath.Join(out2, "hello", filepath.Base(deb))); second != first {
-		a, _ := exec.Command("dpkg-deb", "-c", deb).Output()
-		t.Errorf("hello's .deb differs between fresh engines: %s vs %s (diffoscope would say why; contents of the first:\n%s)", first, second, a)
+		t.Errorf("hello's .deb differs between fresh engines: %s vs %s; diffoscope says:\n%s",
+			first, second, diffoscope(t, deb, filepath.Join(out2, "hello", filepath.Base(deb))))
 	}
+}
+
+// diffoscope says how two files differ (its first 200 lines).
+func diffoscope(t *testing.T, a, b string) string {
+	t.Helper()
+	testutil.NeedTool(t, "diffoscope")
+	out, _ := exec.Command("diffoscope", "--text", "-", a, b).CombinedOutput() // exit 1: they differ
+	lines := strings.SplitN(string(out), "\n", 201)
+	return strings.Join(lines[:min(len(lines), 200)], "\n")
 }
 
 // checkLintian runs Debian's lintian on a built package: no errors.
@@ -296,6 +318,43 @@ func checkHelloDeb(t *testing.T, deb, greeting string) {
 	if err != nil || !bytes.Equal(bytes.TrimSpace(got), []byte(greeting)) {
 		t.Errorf("the built hello says %q (%v), want %q", got, err, greeting)
 	}
+}
+
+// checkCrossHello judges a cross-built hello by the native one: arm64,
+// the same dependencies, an aarch64 program with the patched greeting,
+// and lintian's approval.
+func checkCrossHello(t *testing.T, deb, native, greeting string) {
+	t.Helper()
+	field := func(deb, name string) string {
+		v, err := exec.Command("dpkg-deb", "--field", deb, name).Output()
+		if err != nil {
+			t.Fatalf("dpkg-deb --field %s %s: %v", deb, name, err)
+		}
+		return strings.TrimSpace(string(v))
+	}
+	if a := field(deb, "Architecture"); a != "arm64" {
+		t.Errorf("%s: Architecture %q, want arm64", deb, a)
+	}
+	if got, want := field(deb, "Depends"), field(native, "Depends"); got != want {
+		t.Errorf("cross-built Depends %q, native %q", got, want)
+	}
+	root := t.TempDir()
+	if b, err := exec.Command("dpkg-deb", "-x", deb, root).CombinedOutput(); err != nil {
+		t.Fatalf("dpkg-deb -x: %v\n%s", err, b)
+	}
+	prog := filepath.Join(root, "usr", "bin", "hello")
+	f, err := elf.Open(prog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if f.Machine != elf.EM_AARCH64 {
+		t.Errorf("%s is for %s, want aarch64", prog, f.Machine)
+	}
+	if !strings.Contains(readFile(t, prog), greeting) {
+		t.Errorf("%s lacks the patched greeting %q", prog, greeting)
+	}
+	checkLintian(t, deb)
 }
 
 func sha256File(t *testing.T, path string) string {

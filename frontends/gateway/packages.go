@@ -36,8 +36,13 @@ func (s *lockedPackages) Resolve(ctx context.Context, req pkgs.Request) (*pkgs.S
 	if err != nil {
 		return nil, err
 	}
+	built := map[string]bool{}
+	for _, spec := range req.Repos {
+		built[spec.Name] = spec.Built()
+	}
 	for _, p := range set.Packages {
-		if p.URL == "" {
+		// A package of a repository the recipe builds comes from its tree.
+		if p.URL == "" && !built[p.Repo] {
 			return nil, errNoMirror(p.Repo)
 		}
 	}

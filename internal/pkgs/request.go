@@ -66,6 +66,13 @@ type Request struct {
 	// installed set must satisfy besides Packages, e.g. a source package's
 	// evaluated build dependencies ("debhelper-compat (= 13)", "a | b").
 	Depends []string `json:"depends,omitempty"`
+	// HostArch, when set, makes the request a cross build's root: Arch
+	// is the build architecture, and Depends clauses qualified with
+	// HostArch are the host's. Those a Multi-Arch: foreign package of
+	// Arch meets are met so; the others are installed for HostArch
+	// (Multi-Arch: same packages only), with libc-dev and libstdc++-dev,
+	// beside Arch's packages, as sbuild does.
+	HostArch string `json:"host_arch,omitempty"`
 	// Pos is the recipe position of the call, for messages about two
 	// requests only (targets that disagree on a version). An error about
 	// this request alone carries no position: the compiler positions it.

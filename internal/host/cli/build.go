@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -149,6 +150,11 @@ func (b *buildPlan) run(e *env) error {
 		return err
 	}
 	prog.mask = newMasker(b.flags.session.secretValues())
+	// A failed step's whole log goes here; the last build's failures only.
+	prog.failedDir = filepath.Join(b.flags.out, failedLogDir)
+	if err := os.RemoveAll(prog.failedDir); err != nil {
+		return fmt.Errorf("output directory: %w", err)
+	}
 	start := time.Now()
 	eg, ctx := errgroup.WithContext(e.ctx)
 	if b.flags.cache.serial() {

@@ -3,7 +3,11 @@ package cli
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
+
+	"github.com/opencontainers/go-digest"
 
 	"github.com/moby/buildkit/solver/errdefs"
 )
@@ -34,7 +38,8 @@ func position(s *errdefs.Source) string {
 	return fmt.Sprintf("%s:%d:%d", s.Info.Filename, r.Line, r.Character)
 }
 
-// failedLogs returns the output tails of the steps that failed.
+// failedLogs returns the output tails of the steps that failed, and
+// writes each one's whole log to p.failedDir, saying where.
 func (p *progress) failedLogs() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -48,8 +53,33 @@ func (p *progress) failedLogs() string {
 		for _, line := range lastLines(t.b, 20) {
 			fmt.Fprintf(&b, "  %s\n", line)
 		}
+		if path, err := p.keepLog(d, t); err != nil {
+			fmt.Fprintf(&b, "(the whole log could not be kept: %v)\n", err)
+		} else if path != "" {
+			fmt.Fprintf(&b, "the whole log: %s\n", path)
+		}
 	}
 	return b.String()
+}
+
+// keepLog writes a failed step's log as failedDir/DIGEST.log.
+func (p *progress) keepLog(d digest.Digest, t *tail) (string, error) {
+	if p.failedDir == "" {
+		return "", nil
+	}
+	if err := os.MkdirAll(p.failedDir, 0o755); err != nil {
+		return "", err
+	}
+	name := d.Encoded()
+	if len(name) > 12 {
+		name = name[:12]
+	}
+	path := filepath.Join(p.failedDir, name+".log")
+	data := t.b
+	if t.clipped {
+		data = append([]byte(fmt.Sprintf("[cairn: the first bytes were dropped; these are the last %d]\n", len(t.b))), t.b...)
+	}
+	return path, os.WriteFile(path, data, 0o644)
 }
 
 func lastLines(b []byte, n int) []string {

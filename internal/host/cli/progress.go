@@ -22,6 +22,8 @@ type progress struct {
 	done   chan struct{}
 	// mask hides the values of --secret in step logs (see mask.go).
 	mask *masker
+	// failedDir is where a failed step's whole log is written.
+	failedDir string
 
 	mu       sync.Mutex
 	vertices map[digest.Digest]*client.Vertex
@@ -158,14 +160,20 @@ func (p *progress) counts() (total, cached int) {
 	return total, cached
 }
 
-// tail keeps the last bytes of a step's output.
-type tail struct{ b []byte }
+// tail keeps a step's output, up to its last tailSize bytes: the whole log
+// of a failed step is written out (see explain), and BuildKit clips a
+// step's log at 2 MiB by default anyway.
+type tail struct {
+	b       []byte
+	clipped bool
+}
 
-const tailSize = 4096
+const tailSize = 8 << 20
 
 func (t *tail) Write(p []byte) {
 	t.b = append(t.b, p...)
 	if len(t.b) > tailSize {
-		t.b = t.b[len(t.b)-tailSize:]
+		t.b = append(t.b[:0:0], t.b[len(t.b)-tailSize:]...)
+		t.clipped = true
 	}
 }

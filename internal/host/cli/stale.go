@@ -23,6 +23,10 @@ import (
 // outLockName is the lock file in an output directory.
 const outLockName = ".cairn-out.lock"
 
+// failedLogDir holds, in an output directory, the whole logs of the steps
+// the last build saw fail.
+const failedLogDir = ".cairn-failed"
+
 // Names output.go gives its temporaries: the export directory, the old
 // output during the swap, and the build record being written.
 var (

@@ -62,6 +62,8 @@ type Request struct {
 	// Depends are the request's dependency clauses (a build's evaluated
 	// build dependencies), absent for plain package lists.
 	Depends []string `json:"depends,omitempty"`
+	// HostArch is a cross build's host architecture.
+	HostArch string `json:"host_arch,omitempty"`
 	// Install lists the answer in configure order as name=version:arch.
 	Install []string `json:"install"`
 }

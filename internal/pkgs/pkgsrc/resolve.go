@@ -25,46 +25,70 @@ type repoIndex struct {
 
 // resolve fetches the request's repositories and runs the resolver.
 func (s *Source) resolve(ctx context.Context, req pkgs.Request) (*pkgs.Set, []lock.Repo, error) {
-	var all []*pkgs.Package
-	var repos []lock.Repo
-	origin := map[string]pkgs.RepoSpec{}
-	for _, spec := range req.Repos {
-		idx, err := s.index(ctx, spec, req.Arch)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, p := range idx.packages {
-			origin[p.Repo] = spec
-		}
-		all = append(all, idx.packages...)
-		repos = append(repos, idx.lock)
+	if req.HostArch != "" && req.HostArch != req.Arch {
+		return s.resolveCross(ctx, req)
 	}
-	all = s.preferLocked(all)
-	rreq := resolveRequest(req)
-	if len(req.Depends) > 0 {
-		dummy, err := dependsPackage(req)
-		if err != nil {
-			return nil, nil, err
-		}
-		all = append(all, dummy)
-		rreq.Install = append(rreq.Install, dummy.Name)
-	}
-	res, err := resolve.New(req.Arch, deb.CompareVersions, all).Resolve(rreq)
+	u, err := s.universe(ctx, req, req.Arch)
 	if err != nil {
 		return nil, nil, err
+	}
+	set, err := u.resolve(s, req, resolveRequest(req), req.Depends)
+	return set, u.repos, err
+}
+
+// A universe is the request's repositories for one architecture.
+type universe struct {
+	arch     string
+	packages []*pkgs.Package
+	origin   map[string]pkgs.RepoSpec // by Package.Repo
+	repos    []lock.Repo
+}
+
+func (s *Source) universe(ctx context.Context, req pkgs.Request, arch string) (*universe, error) {
+	u := &universe{arch: arch, origin: map[string]pkgs.RepoSpec{}}
+	for _, spec := range req.Repos {
+		idx, err := s.index(ctx, spec, arch)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range idx.packages {
+			u.origin[p.Repo] = spec
+		}
+		u.packages = append(u.packages, idx.packages...)
+		u.repos = append(u.repos, idx.lock)
+	}
+	u.packages = s.preferLocked(u.packages)
+	return u, nil
+}
+
+// resolve runs the resolver on u for rreq plus the dependency clauses
+// depends (through a dummy package, as apt-get build-dep does).
+func (u *universe) resolve(s *Source, req pkgs.Request, rreq resolve.Request, depends []string) (*pkgs.Set, error) {
+	all := u.packages
+	if len(depends) > 0 {
+		dummy, err := dependsPackage(depends, u.arch)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all[:len(all):len(all)], dummy)
+		rreq.Install = append(rreq.Install, dummy.Name)
+	}
+	res, err := resolve.New(u.arch, deb.CompareVersions, all).Resolve(rreq)
+	if err != nil {
+		return nil, err
 	}
 	set := &pkgs.Set{}
 	for _, p := range res.ConfigureOrder() {
 		if p.Name == dependsName {
 			continue
 		}
-		spec := origin[p.Repo]
+		spec := u.origin[p.Repo]
 		l := pkgs.Locked{Repo: spec.Name, Suite: spec.Suite, Arch: p.Arch, Name: p.Name, Version: p.Version,
 			Filename: p.Filename, Size: p.Size, SHA256: p.SHA256, MultiArch: p.MultiArch}
 		l.URL = s.urlOf(req, l)
 		set.Packages = append(set.Packages, l)
 	}
-	return set, repos, nil
+	return set, nil
 }
 
 // resolveRequest maps a variant to the resolver's seeds, as mmdebstrap
@@ -213,12 +237,12 @@ func fingerprint(signer string) string {
 // never reaches the answer.
 const dependsName = "cairn-build-depends"
 
-func dependsPackage(req pkgs.Request) (*pkgs.Package, error) {
-	deps, err := deb.ParseRelations(strings.Join(req.Depends, ", "))
+func dependsPackage(depends []string, arch string) (*pkgs.Package, error) {
+	deps, err := deb.ParseRelations(strings.Join(depends, ", "))
 	if err != nil {
 		return nil, fmt.Errorf("build dependencies: %w", err)
 	}
-	return &pkgs.Package{Name: dependsName, Version: "0", Arch: req.Arch, Depends: deps, Repo: "build dependencies"}, nil
+	return &pkgs.Package{Name: dependsName, Version: "0", Arch: arch, Depends: deps, Repo: "build dependencies"}, nil
 }
 
 // builtIndex is a repository the recipe builds: its candidates for arch

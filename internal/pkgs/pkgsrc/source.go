@@ -213,7 +213,7 @@ func (s *Source) Lockfile() (*lock.File, error) {
 }
 
 func requestEntry(key string, a *answer) lock.Request {
-	r := lock.Request{Key: key, Arch: a.req.Arch, Variant: a.req.Variant, Packages: a.req.Packages, Depends: a.req.Depends}
+	r := lock.Request{Key: key, Arch: a.req.Arch, Variant: a.req.Variant, Packages: a.req.Packages, Depends: a.req.Depends, HostArch: a.req.HostArch}
 	if r.Packages == nil {
 		r.Packages = []string{}
 	}

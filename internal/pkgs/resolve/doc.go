@@ -71,7 +71,12 @@
 // ":any" is satisfied only by packages, or providers, that are Multi-Arch:
 // allowed, as in apt, where such packages implicitly provide "name:any".
 // ":native" and the native architecture's name are satisfied by any package
-// of the universe, since all of them are native or "all".
+// of the universe, since all of them are native or "all". Another
+// architecture's name is met only by Multi-Arch: foreign packages, as apt's
+// implicit provides meet it: that is how a cross build's host-architecture
+// build dependencies are resolved among the build architecture's packages,
+// and why one that is not Multi-Arch: foreign cannot be (cairn does not
+// install two architectures side by side).
 //
 // # Conflicts and Breaks
 //

@@ -37,7 +37,11 @@ func (s *solver) explain(r pkgs.Relation) (reason string, cands []string, repo, 
 	cand := s.rawCandidate(r.Name)
 	switch {
 	case s.u.foreign(r.Arch):
-		return fmt.Sprintf("architecture %s is not supported (only %s and all)", r.Arch, s.u.arch), cands, repo, ""
+		reason := fmt.Sprintf("architecture %s is not supported (only %s and all)", r.Arch, s.u.arch)
+		if cand != nil && cand.MultiArch != "foreign" {
+			reason += ", and " + nameVersion(cand) + " is not Multi-Arch: foreign, so it cannot stand in"
+		}
+		return reason, cands, repo, ""
 	case len(versions) == 0 && len(provs) == 0:
 		return "no package or provider named " + r.Name, nil, repo, r.Name
 	case cand != nil && !s.u.archOK(r.Arch, cand):

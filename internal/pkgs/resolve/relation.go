@@ -40,7 +40,10 @@ func (u *Universe) versionOK(r pkgs.Relation, v string) bool {
 
 // archOK applies a relation's architecture qualifier to a package of this
 // universe, which is always native or "all". ":any" asks for Multi-Arch:
-// allowed, as apt's implicit "name:any" provides do.
+// allowed, as apt's implicit "name:any" provides do. A foreign
+// architecture (a cross build's host-architecture build dependency) is met
+// only by a Multi-Arch: foreign package, as apt's implicit provides for
+// every architecture do; the foreign package itself is never installed.
 func (u *Universe) archOK(qualifier string, p *pkgs.Package) bool {
 	switch qualifier {
 	case "", "native", u.arch:
@@ -48,7 +51,7 @@ func (u *Universe) archOK(qualifier string, p *pkgs.Package) bool {
 	case "any":
 		return p.MultiArch == "allowed"
 	}
-	return false
+	return p.MultiArch == "foreign"
 }
 
 // foreign reports whether an architecture qualifier names an architecture

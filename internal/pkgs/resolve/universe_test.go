@@ -39,12 +39,18 @@ func TestArchQualifiers(t *testing.T) {
 		mk(t, "native", "1", "Depends: perl:native, python3:amd64"),
 		mk(t, "foreign", "1", "Depends: perl:arm64"),
 		mk(t, "tool", "1", "Architecture: all", "Depends: perl"),
+		mk(t, "make", "4", "Multi-Arch: foreign"),
+		mk(t, "dh", "13", "Architecture: all", "Multi-Arch: foreign", "Provides: dh-compat (= 13)"),
+		mk(t, "cross", "1", "Depends: make:arm64, dh-compat:arm64 (= 13), perl:native"),
 	)
 	for req, want := range map[string]string{
 		"p-any":    "p-any=1 python3=3.11",
 		"virt-any": "pyprov=1 virt-any=1",
 		"native":   "native=1 perl=5.36 python3=3.11",
 		"tool":     "perl=5.36 tool=1",
+		// A cross build's host-architecture dependencies: met by
+		// Multi-Arch: foreign packages of the build architecture.
+		"cross": "cross=1 dh=13 make=4 perl=5.36",
 	} {
 		if got := resolveOK(t, u, Request{Install: []string{req}}); got != want {
 			t.Errorf("%s: got %s, want %s", req, got, want)
@@ -55,7 +61,7 @@ func TestArchQualifiers(t *testing.T) {
 		t.Errorf("perl:any: %v", err)
 	}
 	err = resolveErr(t, u, Request{Install: []string{"foreign"}})
-	if want := "foreign -> perl:arm64: architecture arm64 is not supported"; !strings.HasPrefix(err.Error(), want) {
+	if want := "foreign -> perl:arm64: architecture arm64 is not supported (only amd64 and all), and perl=5.36 is not Multi-Arch: foreign"; !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("foreign: %v", err)
 	}
 }
@@ -97,7 +103,7 @@ func TestSeeds(t *testing.T) {
 		t.Errorf("qualified names: %s", got)
 	}
 	err = resolveErr(t, u, Request{Install: []string{"z:arm64"}})
-	if want := "z:arm64: architecture arm64 is not supported (only amd64 and all); candidates: z=1"; err.Error() != want {
+	if want := "z:arm64: architecture arm64 is not supported (only amd64 and all), and z=1 is not Multi-Arch: foreign, so it cannot stand in; candidates: z=1"; err.Error() != want {
 		t.Errorf("foreign request:\ngot  %s\nwant %s", err, want)
 	}
 	if got := resolveOK(t, u, Request{Install: []string{"awk"}}); got != "awk-impl=1" {

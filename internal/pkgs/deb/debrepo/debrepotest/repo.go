@@ -1,6 +1,7 @@
 // Package debrepotest serves small signed apt repositories over HTTP for
 // tests of the layers above debrepo: a fresh key, one suite ("test"), one
-// component (main), amd64, an InRelease whose dates the test chooses.
+// component (main), amd64 and arm64, an InRelease whose dates the test
+// chooses.
 package debrepotest
 
 import (
@@ -19,8 +20,9 @@ import (
 
 // Options say what the repository holds.
 type Options struct {
-	// Packages is the main/binary-amd64/Packages index.
-	Packages string
+	// Packages is the main/binary-amd64/Packages index, PackagesArm64
+	// main/binary-arm64/Packages.
+	Packages, PackagesArm64 string
 	// Sources is the main/source/Sources index.
 	Sources string
 	// Date and ValidUntil go into the Release; an empty ValidUntil is
@@ -45,6 +47,7 @@ func Serve(tb testing.TB, o Options) Repo {
 	files := map[string][]byte{
 		"/dists/test/InRelease":                  clearsigned(tb, key, release(o)),
 		"/dists/test/main/binary-amd64/Packages": []byte(o.Packages),
+		"/dists/test/main/binary-arm64/Packages": []byte(o.PackagesArm64),
 		"/dists/test/main/source/Sources":        []byte(o.Sources),
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -68,8 +71,9 @@ func release(o Options) string {
 	if o.ValidUntil != "" {
 		fmt.Fprintf(&b, "Valid-Until: %s\n", o.ValidUntil)
 	}
-	fmt.Fprintf(&b, "Architectures: amd64\nComponents: main\nNo-Support-for-Architecture-all: Packages\nSHA256:\n %x %d main/binary-amd64/Packages\n",
+	fmt.Fprintf(&b, "Architectures: amd64 arm64\nComponents: main\nNo-Support-for-Architecture-all: Packages\nSHA256:\n %x %d main/binary-amd64/Packages\n",
 		sha256.Sum256([]byte(o.Packages)), len(o.Packages))
+	fmt.Fprintf(&b, " %x %d main/binary-arm64/Packages\n", sha256.Sum256([]byte(o.PackagesArm64)), len(o.PackagesArm64))
 	fmt.Fprintf(&b, " %x %d main/source/Sources\n", sha256.Sum256([]byte(o.Sources)), len(o.Sources))
 	return b.String()
 }
