@@ -14,6 +14,9 @@ APT_PKGS  := runc qemu-user-static binfmt-support git tar cpio xorriso mtools \
              bmap-tools skopeo umoci libcap2-bin kmod gnupg lintian diffoscope-minimal \
              qemu-system-x86 qemu-system-arm ovmf qemu-efi-aarch64
 TEST_TIMEOUT ?= 75m
+# The peers make bench times: mmdebstrap (an sbuild-like package build) and
+# the kernel's build tools on the host (plain make).
+BENCH_PKGS := mmdebstrap make gcc bison flex bc libelf-dev libssl-dev
 
 export CGO_ENABLED := 0
 
@@ -73,10 +76,13 @@ demo: setup build
 
 ## bench: timings and memory of the hot paths, as figures and ratios
 bench: setup build
-	@dpkg-query -W -f='$${Status}\n' mmdebstrap 2>/dev/null | grep -q 'install ok installed' || \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mmdebstrap >/dev/null; }
+	@missing=$$(for p in $(BENCH_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "bench: installing $$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	fi
 	CAIRN_BIN=$(CURDIR)/bin/cairn CAIRN_BUILDKITD=$(CURDIR)/bin/buildkitd \
-	  $(GO) test -run '^$$' -bench . -benchmem -count 1 -timeout 30m ./stdlib/ ./cmd/cairn-helper/ ./cmd/cairn/
+	  $(GO) test -run '^$$' -bench . -benchmem -count 1 -timeout 60m ./stdlib/ ./cmd/cairn-helper/ ./cmd/cairn/
 
 ## lint: formatting, vet, and the layer direction
 lint:

@@ -229,14 +229,17 @@ func (n *kernelNode) compile(c *Compiler) (llb.State, error) {
 // cacheKey names the object tree's cache mount by what decides which
 // objects can be reused: the source (its graph, so another tarball or
 // commit gets another tree) and the tools (the architecture is added by
-// the caller). The config is left out on purpose: a changed symbol
-// rebuilds in the same tree, only what it touches.
+// the caller), and which kernel of the recipe it is (base config, fragment
+// names, localversion), so a qemu kernel and a device kernel from one
+// source keep a tree each. The fragments' contents are left out on
+// purpose: a changed symbol rebuilds in the same tree, only what it
+// touches.
 func (n *kernelNode) cacheKey(c *Compiler, src llb.State) (string, error) {
 	def, err := src.Marshal(c.ctx)
 	if err != nil {
 		return "", err
 	}
-	data, _ := json.Marshal([]any{def.Def[len(def.Def)-1], n.repos, kernelTools})
+	data, _ := json.Marshal([]any{def.Def[len(def.Def)-1], n.repos, kernelTools, n.baseName(), n.names, n.localversion})
 	return fmt.Sprintf("%x", sha256.Sum256(data))[:16], nil
 }
 

@@ -219,7 +219,18 @@ func TestFailedBuildKeepsPreviousOutput(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stderr, "boom: deliberate failure") {
 		t.Fatalf("want the broken recipe to fail with exit code 1; %s", r)
 	}
-	for _, d := range diffSnapshots(before, snapshot(t, out), true) {
+	// Beside the outputs, the failed step's whole log; nothing else changed.
+	after := snapshot(t, out)
+	logs, _ := filepath.Glob(filepath.Join(out, ".cairn-failed", "*.log"))
+	if len(logs) != 1 || !strings.Contains(readFile(t, logs[0]), "boom: deliberate failure") {
+		t.Errorf("want the failed step's log in .cairn-failed/, have %v", logs)
+	}
+	for p := range after {
+		if p == ".cairn-failed" || strings.HasPrefix(p, ".cairn-failed/") {
+			delete(after, p)
+		}
+	}
+	for _, d := range diffSnapshots(before, after, true) {
 		t.Errorf("the failed build changed the previous output: %s", d)
 	}
 	if left := tmpLeftovers(t, out); len(left) > 0 {
