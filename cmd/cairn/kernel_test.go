@@ -52,7 +52,7 @@ target("dropped", kernel(linux, arch = "amd64", config = "tinyconfig",
 	for _, want := range []string{
 		"2 config symbol(s) not as the fragments asked after olddefconfig",
 		"CONFIG_VIRTIO_BLK: asked y at fragments[1] (inline):2, got n", // the dict is written sorted
-		fmt.Sprintf("%s:%d:%d", recipe, line, col), // the kernel() call, from the step's source map
+		fmt.Sprintf("%s:%d:%d", recipe, line, col),                     // the kernel() call, from the step's source map
 		"got n: unmet depends on",
 		"CONFIG_NO_SUCH_SYMBOL: asked y at",
 		"no Kconfig file defines it",
