@@ -41,7 +41,7 @@ func (s *Source) resolveCross(ctx context.Context, req pkgs.Request) (*pkgs.Set,
 	if err != nil {
 		return nil, nil, err
 	}
-	buildDeps, hostDeps, err := splitHost(req.Depends, req.HostArch, build.packages)
+	buildDeps, hostDeps, err := splitHost(req.Depends, req.HostArch, resolve.New(req.Arch, deb.CompareVersions, build.packages))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -83,28 +83,17 @@ func (s *Source) resolveCross(ctx context.Context, req pkgs.Request) (*pkgs.Set,
 }
 
 // splitHost sorts a cross build's dependency clauses: those qualified with
-// the host architecture that no Multi-Arch: foreign package of the build
-// architecture can meet go to the host (unqualified); the rest stay with
-// the build architecture, where the resolver meets a host qualifier with
-// Multi-Arch: foreign packages.
-func splitHost(clauses []string, host string, buildPkgs []*pkgs.Package) (buildSide, hostSide []string, err error) {
-	foreign := map[string][]*pkgs.Package{} // by name and by provided name
-	for _, p := range buildPkgs {
-		if p.MultiArch != "foreign" {
-			continue
-		}
-		foreign[p.Name] = append(foreign[p.Name], p)
-		for _, v := range p.Provides {
-			foreign[v.Name] = append(foreign[v.Name], p)
-		}
-	}
+// the host architecture that no candidate of the build architecture meets
+// (under the resolver's rule, a Multi-Arch: foreign one) go to the host,
+// unqualified; the rest stay with the build architecture.
+func splitHost(clauses []string, host string, build *resolve.Universe) (buildSide, hostSide []string, err error) {
 	for _, c := range clauses {
 		alts, err := deb.ParseRelations(c)
 		if err != nil {
 			return nil, nil, fmt.Errorf("build dependencies: %w", err)
 		}
 		for _, alt := range alts {
-			if !qualified(alt, host) || metByForeign(alt, host, foreign) {
+			if !qualified(alt, host) || build.Meets(alt) {
 				buildSide = append(buildSide, alt.String())
 				continue
 			}
@@ -124,27 +113,6 @@ func qualified(alt pkgs.Alternatives, host string) bool {
 	for _, r := range alt {
 		if r.Arch == host {
 			return true
-		}
-	}
-	return false
-}
-
-// metByForeign reports whether a Multi-Arch: foreign package of the build
-// architecture meets one of alt's host-qualified relations.
-func metByForeign(alt pkgs.Alternatives, host string, foreign map[string][]*pkgs.Package) bool {
-	for _, r := range alt {
-		if r.Arch != host {
-			continue
-		}
-		for _, p := range foreign[r.Name] {
-			if p.Name == r.Name && r.Satisfies(p.Version, deb.CompareVersions) {
-				return true
-			}
-			for _, v := range p.Provides {
-				if v.Name == r.Name && (r.Op == "" || v.Op == "=" && r.Satisfies(v.Version, deb.CompareVersions)) {
-					return true
-				}
-			}
 		}
 	}
 	return false

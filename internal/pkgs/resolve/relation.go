@@ -164,3 +164,10 @@ func (s *solver) installable(c pkgs.Alternatives) bool {
 	}
 	return false
 }
+
+// Meets reports whether some candidate of the universe meets one of alt's
+// relations, as the resolver's first look at a clause would find (its
+// dependencies are not followed).
+func (u *Universe) Meets(alt pkgs.Alternatives) bool {
+	return len(newSolver(u, false, nil, nil).solutions(alt)) > 0
+}
