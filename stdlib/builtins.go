@@ -47,6 +47,7 @@ func Builtins() []Builtin {
 		initramfsBuiltin,
 		isoBuiltin,
 		kernelBuiltin,
+		kernelModuleBuiltin,
 		keyringBuiltin,
 		localBuiltin,
 		mergeBuiltin,

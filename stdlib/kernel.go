@@ -184,19 +184,28 @@ func (n *kernelNode) toolsRoot(c *Compiler, arch string) (llb.State, error) {
 	return c.native().State(newArtifact(root, "kernel tools ("+arch+")"))
 }
 
-func (n *kernelNode) compile(c *Compiler) (llb.State, error) {
+// archFor is the kernel's Debian architecture: its own, or the build's.
+func (n *kernelNode) archFor(c *Compiler) (string, error) {
 	arch := n.arch
 	if arch == "" {
 		a, err := debArchOf(c.platform)
 		if err != nil {
-			return llb.State{}, errAt(n.p, "kernel", err)
+			return "", errAt(n.p, "kernel", err)
 		}
 		arch = a
 	}
-	ka, ok := kernelArches[arch]
-	if !ok {
-		return llb.State{}, errAt(n.p, "kernel", fmt.Errorf("no kernel build for %s (amd64 and arm64 are)", arch))
+	if _, ok := kernelArches[arch]; !ok {
+		return "", errAt(n.p, "kernel", fmt.Errorf("no kernel build for %s (amd64 and arm64 are)", arch))
 	}
+	return arch, nil
+}
+
+func (n *kernelNode) compile(c *Compiler) (llb.State, error) {
+	arch, err := n.archFor(c)
+	if err != nil {
+		return llb.State{}, err
+	}
+	ka := kernelArches[arch]
 	tools, err := n.toolsRoot(c, arch)
 	if err != nil {
 		return llb.State{}, err
@@ -218,7 +227,7 @@ func (n *kernelNode) compile(c *Compiler) (llb.State, error) {
 		return llb.State{}, errAt(n.p, "kernel", err)
 	}
 	key := fmt.Sprintf("cairn-kernel-%s-%s", arch, ck)
-	es := tools.Run(llb.Args([]string{"/bin/bash", "-c", strings.ReplaceAll(buildKernelScript, "@IMAGE@", ka.image)}),
+	es := tools.Run(llb.Args([]string{"/bin/bash", "-c", strings.NewReplacer("@IMAGE@", ka.image, "@SRCARCH@", ka.srcarch).Replace(buildKernelScript)}),
 		llb.AddMount("/src", src, llb.Readonly), llb.AddMount("/cairn/config", config, llb.Readonly),
 		llb.AddMount("/obj", llb.Scratch(), llb.AsPersistentCacheDir(key, llb.CacheMountLocked)),
 		env, llb.Network(pb.NetMode_NONE),
@@ -370,7 +379,13 @@ touch -d "@$SOURCE_DATE_EPOCH" /out/.config
 `
 
 // buildKernelScript builds in the cached object tree and installs into
-// /out as Debian's linux-image packages lay a kernel out.
+// /out as Debian's linux-image and linux-headers packages lay a kernel out.
+// A kernel with modules also gets the headers tree out-of-tree modules
+// build against (what builddeb's deploy_kernel_headers copies; its
+// scripts are built for the engine's architecture, where kernel_module
+// runs them) and the vermagic a module built against those headers gets,
+// found by building a probe module with them. A kernel without modules
+// keeps modules.builtin, so an initramfs can ask for a built-in driver.
 const buildKernelScript = `set -eu
 cd /obj
 if ! cmp -s /cairn/config/.config .config; then cp /cairn/config/.config .config; fi
@@ -380,9 +395,32 @@ release=$(make -s -C /src O=/obj kernelrelease)
 install -D -m 0644 @IMAGE@ /out/boot/vmlinuz-$release
 install -m 0644 System.map /out/boot/System.map-$release
 install -m 0644 .config /out/boot/config-$release
+mods=/out/usr/lib/modules/$release
 if grep -qx CONFIG_MODULES=y .config; then
   make -s -C /src O=/obj INSTALL_MOD_PATH=/out/usr INSTALL_MOD_STRIP=1 DEPMOD=/usr/sbin/depmod modules_install
-  rm -f /out/usr/lib/modules/$release/build /out/usr/lib/modules/$release/source
+  rm -f $mods/build $mods/source
+  hdr=/out/usr/src/linux-headers-$release
+  mkdir -p $hdr
+  (cd /src && {
+    find . arch/@SRCARCH@ -maxdepth 1 -name 'Makefile*'
+    find include scripts -type f -o -type l
+    find arch/@SRCARCH@ -name Kbuild.platforms -o -name Platform -o -name module.lds
+    find $(find arch/@SRCARCH@ -name include -o -name scripts -type d) -type f
+  } | LC_ALL=C sort | tar -cf - --no-recursion -T - | tar -xf - -C $hdr)
+  {
+    find arch/@SRCARCH@/include Module.symvers include scripts -type f
+    for f in tools/objtool/objtool tools/bpf/resolve_btfids/resolve_btfids; do [ ! -f $f ] || echo $f; done
+  } | LC_ALL=C sort | tar -cf - --no-recursion -T - | tar -xf - -C $hdr
+  cp .config $hdr/.config
+  rm -rf /tmp/probe && mkdir /tmp/probe
+  printf '#include <linux/module.h>\nMODULE_LICENSE("GPL");\n' > /tmp/probe/probe.c
+  echo 'obj-m := probe.o' > /tmp/probe/Kbuild
+  make -s -C $hdr M=/tmp/probe modules
+  /usr/sbin/modinfo -F vermagic /tmp/probe/probe.ko > $hdr/cairn-vermagic
+  echo "cairn: headers in usr/src/linux-headers-$release, vermagic $(cat $hdr/cairn-vermagic)"
+else
+  mkdir -p $mods
+  for f in modules.builtin modules.builtin.modinfo; do [ ! -f $f ] || install -m 0644 $f $mods/$f; done
 fi
 if [ "$ARCH" = arm64 ]; then
   make -s -C /src O=/obj INSTALL_DTBS_PATH=/out/usr/lib/linux-image-$release dtbs_install

@@ -1,8 +1,12 @@
 package main
 
-// Kernels from source: examples/kernel builds Debian's linux-source-6.1
-// with tinyconfig and fragments, boots it in qemu, and a fragment whose
-// symbol Kconfig drops fails naming the symbol and why.
+// Kernels from source: examples/kernel builds Debian's linux-source-6.1 for
+// x86_64 with an out-of-tree module and boots it in qemu; cross-builds
+// linux-source-6.12 for arm64 twice, a qemu kernel booting the shared root
+// filesystem from a virtio disk with no modules in its initramfs and a
+// Raspberry Pi 5 kernel in the Pi 5 image; and checks that a fragment whose
+// symbol Kconfig drops, a module built for another kernel and a module for
+// a kernel without modules fail naming why.
 
 import (
 	"fmt"
@@ -21,44 +25,164 @@ func TestKernelFromSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	recipe := filepath.Join(dir, "cairn.star")
-	c.ok(t, "build", "-f", recipe, "-o", filepath.Join(dir, "out"), "--locked", "--progress", "plain", "qemu-x86")
-	out := filepath.Join(dir, "out", "qemu-x86")
-	kernels, _ := filepath.Glob(filepath.Join(out, "boot", "vmlinuz-6.1.*-cairn"))
-	if len(kernels) != 1 {
-		t.Fatalf("want one boot/vmlinuz-6.1.*-cairn, have %v", keys(treeSums(t, out)))
+	outs := filepath.Join(dir, "out")
+	c.ok(t, "build", "-f", recipe, "-o", outs, "--locked", "--progress", "plain", "qemu-x86", "qemu-arm64", "rpi5")
+
+	t.Run("x86-module", func(t *testing.T) { checkKernelX86(t, filepath.Join(outs, "qemu-x86")) })
+	t.Run("arm64-qemu", func(t *testing.T) { checkKernelArm64(t, filepath.Join(outs, "qemu-arm64")) })
+	t.Run("rpi5", func(t *testing.T) { checkKernelRPi5(t, filepath.Join(outs, "rpi5", "raspberrypi5.img")) })
+	t.Run("refused", func(t *testing.T) { checkKernelRefusals(t, c, recipe, outs) })
+}
+
+// only is the one path matching pattern.
+func only(t *testing.T, pattern string) string {
+	t.Helper()
+	m, _ := filepath.Glob(pattern)
+	if len(m) != 1 {
+		t.Fatalf("want one %s, have %v", pattern, m)
 	}
-	release := strings.TrimPrefix(filepath.Base(kernels[0]), "vmlinuz-")
+	return m[0]
+}
+
+func checkKernelX86(t *testing.T, out string) {
+	vmlinuz := only(t, filepath.Join(out, "boot", "vmlinuz-6.1.*-cairn"))
+	release := strings.TrimPrefix(filepath.Base(vmlinuz), "vmlinuz-")
 	config := readFile(t, filepath.Join(out, "boot", "config-"+release))
-	for _, want := range []string{"CONFIG_LOCALVERSION=\"-cairn\"", "CONFIG_PRINTK_TIME=y", "CONFIG_SERIAL_8250_CONSOLE=y"} {
+	for _, want := range []string{"CONFIG_LOCALVERSION=\"-cairn\"", "CONFIG_PRINTK_TIME=y", "CONFIG_SERIAL_8250_CONSOLE=y", "CONFIG_MODULES=y"} {
 		if !strings.Contains(config, want+"\n") {
 			t.Errorf("boot/config-%s lacks %s", release, want)
 		}
 	}
-	bootUntil(t, "CAIRN-KERNEL-UP "+release, "qemu-system-x86_64", "-M", "pc", "-kernel", kernels[0],
-		"-initrd", filepath.Join(out, "initrd.img"), "-append", "console=ttyS0 panic=-1")
-
-	// The silent drop, caught: VIRTIO_BLK needs VIRTIO and the block
-	// layer, which tinyconfig leaves off; the other symbol does not exist.
-	text := readFile(t, recipe) + `
-target("dropped", kernel(linux, arch = "amd64", config = "tinyconfig",
-    fragments = ["kernel/qemu-x86.cfg", {"VIRTIO_BLK": "y", "NO_SUCH_SYMBOL": "y"}]))
-`
-	writeFile(t, recipe, text)
-	line, col := posOf(t, text, `kernel(linux, arch = "amd64", config = "tinyconfig",`)
-	r := c.run(t, "build", "-f", recipe, "-o", filepath.Join(dir, "out"), "--progress", "plain", "dropped")
-	if r.code != 1 {
-		t.Fatalf("want exit 1 for a dropped symbol; %s", r)
+	// The headers tree, with the vermagic modules must carry; the module
+	// installed and known to depmod.
+	hdr := filepath.Join(out, "usr", "src", "linux-headers-"+release)
+	if vm := readFile(t, filepath.Join(hdr, "cairn-vermagic")); !strings.HasPrefix(vm, release+" ") {
+		t.Errorf("cairn-vermagic = %q, want it to start with %s", vm, release)
 	}
-	for _, want := range []string{
-		"2 config symbol(s) not as the fragments asked after olddefconfig",
-		"CONFIG_VIRTIO_BLK: asked y at fragments[1] (inline):2, got n", // the dict is written sorted
-		fmt.Sprintf("%s:%d:%d", recipe, line, col),                     // the kernel() call, from the step's source map
-		"got n: unmet depends on",
-		"CONFIG_NO_SUCH_SYMBOL: asked y at",
-		"no Kconfig file defines it",
-	} {
-		if !strings.Contains(r.stderr, want) {
-			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+	for _, f := range []string{"Makefile", ".config", "Module.symvers", "include/generated/utsrelease.h", "scripts/mod/modpost", "arch/x86/include/asm/module.h"} {
+		if _, err := os.Stat(filepath.Join(hdr, f)); err != nil {
+			t.Errorf("headers tree lacks %s: %v", f, err)
 		}
 	}
+	mods := filepath.Join(out, "usr", "lib", "modules", release)
+	if dep := readFile(t, filepath.Join(mods, "modules.dep")); !strings.Contains(dep, "updates/cairn_hello.ko:") {
+		t.Errorf("modules.dep does not list updates/cairn_hello.ko:\n%s", dep)
+	}
+	console := bootUntil(t, "CAIRN-KERNEL-UP "+release, "qemu-system-x86_64", "-M", "pc", "-kernel", vmlinuz,
+		"-initrd", filepath.Join(out, "initrd.img"), "-append", "console=ttyS0 panic=-1")
+	if !strings.Contains(console, "cairn_hello: hello from an out-of-tree module") {
+		t.Errorf("the module's greeting is not on the console:\n%s", tail(console, 3000))
+	}
+}
+
+func checkKernelArm64(t *testing.T, out string) {
+	vmlinuz := only(t, filepath.Join(out, "boot", "vmlinuz-6.12.*-qemu"))
+	release := strings.TrimPrefix(filepath.Base(vmlinuz), "vmlinuz-")
+	// Drivers built in: no module in the initramfs, and none to build.
+	if list := run(t, "sh", "-c", "zstd -dc "+filepath.Join(out, "initrd.img")+" | cpio -t --quiet"); strings.Contains(list, ".ko") {
+		t.Errorf("the initramfs holds modules:\n%s", list)
+	}
+	run(t, "e2fsck", "-fn", filepath.Join(out, "root.img"))
+	disk := copyImage(t, filepath.Join(out, "root.img"))
+	bootUntil(t, "CAIRN-ROOT-UP "+release, "qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a57",
+		"-kernel", vmlinuz, "-initrd", filepath.Join(out, "initrd.img"),
+		"-drive", "if=none,format=raw,id=root,file="+disk, "-device", "virtio-blk-device,drive=root",
+		"-append", "console=ttyAMA0 root=/dev/vda panic=-1")
+}
+
+func checkKernelRPi5(t *testing.T, img string) {
+	tab := partitions(t, img)
+	if ps := tab.PartitionTable.Partitions; tab.PartitionTable.Label != "dos" || len(ps) != 2 || ps[0].Type != "c" {
+		t.Fatalf("want MBR with a FAT32 boot partition and a root partition, got %+v", tab.PartitionTable)
+	}
+	boot := extract(t, img, tab, 0)
+	run(t, "fsck.fat", "-n", boot)
+	listing := run(t, "mdir", "-i", boot, "-b", "::/")
+	for _, f := range []string{"config.txt", "cmdline.txt", "bcm2712-rpi-5-b.dtb", "vmlinuz", "initrd.img"} {
+		if !strings.Contains(listing, "::/"+f) {
+			t.Errorf("boot partition lacks %s:\n%s", f, listing)
+		}
+	}
+	// The Pi 5 kernel is an arm64 Image built from 6.12 with the SD
+	// controller built in: the board's modules are all built in, so the
+	// initramfs loads nothing and holds no module.
+	dir := t.TempDir()
+	run(t, "mcopy", "-i", boot, "::/vmlinuz", "::/initrd.img", dir)
+	if image := readFile(t, filepath.Join(dir, "vmlinuz")); len(image) < 64 || image[56:60] != "ARM\x64" {
+		t.Errorf("vmlinuz has no arm64 Image header (magic ARM\\x64 at 56)")
+	}
+	run(t, "sh", "-c", "cd "+dir+" && zstd -dc initrd.img | cpio -id --quiet")
+	mods := only(t, filepath.Join(dir, "usr", "lib", "modules", "6.12.*-rpi5"))
+	if load := readFile(t, filepath.Join(mods, "cairn.load")); load != "" {
+		t.Errorf("cairn.load lists modules to load:\n%s", load)
+	}
+	builtin := readFile(t, filepath.Join(mods, "modules.builtin"))
+	for _, m := range []string{"drivers/mmc/host/sdhci-brcmstb.ko", "drivers/mmc/core/mmc_block.ko", "fs/ext4/ext4.ko"} {
+		if !strings.Contains(builtin, "kernel/"+m+"\n") {
+			t.Errorf("modules.builtin lacks %s", m)
+		}
+	}
+	run(t, "e2fsck", "-fn", extract(t, img, tab, 1))
+}
+
+// checkKernelRefusals: the silent drop, a module built for another kernel,
+// a module for a kernel without modules.
+func checkKernelRefusals(t *testing.T, c cairn, recipe, outs string) {
+	base := readFile(t, recipe)
+	cases := []struct {
+		name, star, call string
+		want             []string
+	}{{
+		// VIRTIO_BLK needs VIRTIO and the block layer, which tinyconfig
+		// leaves off; the other symbol does not exist.
+		name: "dropped",
+		star: `target("dropped", kernel(linux, arch = "amd64", config = "tinyconfig",
+    fragments = ["kernel/qemu-x86.cfg", {"VIRTIO_BLK": "y", "NO_SUCH_SYMBOL": "y"}]))
+`,
+		call: `kernel(linux, arch = "amd64", config = "tinyconfig",`,
+		want: []string{
+			"2 config symbol(s) not as the fragments asked after olddefconfig",
+			"CONFIG_VIRTIO_BLK: asked y at fragments[1] (inline):2, got n", // the dict is written sorted
+			"got n: unmet depends on",
+			"CONFIG_NO_SUCH_SYMBOL: asked y at",
+			"no Kconfig file defines it",
+		},
+	}, {
+		// Built (cross) against the Pi 5 kernel, installed into the x86 one.
+		name: "foreign",
+		star: `target("foreign", kernel_module(kernel_module(local("hello-module"), rpi5_kernel, standalone = True), qemu_x86))
+`,
+		call: `kernel_module(kernel_module(`,
+		want: []string{
+			"kernel_module: module(s) built for another kernel:",
+			"cairn_hello.ko: vermagic \"6.12.",
+			"-rpi5 SMP",
+			"the kernel is 6.1.",
+			"build the module from source against this kernel",
+		},
+	}, {
+		name: "no-modules",
+		star: `target("no-modules", kernel_module(local("hello-module"), qemu_arm64))
+`,
+		call: `kernel_module(local("hello-module"), qemu_arm64)`,
+		want: []string{`the kernel has no headers tree (usr/src/linux-headers-*): it was built without modules; add {"MODULES": "y"}`},
+	}}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			text := base + "\n" + tc.star
+			writeFile(t, recipe, text)
+			line, col := posOf(t, text, tc.call)
+			r := c.run(t, "build", "-f", recipe, "-o", outs, "--progress", "plain", tc.name)
+			if r.code != 1 {
+				t.Fatalf("want exit 1; %s", r)
+			}
+			// The failing step's recipe line, from its source map.
+			for _, want := range append(tc.want, fmt.Sprintf("%s:%d:%d", recipe, line, col)) {
+				if !strings.Contains(r.stderr, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+				}
+			}
+		})
+	}
+	writeFile(t, recipe, base)
 }

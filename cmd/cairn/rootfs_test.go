@@ -180,7 +180,7 @@ func TestRootfsReproducible(t *testing.T) {
 
 // treeSums maps every regular file under root (except cairn's records) to
 // its sha256.
-func treeSums(t *testing.T, root string) map[string]string {
+func treeSums(t testing.TB, root string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	err := filepath.Walk(root, func(p string, info os.FileInfo, err error) error {
