@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -47,6 +48,17 @@ func TestEdgeImages(t *testing.T) {
 }
 
 func checkEdgeImages(t *testing.T, out string) {
+	// The export writes zero blocks as holes: the disk images cost the
+	// host the disk their data needs, as the standard tools' would.
+	for _, img := range []string{"rpi4/raspberrypi4.img", "qemu/qemu_virt_arm64.img"} {
+		var st syscall.Stat_t
+		if err := syscall.Stat(filepath.Join(out, img), &st); err != nil {
+			t.Fatal(err)
+		}
+		if allocated := st.Blocks * 512; allocated*10 > st.Size*8 {
+			t.Errorf("%s: %d of %d bytes allocated on the host; want its holes kept (at most 80%%)", img, allocated, st.Size)
+		}
+	}
 	t.Run("rpi4", func(t *testing.T) { checkRPi(t, filepath.Join(out, "rpi4", "raspberrypi4.img")) })
 	t.Run("qemu", func(t *testing.T) { checkQemuArm64(t, filepath.Join(out, "qemu", "qemu_virt_arm64.img")) })
 	t.Run("iso", func(t *testing.T) { checkLiveISO(t, filepath.Join(out, "iso", "pc_x86_64.iso")) })

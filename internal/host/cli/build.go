@@ -26,6 +26,9 @@ type buildFlags struct {
 	session                 *sessionFlags
 	cache                   *cacheFlags
 	contexts                contextFlag
+	// verify re-hashes every output file when checking whether an output
+	// is up to date, instead of trusting unchanged stat data.
+	verify bool
 }
 
 func runBuild(e *env) error {
@@ -38,6 +41,7 @@ func runBuild(e *env) error {
 	f.packages = addPackageFlags(fs, &f.recipe.opts, true)
 	f.session = addSessionFlags(fs)
 	f.cache = addCacheFlags(fs)
+	fs.BoolVar(&f.verify, "verify", false, "re-read every output file to decide whether it is up to date, instead of trusting the files whose size, times and inode are as the build record has them")
 	fs.Var(&f.contexts, "context", "named context `NAME=DIR`: the directory the recipe's context(\"NAME\") reads (repeatable)")
 	names, err := parse(fs, e.args)
 	if err != nil {
@@ -208,9 +212,9 @@ func (b *buildPlan) summary(e *env, results []*targetResult, prog *progress, d t
 
 // solveOpt exports the result as a tar stream that untar unpacks into tmp
 // (see untar.go for why not BuildKit's directory export); wait reports the
-// unpacking's outcome, and what it withheld from the host, once the solve
-// has returned.
-func (b *buildPlan) solveOpt(target, tmp string) (opt client.SolveOpt, wait func() ([]Withheld, error), err error) {
+// unpacking's outcome, what it withheld from the host and the files' sums,
+// once the solve has returned.
+func (b *buildPlan) solveOpt(target, tmp string) (opt client.SolveOpt, wait func() (*exported, error), err error) {
 	ctxFS, err := fsutil.NewFS(b.project.dir)
 	if err != nil {
 		return opt, nil, fmt.Errorf("project directory %s: %w", b.project.dir, err)
@@ -220,26 +224,26 @@ func (b *buildPlan) solveOpt(target, tmp string) (opt client.SolveOpt, wait func
 		return opt, nil, fmt.Errorf("helper directory %s: %w", b.helperDir, err)
 	}
 	type unpacked struct {
-		withheld []Withheld
-		err      error
+		ex  *exported
+		err error
 	}
 	var done chan unpacked
 	output := func(map[string]string) (io.WriteCloser, error) {
 		pr, pw := io.Pipe()
 		done = make(chan unpacked, 1)
 		go func() {
-			ws, err := untar(pr, tmp)
+			ex, err := untar(pr, tmp)
 			pr.CloseWithError(err)
-			done <- unpacked{ws, err}
+			done <- unpacked{ex, err}
 		}()
 		return pw, nil
 	}
-	wait = func() ([]Withheld, error) {
+	wait = func() (*exported, error) {
 		if done == nil {
-			return nil, nil
+			return &exported{}, nil
 		}
 		u := <-done
-		return u.withheld, u.err
+		return u.ex, u.err
 	}
 	locals := map[string]fsutil.FS{stdlib.DefaultLocalName: ctxFS, frontends.HelperLocal: helperFS}
 	if err := b.flags.contexts.mounts(locals); err != nil {

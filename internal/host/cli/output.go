@@ -25,7 +25,10 @@ type targetResult struct {
 	// Withheld lists what the directory export did not write to the host
 	// as the graph had it (see hostsafe.go).
 	Withheld []Withheld `json:"withheld,omitempty"`
-	Dir      string     `json:"-"`
+	// Files is the output's file index (see treehash.go): a no-op build
+	// reads only the files whose stat data changed since.
+	Files fileIndex `json:"files,omitempty"`
+	Dir   string    `json:"-"`
 	// Fresh is set when the output was already up to date.
 	Fresh bool `json:"-"`
 }
@@ -58,12 +61,14 @@ func newOutput(root, target string) (*output, error) {
 // discard removes whatever commit did not move into place.
 func (o *output) discard() { os.RemoveAll(o.tmp) }
 
-func (o *output) commit(res *targetResult) error {
-	d, err := treeDigest(o.tmp)
+// commit digests the output with the sums untar took (reading no file
+// again), swaps it in and writes the record with its file index.
+func (o *output) commit(res *targetResult, sums map[string]string) error {
+	d, index, err := treeDigest(o.tmp, sumsOf(sums))
 	if err != nil {
 		return fmt.Errorf("hashing output of %s: %w", res.Target, err)
 	}
-	res.Digest, res.Dir = d, o.dir
+	res.Digest, res.Dir, res.Files = d, o.dir, index
 	if err := o.swap(); err != nil {
 		return err
 	}

@@ -36,15 +36,15 @@ func (b *buildPlan) buildTarget(ctx context.Context, c *client.Client, name stri
 		return nil, err
 	}
 	_, err = c.Build(ctx, opt, "cairn", buildImporting(req), ch)
-	withheld, uerr := unpacked()
+	ex, uerr := unpacked()
 	if err == nil && uerr != nil {
 		err = fmt.Errorf("writing the output: %w", uerr)
 	}
 	if err != nil {
 		return nil, b.flags.cache.explainRegistry(fmt.Errorf("building %s: %w", name, err))
 	}
-	res := &targetResult{Target: name, Recipe: b.project.recipe.File, Epoch: b.opts.Epoch, Platforms: platformIDs(b.opts.Platforms), Graph: key, Withheld: withheld}
-	if err := out.commit(res); err != nil {
+	res := &targetResult{Target: name, Recipe: b.project.recipe.File, Epoch: b.opts.Epoch, Platforms: platformIDs(b.opts.Platforms), Graph: key, Withheld: ex.withheld}
+	if err := out.commit(res, ex.sums); err != nil {
 		return nil, err
 	}
 	return res, nil

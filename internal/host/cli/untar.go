@@ -2,6 +2,8 @@ package cli
 
 import (
 	"archive/tar"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cairn-build/cairn/internal/ingraph/sparse"
 	"golang.org/x/sys/unix"
 )
 
@@ -22,24 +25,35 @@ import (
 // the host (device nodes, setuid bits, file capabilities) it withholds, as
 // hostsafe.go explains.
 
-// untar extracts a tar stream into dir, which must exist, and returns what
-// it withheld from the host. Entries may not leave dir (os.Root enforces
-// it, symlinks included).
-func untar(r io.Reader, dir string) ([]Withheld, error) {
+// exported is what untar wrote: what it withheld from the host, and the
+// SHA-256 of every regular file by its slash path, taken as it was
+// written, so the output's digest needs no second read.
+type exported struct {
+	withheld []Withheld
+	sums     map[string]string
+}
+
+// untar extracts a tar stream into dir, which must exist. Entries may not
+// leave dir (os.Root enforces it, symlinks included). Files are written
+// sparse: a block of zeros becomes a hole, so a 4 GiB disk image with
+// 300 MiB in it costs 300 MiB of the host's disk.
+func untar(r io.Reader, dir string) (*exported, error) {
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return nil, err
 	}
 	defer root.Close()
 	var pol hostPolicy
-	if err := unpackAll(tar.NewReader(r), root, &pol); err != nil {
+	ex := &exported{sums: map[string]string{}}
+	if err := unpackAll(tar.NewReader(r), root, &pol, ex.sums); err != nil {
 		return nil, err
 	}
-	return pol.list(), nil
+	ex.withheld = pol.list()
+	return ex, nil
 }
 
-// unpackAll writes every entry of tr under root.
-func unpackAll(tr *tar.Reader, root *os.Root, pol *hostPolicy) error {
+// unpackAll writes every entry of tr under root, and each file's sum to sums.
+func unpackAll(tr *tar.Reader, root *os.Root, pol *hostPolicy, sums map[string]string) error {
 	var dirs []*tar.Header
 	for {
 		h, err := tr.Next()
@@ -53,7 +67,7 @@ func unpackAll(tr *tar.Reader, root *os.Root, pol *hostPolicy) error {
 		if name == "." || name == ".." || strings.HasPrefix(name, "../") {
 			continue
 		}
-		if err := extract(root, name, h, tr, pol); err != nil {
+		if err := extract(root, name, h, tr, pol, sums); err != nil {
 			return fmt.Errorf("unpacking %s: %w", name, err)
 		}
 		if h.Typeflag == tar.TypeDir {
@@ -68,7 +82,7 @@ func unpackAll(tr *tar.Reader, root *os.Root, pol *hostPolicy) error {
 	return nil
 }
 
-func extract(root *os.Root, name string, h *tar.Header, r io.Reader, pol *hostPolicy) error {
+func extract(root *os.Root, name string, h *tar.Header, r io.Reader, pol *hostPolicy, sums map[string]string) error {
 	if was, ok := special(h); ok {
 		pol.skip(name, was)
 		return nil
@@ -81,6 +95,7 @@ func extract(root *os.Root, name string, h *tar.Header, r io.Reader, pol *hostPo
 		if err := root.RemoveAll(name); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}
+		delete(sums, name)
 	}
 	var err error
 	switch h.Typeflag {
@@ -90,11 +105,14 @@ func extract(root *os.Root, name string, h *tar.Header, r io.Reader, pol *hostPo
 			err = nil
 		}
 	case tar.TypeReg:
-		err = writeFile(root, name, r)
+		sums[name], err = writeFile(root, name, r)
 	case tar.TypeSymlink:
 		err = root.Symlink(h.Linkname, name)
 	case tar.TypeLink:
-		err = root.Link(path.Clean(strings.TrimPrefix(h.Linkname, "/")), name)
+		target := path.Clean(strings.TrimPrefix(h.Linkname, "/"))
+		if err = root.Link(target, name); err == nil && sums[target] != "" {
+			sums[name] = sums[target]
+		}
 	default:
 		return nil // pax/gnu metadata entries are consumed by archive/tar
 	}
@@ -104,16 +122,26 @@ func extract(root *os.Root, name string, h *tar.Header, r io.Reader, pol *hostPo
 	return setMeta(root, name, h, pol)
 }
 
-func writeFile(root *os.Root, name string, r io.Reader) error {
+// writeFile writes r to a new file, leaving zero blocks as holes, and
+// returns its SHA-256.
+func writeFile(root *os.Root, name string, r io.Reader) (string, error) {
 	f, err := root.OpenFile(name, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err != nil {
-		return err
+		return "", err
 	}
-	if _, err := io.Copy(f, r); err != nil {
-		f.Close()
-		return err
+	h := sha256.New()
+	s := sparse.NewStream(f, 0)
+	_, err = io.Copy(s, io.TeeReader(r, h))
+	if err == nil {
+		err = s.Flush()
 	}
-	return f.Close()
+	if err == nil {
+		err = f.Truncate(s.Pos()) // a trailing hole
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return hex.EncodeToString(h.Sum(nil)), err
 }
 
 // setMeta applies owner (as root), mode, xattrs and times, as the policy

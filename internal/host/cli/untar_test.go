@@ -53,7 +53,7 @@ func hostileTar(t *testing.T) []byte {
 
 func TestUntarWithholdsHostPrivileges(t *testing.T) {
 	dir := t.TempDir()
-	ws, err := untar(bytes.NewReader(hostileTar(t)), dir)
+	ex, err := untar(bytes.NewReader(hostileTar(t)), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +76,7 @@ func TestUntarWithholdsHostPrivileges(t *testing.T) {
 		t.Error("ping kept security.capability on the host")
 	}
 	got := []string{}
-	for _, w := range ws {
+	for _, w := range ex.withheld {
 		got = append(got, w.Path+": "+w.Was+" -> "+w.Now)
 	}
 	want := []string{
@@ -95,7 +95,7 @@ func TestUntarWithholdsHostPrivileges(t *testing.T) {
 	}
 	const sum = "left out 1 block device, 1 character device, 1 fifo, 1 hard link to a node; " +
 		"cleared setuid/setgid/world-write bits on 4 entries; dropped 1 non-user extended attribute"
-	if s := summarize(ws); s != sum {
+	if s := summarize(ex.withheld); s != sum {
 		t.Errorf("summary %q, want %q", s, sum)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"strings"
 
@@ -95,8 +96,19 @@ func (b *buildPlan) upToDate(name, key string) (*targetResult, bool) {
 	if json.Unmarshal(data, &rec) != nil || rec.Graph != key {
 		return nil, false
 	}
-	if d, err := treeDigest(b.outDir(name)); err != nil || d != rec.Digest {
+	known := rec.Files.matches
+	if b.flags.verify {
+		known = nil
+	}
+	d, index, err := treeDigest(b.outDir(name), known)
+	if err != nil || d != rec.Digest {
 		return nil, false
+	}
+	if !maps.Equal(index, rec.Files) {
+		// Same bytes, other stat data (a copy, a touch): remember it, so
+		// the next no-op reads nothing again. Best effort.
+		rec.Files = index
+		writeRecord(b.outDir(name)+".cairn.json", &rec)
 	}
 	rec.Dir = b.outDir(name)
 	return &rec, true
