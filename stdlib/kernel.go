@@ -244,7 +244,7 @@ func (n *kernelNode) compile(c *Compiler) (llb.State, error) {
 // purpose: a changed symbol rebuilds in the same tree, only what it
 // touches.
 func (n *kernelNode) cacheKey(c *Compiler, src llb.State) (string, error) {
-	def, err := src.Marshal(c.ctx)
+	def, err := src.Marshal(c.ctx, llb.LocalUniqueID(localUniqueID)) // not a random ID per call: the key must be the same every run
 	if err != nil {
 		return "", err
 	}

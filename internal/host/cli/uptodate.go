@@ -7,24 +7,22 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"strings"
 
 	"github.com/cairn-build/cairn/frontends"
 	"github.com/containerd/platforms"
 	"github.com/moby/buildkit/client"
-	"github.com/moby/buildkit/solver/pb"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
-// A target whose graph is pinned by content (no project files: those are
-// read only at solve time) is fully decided by its LLB. When that LLB, the
-// epoch and the platforms are what the last build recorded, and the output
-// on disk still has the recorded digest, rebuilding would only copy the
-// same bytes again, so cairn skips the solve: a no-op rebuild of a large
-// root filesystem costs a hash of the output, not an export.
+// A target is decided by its LLB and, when it reads project files, by
+// those files' stat data (localstat.go). When both, the epoch and the
+// platforms are what the last build recorded, and the output on disk still
+// has the recorded digest (checked by stat data too, treehash.go),
+// rebuilding would only copy the same bytes again, so cairn skips the
+// solve: a no-op rebuild of a large image costs stat calls, not an export.
 
-// graphKey returns the digest of a target's definitions, or "" when the
-// target reads project files or the engine's platform is unknown. A recipe
+// graphKey returns the digest of a target's definitions and local inputs,
+// or "" when those cannot be read or the engine's platform is unknown. A recipe
 // error found while compiling (a package request the lock does not cover,
 // say) is returned as is, before anything reaches the engine.
 func (b *buildPlan) graphKey(ctx context.Context, c *client.Client, req frontends.Request) (string, error) {
@@ -46,10 +44,14 @@ func (b *buildPlan) graphKey(ctx context.Context, c *client.Client, req frontend
 		if err := checkSecrets(def, req.Secrets); err != nil {
 			return "", err
 		}
-		if readsProject(def.Def) {
+		locals := b.localsKey(ctx, def.Def)
+		if locals == "" {
 			return "", nil
 		}
 		fmt.Fprintf(h, "platform %s\n", platforms.Format(p))
+		if locals != "none" {
+			fmt.Fprintf(h, "locals %s\n", locals)
+		}
 		for _, op := range def.Def {
 			fmt.Fprintf(h, "%x\n", sha256.Sum256(op))
 		}
@@ -64,22 +66,6 @@ func enginePlatform(ctx context.Context, c *client.Client) (ocispecs.Platform, b
 		return ocispecs.Platform{}, false
 	}
 	return platforms.Normalize(ws[0].Platforms[0]), true
-}
-
-// readsProject reports whether a definition has a local source other than
-// cairn's helper (whose digest is in the graph).
-func readsProject(ops [][]byte) bool {
-	for _, dt := range ops {
-		var op pb.Op
-		if err := op.UnmarshalVT(dt); err != nil {
-			return true
-		}
-		if src := op.GetSource(); src != nil && strings.HasPrefix(src.Identifier, "local://") &&
-			src.Identifier != "local://"+frontends.HelperLocal {
-			return true
-		}
-	}
-	return false
 }
 
 // upToDate reports whether the target's output already holds what key
