@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/opencontainers/go-digest"
@@ -18,16 +19,41 @@ import (
 func (p *progress) explain(err error) error {
 	var b strings.Builder
 	srcs := errdefs.Sources(err)
+	msg := shortenCommand(err.Error())
 	if len(srcs) == 0 {
-		fmt.Fprintf(&b, "%s\n", err)
+		fmt.Fprintf(&b, "%s\n", msg)
 	}
 	for _, s := range srcs {
-		fmt.Fprintf(&b, "%s: %s\n", position(s), err)
+		fmt.Fprintf(&b, "%s: %s\n", position(s), msg)
 		s.Print(&b)
 	}
 	b.WriteString(p.failedLogs())
 	fmt.Fprint(p.stderr, b.String())
 	return &reported{err}
+}
+
+// failedCommand is BuildKit's message for a step that exited non-zero,
+// which quotes the step's whole command: for cairn's steps a script of
+// dozens of lines, burying the recipe line and the step's own output.
+var failedCommand = regexp.MustCompile(`process "((?:[^"\\]|\\.)*)" did not complete successfully`)
+
+// shortenCommand keeps a failed command's first line (at most 100
+// characters); `cairn graph` shows the whole of it.
+func shortenCommand(msg string) string {
+	return failedCommand.ReplaceAllStringFunc(msg, func(m string) string {
+		cmd := failedCommand.FindStringSubmatch(m)[1]
+		short, cut := cmd, false
+		if i := strings.Index(short, `\n`); i >= 0 {
+			short, cut = short[:i], true
+		}
+		if len(short) > 100 {
+			short, cut = short[:100], true
+		}
+		if !cut {
+			return m
+		}
+		return fmt.Sprintf("process \"%s …\" (the whole command: cairn graph) did not complete successfully", short)
+	})
 }
 
 func position(s *errdefs.Source) string {

@@ -43,3 +43,18 @@ func TestFailedStepKeepsWholeLog(t *testing.T) {
 		t.Errorf("%d logs kept, want only the failed step's", len(entries))
 	}
 }
+
+// TestShortenCommand: a failed step's script is cut to its first line.
+func TestShortenCommand(t *testing.T) {
+	script := fmt.Sprintf("%q", "/bin/bash -c set -eu\nfail() { echo \"x\"; }\nmake")
+	msg := `building k: failed to solve: process ` + script + ` did not complete successfully: exit code: 1`
+	got := shortenCommand(msg)
+	want := `building k: failed to solve: process "/bin/bash -c set -eu …" (the whole command: cairn graph) did not complete successfully: exit code: 1`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	short := `process "/hello --fail" did not complete successfully: exit code: 3`
+	if got := shortenCommand(short); got != short {
+		t.Errorf("a one-line command was changed: %s", got)
+	}
+}
