@@ -41,7 +41,7 @@ func runBuild(e *env) error {
 	f.packages = addPackageFlags(fs, &f.recipe.opts, true)
 	f.session = addSessionFlags(fs)
 	f.cache = addCacheFlags(fs)
-	fs.BoolVar(&f.verify, "verify", false, "re-read every output file to decide whether it is up to date, instead of trusting the files whose size, times and inode are as the build record has them")
+	fs.BoolVar(&f.verify, "verify", false, "re-read every output file to decide whether it is up to date, instead of trusting the files whose size, times and inode are as the file index (OUT/.cairn-index) has them")
 	fs.Var(&f.contexts, "context", "named context `NAME=DIR`: the directory the recipe's context(\"NAME\") reads (repeatable)")
 	names, err := parse(fs, e.args)
 	if err != nil {

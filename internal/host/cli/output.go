@@ -26,8 +26,10 @@ type targetResult struct {
 	// as the graph had it (see hostsafe.go).
 	Withheld []Withheld `json:"withheld,omitempty"`
 	// Files is the output's file index (see treehash.go): a no-op build
-	// reads only the files whose stat data changed since.
-	Files fileIndex `json:"files,omitempty"`
+	// reads only the files whose stat data changed since. It is the
+	// machine's, not the build's (inodes, ctimes), so it is kept apart
+	// from the record, in DIR/.cairn-index/<target>.json.
+	Files fileIndex `json:"-"`
 	Dir   string    `json:"-"`
 	// Fresh is set when the output was already up to date.
 	Fresh bool `json:"-"`
@@ -37,7 +39,33 @@ type targetResult struct {
 // engine exports into tmp, and commit swaps it in; until then the previous
 // output is untouched, and a failed build leaves it as it was.
 type output struct {
-	dir, tmp, record string
+	dir, tmp, record, index string
+}
+
+// indexDir holds each target's file index beside the outputs.
+const indexDir = ".cairn-index"
+
+func indexPath(root, target string) string { return filepath.Join(root, indexDir, target+".json") }
+
+// readIndex is a target's file index, or nil.
+func readIndex(path string) fileIndex {
+	var x fileIndex
+	if data, err := os.ReadFile(path); err == nil && json.Unmarshal(data, &x) == nil {
+		return x
+	}
+	return nil
+}
+
+// writeIndex saves a file index, best effort: without it the next
+// up-to-date check reads the output again, nothing worse.
+func writeIndex(path string, x fileIndex) {
+	data, err := json.Marshal(x)
+	if err != nil || os.MkdirAll(filepath.Dir(path), 0o755) != nil {
+		return
+	}
+	if os.WriteFile(path+".tmp", data, 0o644) == nil {
+		os.Rename(path+".tmp", path)
+	}
 }
 
 func newOutput(root, target string) (*output, error) {
@@ -55,6 +83,7 @@ func newOutput(root, target string) (*output, error) {
 		dir:    filepath.Join(root, target),
 		tmp:    tmp,
 		record: filepath.Join(root, target+".cairn.json"),
+		index:  indexPath(root, target),
 	}, nil
 }
 
@@ -62,7 +91,7 @@ func newOutput(root, target string) (*output, error) {
 func (o *output) discard() { os.RemoveAll(o.tmp) }
 
 // commit digests the output with the sums untar took (reading no file
-// again), swaps it in and writes the record with its file index.
+// again), swaps it in and writes the record and the file index.
 func (o *output) commit(res *targetResult, sums map[string]string) error {
 	d, index, err := treeDigest(o.tmp, sumsOf(sums))
 	if err != nil {
@@ -72,7 +101,11 @@ func (o *output) commit(res *targetResult, sums map[string]string) error {
 	if err := o.swap(); err != nil {
 		return err
 	}
-	return writeRecord(o.record, res)
+	if err := writeRecord(o.record, res); err != nil {
+		return err
+	}
+	writeIndex(o.index, index)
+	return nil
 }
 
 // swap moves tmp to dir, keeping the old output until the new one is there.

@@ -18,7 +18,7 @@ import (
 //
 // Hashing a large output again on every no-op build costs seconds, so the
 // digest comes with an index of every regular file's stat data and sum,
-// kept in the build record, and known supplies sums the caller trusts
+// kept beside the outputs (.cairn-index/, output.go), and known supplies sums the caller trusts
 // without reading the file: the ones untar took while writing, or the
 // index's where the stat data still matches, as git's index does.
 func treeDigest(root string, known func(rel string, st fileStat) (string, bool)) (string, fileIndex, error) {

@@ -82,6 +82,7 @@ func (b *buildPlan) upToDate(name, key string) (*targetResult, bool) {
 	if json.Unmarshal(data, &rec) != nil || rec.Graph != key {
 		return nil, false
 	}
+	rec.Files = readIndex(indexPath(b.flags.out, name))
 	known := rec.Files.matches
 	if b.flags.verify {
 		known = nil
@@ -94,7 +95,7 @@ func (b *buildPlan) upToDate(name, key string) (*targetResult, bool) {
 		// Same bytes, other stat data (a copy, a touch): remember it, so
 		// the next no-op reads nothing again. Best effort.
 		rec.Files = index
-		writeRecord(b.outDir(name)+".cairn.json", &rec)
+		writeIndex(indexPath(b.flags.out, name), index)
 	}
 	rec.Dir = b.outDir(name)
 	return &rec, true
