@@ -9,9 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
-	"syscall"
 
 	"github.com/cairn-build/cairn/frontends"
 	"github.com/cairn-build/cairn/stdlib"
@@ -76,7 +74,6 @@ func (b *buildPlan) localDir(name string) (string, bool) {
 // statLocals writes to h the stat data of every file the local sources
 // send; false when a source's directory is unknown or cannot be walked.
 func (b *buildPlan) statLocals(ctx context.Context, h io.Writer, srcs []localSource) bool {
-	sort.Slice(srcs, func(i, j int) bool { return fmt.Sprint(srcs[i]) < fmt.Sprint(srcs[j]) })
 	for _, s := range srcs {
 		dir, ok := b.localDir(s.name)
 		if !ok {
@@ -108,15 +105,12 @@ func statTree(ctx context.Context, h io.Writer, dir string, s localSource) error
 		if err != nil {
 			return err
 		}
-		var ctime, ino int64
-		if sys, ok := info.Sys().(*syscall.Stat_t); ok {
-			ctime, ino = sys.Ctim.Nano(), int64(sys.Ino)
-		}
+		st := statOf(info) // as the output index takes it (treehash.go)
 		link := ""
 		if info.Mode()&fs.ModeSymlink != 0 {
 			link, _ = os.Readlink(host)
 		}
-		fmt.Fprintf(h, "%q %o %d %d %d %d %q\n", filepath.ToSlash(p), info.Mode(), info.Size(), info.ModTime().UnixNano(), ctime, ino, link)
+		fmt.Fprintf(h, "%q %o %d %d %d %d %q\n", filepath.ToSlash(p), info.Mode(), st.Size, st.Mtime, st.Ctime, st.Ino, link)
 		return nil
 	})
 }
