@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -95,13 +96,23 @@ func dump(t *testing.T, r *stdlib.Recipe, tg *stdlib.Target) []byte {
 	return b.Bytes()
 }
 
-// fakePackages answers every request with two packages of the requested
-// architecture, so golden tests need no repository.
+// fakePackages answers every request with two base packages of the
+// requested architecture, plus, as a second stage, the requested packages
+// that are not among them, so golden tests need no repository.
 type fakePackages struct{}
 
 func (fakePackages) Resolve(_ context.Context, req pkgs.Request) (*pkgs.Set, error) {
 	set := &pkgs.Set{}
-	for _, n := range []string{"base-files", "bash"} {
+	names := []string{"base-files", "bash"}
+	for _, n := range req.Packages {
+		if !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	if len(names) > 2 && req.Variant != "files" {
+		set.Base = 2
+	}
+	for _, n := range names {
 		file := "pool/main/" + n[:1] + "/" + n + "/" + n + "_1.0_" + req.Arch + ".deb"
 		sum := fmt.Sprintf("%064x", len(n)+len(req.Arch))
 		set.Packages = append(set.Packages, pkgs.Locked{Repo: req.Repos[0].Name, Suite: req.Repos[0].Suite, Arch: req.Arch,

@@ -43,23 +43,37 @@ type setKey struct {
 
 // installed is the configured system: a base layer, one unpacked layer per
 // package (merged in name order, so the later name wins a path both ship),
-// then the configure step.
+// then the configure step. A set with a base part (pkgs.Set.Base) is
+// installed in two such stages, the recipe's packages configured on top of
+// the configured variant, as `apt install` on an existing system: adding a
+// package then redoes the second stage only, and every rootfs of the same
+// variant shares the first. A cold build takes the same two stages, so the
+// bytes do not depend on what was built before.
 func (c *Compiler) installed(n *rootfsNode, arch string, set *pkgs.Set) (llb.State, error) {
-	pkgLayers, err := c.debLayers(n, byName(set.Packages))
-	if err != nil {
-		return llb.State{}, err
+	parts := [][]pkgs.Locked{set.Packages}
+	if set.Base > 0 && set.Base < len(set.Packages) {
+		parts = [][]pkgs.Locked{set.Packages[:set.Base], set.Packages[set.Base:]}
 	}
-	layers := append([]llb.State{c.baseLayer(arch, n.mergedUsr)}, pkgLayers...)
-	what := fmt.Sprintf("%d packages (%s)", len(set.Packages), arch)
-	merged := llb.Merge(layers, llb.WithCustomName("merge "+what), c.loc(n.p))
-	es := merged.Run(
-		llb.Args([]string{"/bin/sh", "-c", configureScript(set, arch)}),
-		llb.AddEnv("SOURCE_DATE_EPOCH", fmt.Sprint(c.epoch)),
-		llb.Network(pb.NetMode_NONE),
-		llb.Platform(debArches[arch]),
-		llb.WithCustomName("configure "+what),
-		c.loc(n.p))
-	return es.Root(), nil
+	root := c.baseLayer(arch, n.mergedUsr)
+	for i, part := range parts {
+		pkgLayers, err := c.debLayers(n, byName(part))
+		if err != nil {
+			return llb.State{}, err
+		}
+		what := fmt.Sprintf("%d packages (%s)", len(part), arch)
+		if len(parts) > 1 {
+			what = fmt.Sprintf("%d %s packages (%s)", len(part), [...]string{"base", "added"}[i], arch)
+		}
+		merged := llb.Merge(append([]llb.State{root}, pkgLayers...), llb.WithCustomName("merge "+what), c.loc(n.p))
+		root = merged.Run(
+			llb.Args([]string{"/bin/sh", "-c", configureScript(part, arch, i > 0)}),
+			llb.AddEnv("SOURCE_DATE_EPOCH", fmt.Sprint(c.epoch)),
+			llb.Network(pb.NetMode_NONE),
+			llb.Platform(debArches[arch]),
+			llb.WithCustomName("configure "+what),
+			c.loc(n.p)).Root()
+	}
+	return root, nil
 }
 
 func byName(l []pkgs.Locked) []pkgs.Locked {
@@ -269,20 +283,29 @@ func dpkgID(p pkgs.Locked) string {
 // configureScript turns the unpacked layers into an installed system: the
 // status database from the helper's fragments, preinst scripts in
 // configure order, `dpkg --configure -a`, then the files a real install
-// would not leave behind nondeterministically (logs, caches, *-old).
+// would not leave behind nondeterministically (logs, caches, *-old). On top
+// of a configured system (onTop), the fragments are added to its status.
 //
 // A cross build's root also holds packages of another architecture, which
 // dpkg accepts once it is told of it (dpkg --add-architecture).
-func configureScript(set *pkgs.Set, arch string) string {
-	ids := make([]string, len(set.Packages))
+func configureScript(ps []pkgs.Locked, arch string, onTop bool) string {
+	ids := make([]string, len(ps))
 	var foreign []string
-	for i, p := range set.Packages {
+	passwd := false
+	for i, p := range ps {
 		ids[i] = dpkgID(p)
+		passwd = passwd || p.Name == "base-passwd"
 		if p.Arch != "all" && p.Arch != arch && !contains(foreign, p.Arch) {
 			foreign = append(foreign, p.Arch)
 		}
 	}
 	script := configureTemplate
+	if onTop {
+		script = strings.Replace(script, "done > status\n", "done >> status\n", 1)
+	}
+	if !passwd {
+		script = strings.Replace(script, passwdLine, "", 1)
+	}
 	if len(foreign) > 0 {
 		add := ""
 		for _, a := range foreign {
@@ -293,6 +316,10 @@ func configureScript(set *pkgs.Set, arch string) string {
 	}
 	return strings.ReplaceAll(script, "@IDS@", strings.Join(ids, " "))
 }
+
+// passwdLine configures base-passwd first: the other packages' scripts
+// need its users and groups.
+const passwdLine = "dpkg --configure --force-depends base-passwd\n"
 
 const configureTemplate = `set -eu
 export DEBIAN_FRONTEND=noninteractive DEBCONF_NONINTERACTIVE_SEEN=true LC_ALL=C LANG=C
@@ -307,8 +334,7 @@ for p in @IDS@; do
       DPKG_MAINTSCRIPT_PACKAGE_REFCOUNT=1 DPKG_ROOT= "info/$p.preinst" install
   fi
 done
-if [ -e info/base-passwd.list ]; then dpkg --configure --force-depends base-passwd; fi
-dpkg --configure -a
+` + passwdLine + `dpkg --configure -a
 if command -v ldconfig >/dev/null; then ldconfig; fi
 if [ -s /etc/machine-id ]; then : > /etc/machine-id; fi
 rm -f /var/log/dpkg.log /var/log/alternatives.log /var/log/bootstrap.log /var/cache/ldconfig/aux-cache \

@@ -25,8 +25,9 @@ var rootfsBuiltin = Builtin{
 		"repositories' signed indexes). Every package file is a download pinned by SHA-256, unpacked by cairn's helper " +
 		"into its own layer; the layers are merged and a configure step runs the maintainer scripts (`preinst install` in " +
 		"dependency order, then `dpkg --configure -a`) without network, foreign architectures under qemu-user. " +
-		"Changing one package redoes its unpack group (one step unpacks a group of packages, each into its own layer) " +
-		"and the configure step only. `dpkg -l` in the result lists exactly the " +
+		"The packages the recipe names are unpacked and configured on top of the configured variant (the base, shared " +
+		"by every rootfs of that variant and architecture), so adding one redoes that second stage only; the split is " +
+		"recorded in `cairn.lock`, and a cold build takes the same two stages. `dpkg -l` in the result lists exactly the " +
 		"resolved set.",
 	Example: `base = rootfs(repos = [debian], packages = ["openssh-server"], arch = "arm64")`,
 	fn:      rootfsFn,

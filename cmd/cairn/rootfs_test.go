@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -84,6 +85,26 @@ func lockedInstall(t *testing.T, dir, target string) []string {
 	return nil
 }
 
+// lockedBase returns the size of the lock's base stage for a target.
+func lockedBase(t *testing.T, dir, target string) int {
+	t.Helper()
+	var f struct {
+		Requests []struct {
+			Targets []string `json:"targets"`
+			Base    int      `json:"base"`
+		} `json:"requests"`
+	}
+	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(dir, "cairn.lock"))), &f); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range f.Requests {
+		if slices.Contains(r.Targets, target) {
+			return r.Base
+		}
+	}
+	return 0
+}
+
 // TestMinbaseRootfs builds minbase for amd64 and arm64 and asks dpkg and
 // apt inside each (arm64 through qemu-user) whether the system is sound and
 // holds exactly the locked packages.
@@ -130,7 +151,9 @@ func chroot(t *testing.T, root string, args ...string) string {
 
 // TestAddingPackageRebuildsOneLayer adds one package to a built system:
 // BuildKit must redo exactly two exec steps, that package's unpack and the
-// configure step.
+// configure step of the added stage; the configured base is a cache hit.
+// (TestRootfsReproducible checks that this incremental result equals a
+// cold build.)
 func TestAddingPackageRebuildsOneLayer(t *testing.T) {
 	c := shared(t)
 	dir := lockedRootfsProject(t, c)
@@ -143,23 +166,44 @@ func TestAddingPackageRebuildsOneLayer(t *testing.T) {
 		t.Fatalf("no summary line:\n%s", r.stderr)
 	}
 	if cached, total := atoi(t, m[2]), atoi(t, m[3]); total-cached != 2 {
-		t.Errorf("adding netbase ran %d exec steps (%s), want 2: its unpack and the configure step\n%s", total-cached, m[0], r.stderr)
+		t.Errorf("adding netbase ran %d exec steps (%s), want 2: its unpack and the added stage's configure step\n%s", total-cached, m[0], r.stderr)
+	}
+	if base := lockedBase(t, dir, "amd64-plus"); base == 0 || !vertexCached(r.stderr, fmt.Sprintf("configure %d base packages (amd64)", base)) {
+		t.Errorf("the base stage was configured again:\n%s", r.stderr)
+	}
+	if !strings.Contains(r.stderr, "configure 1 added packages (amd64)") {
+		t.Errorf("no configure step of the one added package:\n%s", r.stderr)
 	}
 	if _, err := os.Stat(filepath.Join(out, "amd64-plus", "etc", "protocols")); err != nil {
 		t.Errorf("netbase's /etc/protocols is missing: %v", err)
 	}
+	root := filepath.Join(out, "amd64-plus")
+	if got := chroot(t, root, "dpkg", "--audit"); strings.TrimSpace(got) != "" {
+		t.Errorf("dpkg --audit is not clean:\n%s", got)
+	}
+	got := strings.Fields(chroot(t, root, "dpkg-query", "-W", "-f", "${Package}=${Version}:${Architecture}\n"))
+	sort.Strings(got)
+	if want := lockedInstall(t, dir, "amd64-plus"); !slices.Equal(got, want) {
+		t.Errorf("dpkg -l differs from the lock:\n got %d: %v\nwant %d: %v", len(got), got, len(want), want)
+	}
 }
 
-// TestRootfsReproducible builds the tarball and the two-platform image on
-// two fresh engines and compares every byte.
+// TestRootfsReproducible builds the tarball, the two-platform image and a
+// system with one added package on two fresh engines and compares every
+// byte. The first engine adds the package to a configured base it already
+// built; the second builds it cold first, so the comparison also says that
+// the layered install gives a cold build's bytes.
 func TestRootfsReproducible(t *testing.T) {
 	needEmulation(t, "arm64")
 	dir := lockedRootfsProject(t, shared(t))
+	orders := [2][][]string{{{"image", "tar"}, {"amd64-plus"}}, {{"amd64-plus"}, {"image", "tar"}}}
 	var sums [2]map[string]string
 	for i := range sums {
 		c := freshEngine(t)
 		out := filepath.Join(t.TempDir(), "out")
-		c.ok(t, "build", "-f", filepath.Join(dir, "cairn.star"), "-o", out, "--locked", "--progress", "plain", "image", "tar")
+		for _, targets := range orders[i] {
+			c.ok(t, append([]string{"build", "-f", filepath.Join(dir, "cairn.star"), "-o", out, "--locked", "--progress", "plain"}, targets...)...)
+		}
 		c.ok(t, "engine", "stop")
 		sums[i] = treeSums(t, out)
 	}
@@ -171,7 +215,7 @@ func TestRootfsReproducible(t *testing.T) {
 			t.Errorf("%s differs between fresh engines: %s vs %s", p, s, sums[1][p])
 		}
 	}
-	for _, p := range []string{"image/index.json", "image/oci-layout", "tar/rootfs.tar"} {
+	for _, p := range []string{"image/index.json", "image/oci-layout", "tar/rootfs.tar", "amd64-plus/etc/protocols"} {
 		if sums[0][p] == "" {
 			t.Errorf("output lacks %s", p)
 		}

@@ -133,6 +133,11 @@ type Set struct {
 	// Packages in configure order: pre-dependencies and dependencies
 	// before their dependents, ties by name.
 	Packages []Locked
+	// Base, when not 0, says that the first Base packages are closed under
+	// Pre-Depends and Depends: the variant's part of the set, installed
+	// and configured as a layer of its own, with the rest configured on
+	// top. 0 installs the set in one step.
+	Base int
 }
 
 // Source answers requests, from a lockfile or from repositories. It must be

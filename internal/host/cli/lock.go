@@ -40,7 +40,7 @@ func runLock(e *env) error {
 	if err := rf.readEnv(); err != nil {
 		return err
 	}
-	opts := sourceOptions{fresh: *update && len(args) == 0, update: args}
+	opts := sourceOptions{fresh: *update && len(args) == 0, update: args, relock: true}
 	src, old, err := newSource(p.dir, homeOf(engine.Config{}), rf.opts.Mirrors, pf, opts, e.stderr)
 	if err != nil {
 		return err

@@ -38,6 +38,9 @@ func addPackageFlags(fs *flag.FlagSet, o *frontends.Options, withLocked bool) *p
 type sourceOptions struct {
 	fresh  bool
 	update []string
+	// relock re-resolves locked answers without a base stage (see
+	// pkgsrc.Config.Restage).
+	relock bool
 }
 
 // newSource builds the package source for a project: its cairn.lock, the
@@ -54,7 +57,7 @@ func newSource(projectDir, home string, mirrors frontends.Mirrors, f *packageFla
 	kr, _ := os.ReadFile(hostKeyring) // absent: repos must name their own keyring
 	client := &debrepo.Client{CacheDir: filepath.Join(home, "cache", "debrepo"), Progress: progressLine(log)}
 	src := pkgsrc.New(pkgsrc.Config{
-		Lock: lf, Locked: f.locked, Fresh: o.fresh, Update: o.update,
+		Lock: lf, Locked: f.locked, Fresh: o.fresh, Update: o.update, Restage: o.relock,
 		Mirrors: mirrors, Host: host, HostKeyring: kr, HostKeyringName: filepath.Base(hostKeyring), Client: client,
 	})
 	return src, lf, nil

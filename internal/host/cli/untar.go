@@ -4,13 +4,13 @@ import (
 	"archive/tar"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cairn-build/cairn/internal/ingraph/sparse"
@@ -45,15 +45,54 @@ func untar(r io.Reader, dir string) (*exported, error) {
 	defer root.Close()
 	var pol hostPolicy
 	ex := &exported{sums: map[string]string{}}
-	if err := unpackAll(tar.NewReader(r), root, &pol, ex.sums); err != nil {
+	u := &unpacker{root: root, pol: &pol, sums: ex.sums}
+	defer u.forget()
+	if err := u.all(tar.NewReader(r)); err != nil {
 		return nil, err
 	}
 	ex.withheld = pol.list()
 	return ex, nil
 }
 
-// unpackAll writes every entry of tr under root, and each file's sum to sums.
-func unpackAll(tr *tar.Reader, root *os.Root, pol *hostPolicy, sums map[string]string) error {
+// unpacker writes entries under root. Each entry's parent directory is
+// opened through root (which refuses to leave it) and kept open while
+// entries go into it, so an entry costs a few *at system calls on its base
+// name, which never holds a slash and is never followed if it is a
+// symlink, instead of a walk of its whole path per operation.
+type unpacker struct {
+	root *os.Root
+	pol  *hostPolicy
+	sums map[string]string
+	// dir is the open parent directory of the last entry, at dirName.
+	dir     *os.File
+	dirName string
+}
+
+// parent returns a descriptor of name's parent directory and name's base.
+func (u *unpacker) parent(name string) (int, string, error) {
+	d := path.Dir(name)
+	if u.dir == nil || u.dirName != d {
+		u.forget()
+		f, err := u.root.Open(d)
+		if err != nil {
+			return -1, "", err
+		}
+		u.dir, u.dirName = f, d
+	}
+	return int(u.dir.Fd()), path.Base(name), nil
+}
+
+// forget closes the cached parent: after anything that may replace a
+// directory on the way to it.
+func (u *unpacker) forget() {
+	if u.dir != nil {
+		u.dir.Close()
+		u.dir, u.dirName = nil, ""
+	}
+}
+
+// all writes every entry of tr.
+func (u *unpacker) all(tr *tar.Reader) error {
 	var dirs []*tar.Header
 	for {
 		h, err := tr.Next()
@@ -67,7 +106,7 @@ func unpackAll(tr *tar.Reader, root *os.Root, pol *hostPolicy, sums map[string]s
 		if name == "." || name == ".." || strings.HasPrefix(name, "../") {
 			continue
 		}
-		if err := extract(root, name, h, tr, pol, sums); err != nil {
+		if err := u.extract(name, h, tr); err != nil {
 			return fmt.Errorf("unpacking %s: %w", name, err)
 		}
 		if h.Typeflag == tar.TypeDir {
@@ -75,144 +114,189 @@ func unpackAll(tr *tar.Reader, root *os.Root, pol *hostPolicy, sums map[string]s
 		}
 	}
 	// Directory times last: writing their entries changed them.
+	u.forget()
 	for i := len(dirs) - 1; i >= 0; i-- {
 		name := path.Clean(strings.TrimPrefix(dirs[i].Name, "/"))
-		root.Chtimes(name, dirs[i].ModTime, dirs[i].ModTime)
+		u.root.Chtimes(name, dirs[i].ModTime, dirs[i].ModTime)
 	}
 	return nil
 }
 
-func extract(root *os.Root, name string, h *tar.Header, r io.Reader, pol *hostPolicy, sums map[string]string) error {
+func (u *unpacker) extract(name string, h *tar.Header, r io.Reader) error {
 	if was, ok := special(h); ok {
-		pol.skip(name, was)
+		u.pol.skip(name, was)
 		return nil
 	}
-	if h.Typeflag == tar.TypeLink && pol.skipped[path.Clean(strings.TrimPrefix(h.Linkname, "/"))] {
-		pol.skip(name, "hard link to "+h.Linkname)
+	if h.Typeflag == tar.TypeLink && u.pol.skipped[path.Clean(strings.TrimPrefix(h.Linkname, "/"))] {
+		u.pol.skip(name, "hard link to "+h.Linkname)
 		return nil
 	}
-	if h.Typeflag != tar.TypeDir {
-		if err := root.RemoveAll(name); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return err
-		}
-		delete(sums, name)
-	}
-	var err error
 	switch h.Typeflag {
-	case tar.TypeDir:
-		err = root.Mkdir(name, 0o700)
-		if errors.Is(err, os.ErrExist) {
-			err = nil
-		}
-	case tar.TypeReg:
-		sums[name], err = writeFile(root, name, r)
-	case tar.TypeSymlink:
-		err = root.Symlink(h.Linkname, name)
-	case tar.TypeLink:
-		target := path.Clean(strings.TrimPrefix(h.Linkname, "/"))
-		if err = root.Link(target, name); err == nil && sums[target] != "" {
-			sums[name] = sums[target]
-		}
+	case tar.TypeDir, tar.TypeReg, tar.TypeSymlink, tar.TypeLink:
 	default:
 		return nil // pax/gnu metadata entries are consumed by archive/tar
 	}
-	if err != nil || h.Typeflag == tar.TypeLink {
+	dir, base, err := u.parent(name)
+	if err != nil {
 		return err
 	}
-	return setMeta(root, name, h, pol)
+	if h.Typeflag != tar.TypeDir {
+		if err := u.remove(dir, base, name); err != nil {
+			return err
+		}
+		delete(u.sums, name)
+	}
+	switch h.Typeflag {
+	case tar.TypeDir:
+		if err = unix.Mkdirat(dir, base, 0o700); err == unix.EEXIST {
+			err = nil
+		}
+	case tar.TypeReg:
+		return u.writeFile(dir, base, name, h, r)
+	case tar.TypeSymlink:
+		err = unix.Symlinkat(h.Linkname, dir, base)
+	case tar.TypeLink:
+		target := path.Clean(strings.TrimPrefix(h.Linkname, "/"))
+		if err = u.root.Link(target, name); err == nil && u.sums[target] != "" {
+			u.sums[name] = u.sums[target]
+		}
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	return u.setMeta(dir, base, name, h)
 }
 
-// writeFile writes r to a new file, leaving zero blocks as holes, and
-// returns its SHA-256.
-func writeFile(root *os.Root, name string, r io.Reader) (string, error) {
-	f, err := root.OpenFile(name, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-	if err != nil {
-		return "", err
+// remove clears the way for a non-directory entry: a file is unlinked in
+// place; anything bigger (a directory the tar replaces) goes through root.
+func (u *unpacker) remove(dir int, base, name string) error {
+	err := unix.Unlinkat(dir, base, 0)
+	switch err {
+	case nil, unix.ENOENT:
+		return nil
+	case unix.EISDIR:
+		u.forget()
+		return u.root.RemoveAll(name)
 	}
-	h := sha256.New()
-	s := sparse.NewStream(f, 0)
-	_, err = io.Copy(s, io.TeeReader(r, h))
+	return &os.PathError{Op: "unlink", Path: name, Err: err}
+}
+
+// streams holds the sparse streams of writeFile, whose 1 MiB buffers
+// cost more to allocate and clear than most files take to write.
+var streams = sync.Pool{New: func() any { return sparse.NewStream(nil, 0) }}
+
+// writeFile writes r to a new file, leaving zero blocks as holes, records
+// its SHA-256 and sets its metadata through the open descriptor.
+func (u *unpacker) writeFile(dir int, base, name string, h *tar.Header, r io.Reader) error {
+	fd, err := unix.Openat(dir, base, unix.O_CREAT|unix.O_EXCL|unix.O_WRONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
+	if err != nil {
+		return &os.PathError{Op: "create", Path: name, Err: err}
+	}
+	f := os.NewFile(uintptr(fd), name)
+	sum := sha256.New()
+	s := streams.Get().(*sparse.Stream)
+	defer streams.Put(s)
+	s.Reset(f, 0)
+	_, err = io.Copy(s, io.TeeReader(r, sum))
 	if err == nil {
 		err = s.Flush()
 	}
 	if err == nil {
 		err = f.Truncate(s.Pos()) // a trailing hole
 	}
+	if err == nil {
+		err = u.fileMeta(f, dir, base, name, h)
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	return hex.EncodeToString(h.Sum(nil)), err
+	u.sums[name] = hex.EncodeToString(sum.Sum(nil))
+	return err
 }
 
-// setMeta applies owner (as root), mode, xattrs and times, as the policy
-// allows; chown comes first because it clears setuid bits.
-func setMeta(root *os.Root, name string, h *tar.Header, pol *hostPolicy) error {
+// fileMeta applies owner (as root), mode and xattrs to an open regular
+// file, and its times by its name in dir (it was just created there, not
+// through a link); chown comes first because it clears setuid bits.
+func (u *unpacker) fileMeta(f *os.File, dir int, base, name string, h *tar.Header) error {
+	fd := int(f.Fd())
 	if os.Geteuid() == 0 {
-		if err := root.Lchown(name, h.Uid, h.Gid); err != nil {
-			return err
+		if err := unix.Fchown(fd, h.Uid, h.Gid); err != nil {
+			return &os.PathError{Op: "chown", Path: name, Err: err}
 		}
 	}
+	if err := unix.Fchmod(fd, u.modeBits(name, h)); err != nil {
+		return &os.PathError{Op: "chmod", Path: name, Err: err}
+	}
+	u.setXattrs(fd, name, h)
+	if err := unix.UtimesNanoAt(dir, base, timespecs(h), unix.AT_SYMLINK_NOFOLLOW); err != nil {
+		return &os.PathError{Op: "utimes", Path: name, Err: err}
+	}
+	return nil
+}
+
+// setMeta applies owner (as root), mode, xattrs and times to a directory
+// or symlink base in dir, without following it; chown comes first because
+// it clears setuid bits.
+func (u *unpacker) setMeta(dir int, base, name string, h *tar.Header) error {
+	if os.Geteuid() == 0 {
+		if err := unix.Fchownat(dir, base, h.Uid, h.Gid, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+			return &os.PathError{Op: "chown", Path: name, Err: err}
+		}
+	}
+	if h.Typeflag == tar.TypeDir {
+		if err := unix.Fchmodat(dir, base, u.modeBits(name, h), 0); err != nil {
+			return &os.PathError{Op: "chmod", Path: name, Err: err}
+		}
+		if hasXattrs(h) {
+			fd, err := unix.Openat(dir, base, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+			if err == nil {
+				u.setXattrs(fd, name, h)
+				unix.Close(fd)
+			}
+		}
+	} // Linux keeps no mode on symlinks
+	if err := unix.UtimesNanoAt(dir, base, timespecs(h), unix.AT_SYMLINK_NOFOLLOW); err != nil {
+		return &os.PathError{Op: "utimes", Path: name, Err: err}
+	}
+	return nil
+}
+
+// modeBits is the entry's mode as the policy allows it, in chmod's bits.
+func (u *unpacker) modeBits(name string, h *tar.Header) uint32 {
+	return uint32(u.pol.mode(name, h.Mode) & 0o7777)
+}
+
+// timespecs is the entry's mtime for both times; no time is the epoch.
+func timespecs(h *tar.Header) []unix.Timespec {
 	mt := h.ModTime
 	if mt.IsZero() {
 		mt = time.Unix(0, 0)
 	}
-	if h.Typeflag == tar.TypeSymlink {
-		return lutimes(root, name, mt) // Linux keeps no mode on symlinks
-	}
-	mode := pol.mode(name, h.Mode)
-	if err := root.Chmod(name, os.FileMode(mode&0o777)|specialBits(mode)); err != nil {
-		return err
-	}
-	if h.Typeflag == tar.TypeReg || h.Typeflag == tar.TypeDir {
-		setXattrs(root, name, h, pol)
-	}
-	return root.Chtimes(name, mt, mt)
+	t := unix.NsecToTimespec(mt.UnixNano())
+	return []unix.Timespec{t, t}
 }
 
-// lutimes sets a symlink's own times, through its directory's descriptor.
-func lutimes(root *os.Root, name string, t time.Time) error {
-	parent, err := root.Open(path.Dir(name))
-	if err != nil {
-		return err
-	}
-	defer parent.Close()
-	ts := []unix.Timespec{unix.NsecToTimespec(t.UnixNano()), unix.NsecToTimespec(t.UnixNano())}
-	return unix.UtimesNanoAt(int(parent.Fd()), path.Base(name), ts, unix.AT_SYMLINK_NOFOLLOW)
-}
-
-func specialBits(mode int64) os.FileMode {
-	var m os.FileMode
-	if mode&0o4000 != 0 {
-		m |= os.ModeSetuid
-	}
-	if mode&0o2000 != 0 {
-		m |= os.ModeSetgid
-	}
-	if mode&0o1000 != 0 {
-		m |= os.ModeSticky
-	}
-	return m
-}
-
-// setXattrs restores the SCHILY.xattr.* records the policy allows, best
-// effort (the output filesystem may not support them).
-func setXattrs(root *os.Root, name string, h *tar.Header, pol *hostPolicy) {
-	var f *os.File
+// setXattrs restores the SCHILY.xattr.* records the policy allows onto
+// the open descriptor fd, best effort (the output filesystem may not
+// support them).
+func (u *unpacker) setXattrs(fd int, name string, h *tar.Header) {
 	for _, k := range sortedKeys(h.PAXRecords) {
 		attr, ok := strings.CutPrefix(k, "SCHILY.xattr.")
-		if !ok || !pol.xattr(name, attr) {
+		if !ok || !u.pol.xattr(name, attr) {
 			continue
 		}
-		v := h.PAXRecords[k]
-		if f == nil {
-			var err error
-			if f, err = root.Open(name); err != nil {
-				return
-			}
-			defer f.Close()
-		}
-		unix.Fsetxattr(int(f.Fd()), attr, []byte(v), 0)
+		unix.Fsetxattr(fd, attr, []byte(h.PAXRecords[k]), 0)
 	}
+}
+
+func hasXattrs(h *tar.Header) bool {
+	for k := range h.PAXRecords {
+		if strings.HasPrefix(k, "SCHILY.xattr.") {
+			return true
+		}
+	}
+	return false
 }
 
 func sortedKeys(m map[string]string) []string {

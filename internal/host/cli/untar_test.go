@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -149,5 +150,74 @@ func TestStaleTemporariesCleaned(t *testing.T) {
 	if got := log.String(); !bytes.Contains([]byte(got), []byte("removed .rootfs.tmp-123")) ||
 		!bytes.Contains([]byte(got), []byte("restored disk")) || bytes.Count([]byte(got), []byte(msg)) != 1 {
 		t.Errorf("report: %q", got)
+	}
+}
+
+// TestUntarStaysInside: a symlink, absolute or climbing, is never followed
+// out of the output, also when it replaces a directory the unpacker has
+// been writing into.
+func TestUntarStaysInside(t *testing.T) {
+	outside := t.TempDir()
+	for name, entries := range map[string][]*tar.Header{
+		"absolute link": {
+			{Name: "evil", Typeflag: tar.TypeSymlink, Linkname: outside},
+			{Name: "evil/x", Typeflag: tar.TypeReg, Mode: 0o644},
+		},
+		"climbing link": {
+			{Name: "a/", Typeflag: tar.TypeDir, Mode: 0o755},
+			{Name: "a/up", Typeflag: tar.TypeSymlink, Linkname: "../../../../../../.." + outside},
+			{Name: "a/up/x", Typeflag: tar.TypeReg, Mode: 0o644},
+		},
+		"directory replaced by a link": {
+			{Name: "d/", Typeflag: tar.TypeDir, Mode: 0o755},
+			{Name: "d/first", Typeflag: tar.TypeReg, Mode: 0o644},
+			{Name: "d", Typeflag: tar.TypeSymlink, Linkname: outside},
+			{Name: "d/x", Typeflag: tar.TypeReg, Mode: 0o644},
+		},
+		"link as the file itself": {
+			{Name: "x", Typeflag: tar.TypeSymlink, Linkname: outside + "/x"},
+			{Name: "x", Typeflag: tar.TypeReg, Mode: 0o644},
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var b bytes.Buffer
+			tw := tar.NewWriter(&b)
+			for _, h := range entries {
+				if err := tw.WriteHeader(h); err != nil {
+					t.Fatal(err)
+				}
+			}
+			tw.Close()
+			untar(&b, t.TempDir()) // may fail; must not write outside
+			if got, _ := os.ReadDir(outside); len(got) != 0 {
+				t.Errorf("wrote outside the output: %v", got)
+			}
+		})
+	}
+}
+
+// BenchmarkUntarTree unpacks a tree shaped like a small root filesystem:
+// 5,000 files of 20 KiB in 250 directories.
+func BenchmarkUntarTree(b *testing.B) {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	data := bytes.Repeat([]byte("cairn "), 20<<10/6)
+	for d := range 250 {
+		tw.WriteHeader(&tar.Header{Name: fmt.Sprintf("usr/d%03d/", d), Typeflag: tar.TypeDir, Mode: 0o755})
+		for f := range 20 {
+			tw.WriteHeader(&tar.Header{Name: fmt.Sprintf("usr/d%03d/f%02d", d, f), Typeflag: tar.TypeReg, Mode: 0o644, Size: int64(len(data))})
+			tw.Write(data)
+		}
+	}
+	tw.Close()
+	b.SetBytes(int64(buf.Len()))
+	for b.Loop() {
+		dir := b.TempDir()
+		if err := os.Mkdir(filepath.Join(dir, "usr"), 0o755); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := untar(bytes.NewReader(buf.Bytes()), dir); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

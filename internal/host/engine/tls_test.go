@@ -41,7 +41,7 @@ func startTLSEngine(t *testing.T, c certs) string {
 	if err := p.create(); err != nil {
 		t.Fatal(err)
 	}
-	if err := writeEngineConfig(p); err != nil {
+	if err := writeEngineConfig(p, 0); err != nil {
 		t.Fatal(err)
 	}
 	addr := "tcp://" + freeAddr(t)

@@ -105,6 +105,17 @@ func NewStream(w io.WriterAt, off int64) *Stream {
 	return &Stream{w: sw, buf: make([]byte, 0, bufSize), off: off}
 }
 
+// Reset points s at a new destination w from offset off, keeping its
+// buffers: writing many files through one Stream allocates once.
+func (s *Stream) Reset(w io.WriterAt, off int64) {
+	if sw, ok := w.(*Writer); ok {
+		s.w = sw
+	} else {
+		s.w = NewWriter(w)
+	}
+	s.buf, s.off = s.buf[:0], off
+}
+
 // Pos is the offset the next byte goes to.
 func (s *Stream) Pos() int64 { return s.off + int64(len(s.buf)) }
 

@@ -66,6 +66,9 @@ type Request struct {
 	HostArch string `json:"host_arch,omitempty"`
 	// Install lists the answer in configure order as name=version:arch.
 	Install []string `json:"install"`
+	// Base is how many of Install form the configured base layer (see
+	// pkgs.Set.Base); absent for one step.
+	Base int `json:"base,omitempty"`
 }
 
 // Read parses a lockfile; a missing file is (nil, nil).
@@ -98,6 +101,9 @@ func Parse(name string, data []byte) (*File, error) {
 func (f *File) check(name string) error {
 	idx := f.index()
 	for _, r := range f.Requests {
+		if r.Base < 0 || r.Base > len(r.Install) {
+			return fmt.Errorf("%s: request %s has base %d of %d packages; run `cairn lock`", name, r.Key, r.Base, len(r.Install))
+		}
 		for _, id := range r.Install {
 			if _, ok := idx[id]; !ok {
 				return fmt.Errorf("%s: request %s installs %s, which the package table lacks; run `cairn lock`", name, r.Key, id)
@@ -124,7 +130,7 @@ func (f *File) index() map[string]pkgs.Locked {
 // A package the table holds from several repositories (one built twice
 // into two repositories of the recipe, say) is taken from one the request
 // lists, when repos are given, by name.
-func (f *File) Lookup(key string, repos ...string) ([]pkgs.Locked, bool) {
+func (f *File) Lookup(key string, repos ...string) (*pkgs.Set, bool) {
 	if f == nil {
 		return nil, false
 	}
@@ -148,7 +154,7 @@ func (f *File) Lookup(key string, repos ...string) ([]pkgs.Locked, bool) {
 				}
 			}
 		}
-		return out, true
+		return &pkgs.Set{Packages: out, Base: r.Base}, true
 	}
 	return nil, false
 }

@@ -47,17 +47,18 @@ func TestRoundTrip(t *testing.T) {
 	if !strings.Contains(string(a), "Key <a@b>") || strings.Count(string(a), `{"repo":`) != 3 {
 		t.Errorf("want HTML unescaped and one line per package:\n%s", a)
 	}
-	if got, ok := f.Lookup("sha256:2"); !ok || len(got) != 2 || got[0].Name != "zsh" {
+	if got, ok := f.Lookup("sha256:2"); !ok || len(got.Packages) != 2 || got.Packages[0].Name != "zsh" {
 		t.Errorf("Lookup = %v, %v", got, ok)
 	}
 }
 
 func TestParseRejects(t *testing.T) {
 	for name, text := range map[string]string{
-		"garbage":         "{",
-		"unknown field":   `{"version": 1, "extra": 1}`,
-		"future format":   `{"version": 2}`,
-		"dangling answer": `{"version": 1, "requests": [{"key": "k", "install": ["bash=1:amd64"]}]}`,
+		"garbage":           "{",
+		"unknown field":     `{"version": 1, "extra": 1}`,
+		"future format":     `{"version": 2}`,
+		"dangling answer":   `{"version": 1, "requests": [{"key": "k", "install": ["bash=1:amd64"]}]}`,
+		"base past install": `{"version": 1, "requests": [{"key": "k", "install": [], "base": 1}]}`,
 	} {
 		if _, err := Parse("cairn.lock", []byte(text)); err == nil || !strings.Contains(err.Error(), "cairn lock") {
 			t.Errorf("%s: want an error pointing at `cairn lock`, got %v", name, err)

@@ -78,7 +78,11 @@ func (u *universe) resolve(s *Source, req pkgs.Request, rreq resolve.Request, de
 		return nil, err
 	}
 	set := &pkgs.Set{}
-	for _, p := range res.ConfigureOrder() {
+	first, rest := res.Split(resolveRequest(pkgs.Request{Variant: req.Variant}))
+	if rest != nil {
+		set.Base = len(first)
+	}
+	for _, p := range append(first, rest...) {
 		if p.Name == dependsName {
 			continue
 		}

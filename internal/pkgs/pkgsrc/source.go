@@ -31,6 +31,11 @@ type Config struct {
 	// PKG`); every other package keeps its locked version when the
 	// repositories still carry it.
 	Update []string
+	// Restage re-resolves locked answers that record no base stage
+	// (pkgs.Set.Base), keeping their versions where the repositories
+	// still carry them: `cairn lock` brings a lockfile written before
+	// layered installs up to date without moving a package.
+	Restage bool
 	// Mirrors maps repository names to URLs (`--mirror NAME=URL`).
 	Mirrors map[string]string
 	// Host is the host's apt sources: the default mirror per suite.
@@ -104,15 +109,22 @@ func (s *Source) fromLock(req pkgs.Request, key string) (*pkgs.Set, []lock.Repo,
 		names[i] = spec.Name
 	}
 	locked, ok := s.cfg.Lock.Lookup(key, names...)
-	if !ok || s.updates(locked) {
+	if !ok || s.updates(locked.Packages) || s.restage(req, locked) {
 		return nil, nil, false
 	}
-	set := &pkgs.Set{Packages: make([]pkgs.Locked, len(locked))}
-	for i, p := range locked {
+	set := &pkgs.Set{Packages: make([]pkgs.Locked, len(locked.Packages)), Base: locked.Base}
+	for i, p := range locked.Packages {
 		p.URL = s.urlOf(req, p)
 		set.Packages[i] = p
 	}
 	return set, s.lockRepos(req), true
+}
+
+// restage reports whether a locked answer should be re-resolved for its
+// base stage: only sets that are configured, of a variant with a base.
+func (s *Source) restage(req pkgs.Request, locked *pkgs.Set) bool {
+	return s.cfg.Restage && locked.Base == 0 && len(req.Packages)+len(req.Depends) > 0 &&
+		req.Variant != "files" && req.Variant != "none"
 }
 
 // updates reports whether a locked answer holds a package named by Update.
@@ -226,6 +238,7 @@ func requestEntry(key string, a *answer) lock.Request {
 	for _, p := range a.set.Packages {
 		r.Install = append(r.Install, lock.ID(p))
 	}
+	r.Base = a.set.Base
 	return r
 }
 
