@@ -74,15 +74,7 @@ func timeColdCairn(b *testing.B) time.Duration {
 }
 
 func timeMmdebstrap(b *testing.B, mm, mirror string) time.Duration {
-	dir := filepath.Join(b.TempDir(), "mm")
-	cmd := exec.Command(mm, "--quiet", "--variant=minbase", "--mode=root", "bookworm", dir, mirror)
-	start := time.Now()
-	if out, err := cmd.CombinedOutput(); err != nil {
-		b.Fatalf("mmdebstrap: %v\n%s", err, out)
-	}
-	d := time.Since(start)
-	os.RemoveAll(dir)
-	return d
+	return timeMmdebstrapArch(b, mm, mirror, "amd64")
 }
 
 // timeWarmCairn times a rebuild with everything cached, the second of two.
