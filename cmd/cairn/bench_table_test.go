@@ -54,13 +54,11 @@ type table struct{ rows []row }
 
 type row struct {
 	measure  string
-	cairn    []float64 // seconds, or the unit below
+	cairn    []float64 // seconds
 	peer     string
 	peerRuns []float64
-	unit     string    // "s" unless said
-	goal     string    // as the issue states it
-	ratioOf  []float64 // denominator when the peer is another cairn figure
-	extra    string
+	goal     string // as the issue states it
+	extra    string // after the cairn figures, e.g. the peak RSS
 }
 
 func (t *table) add(r row) { t.rows = append(t.rows, r) }
@@ -77,10 +75,6 @@ func minMed(v []float64) (float64, float64) {
 func (t *table) print(w *os.File, took time.Duration) {
 	fmt.Fprintf(w, "\n| measure | cairn min / median | peer | peer min / median | ratio (medians) | goal |\n|---|---|---|---|---|---|\n")
 	for _, r := range t.rows {
-		unit := r.unit
-		if unit == "" {
-			unit = "s"
-		}
 		cmin, cmed := minMed(r.cairn)
 		pmin, pmed := minMed(r.peerRuns)
 		peer, ratio := r.peer, "—"
@@ -91,8 +85,8 @@ func (t *table) print(w *os.File, took time.Duration) {
 		if len(r.peerRuns) > 0 {
 			ps = fmt.Sprintf("%.2f / %.2f s (%d)", pmin, pmed, len(r.peerRuns))
 		}
-		fmt.Fprintf(w, "| %s | %.2f / %.2f %s (%d)%s | %s | %s | %s | %s |\n",
-			r.measure, cmin, cmed, unit, len(r.cairn), r.extra, peer, ps, ratio, r.goal)
+		fmt.Fprintf(w, "| %s | %.2f / %.2f s (%d)%s | %s | %s | %s | %s |\n",
+			r.measure, cmin, cmed, len(r.cairn), r.extra, peer, ps, ratio, r.goal)
 	}
 	fmt.Fprintf(w, "\n(runs in parentheses; the table took %s)\n", took.Round(time.Second))
 }

@@ -82,8 +82,7 @@ func (u *unpacker) parent(name string) (int, string, error) {
 	return int(u.dir.Fd()), path.Base(name), nil
 }
 
-// forget closes the cached parent: after anything that may replace a
-// directory on the way to it.
+// forget closes the cached parent.
 func (u *unpacker) forget() {
 	if u.dir != nil {
 		u.dir.Close()
@@ -170,13 +169,13 @@ func (u *unpacker) extract(name string, h *tar.Header, r io.Reader) error {
 
 // remove clears the way for a non-directory entry: a file is unlinked in
 // place; anything bigger (a directory the tar replaces) goes through root.
+// Either way the open parent stays valid: only its child goes.
 func (u *unpacker) remove(dir int, base, name string) error {
 	err := unix.Unlinkat(dir, base, 0)
 	switch err {
 	case nil, unix.ENOENT:
 		return nil
 	case unix.EISDIR:
-		u.forget()
 		return u.root.RemoveAll(name)
 	}
 	return &os.PathError{Op: "unlink", Path: name, Err: err}

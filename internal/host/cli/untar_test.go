@@ -196,6 +196,34 @@ func TestUntarStaysInside(t *testing.T) {
 	}
 }
 
+// TestUntarReplacesDirectory: an entry may replace a directory written
+// earlier in the stream, and entries after it still land in the parent.
+func TestUntarReplacesDirectory(t *testing.T) {
+	var b bytes.Buffer
+	tw := tar.NewWriter(&b)
+	for _, h := range []*tar.Header{
+		{Name: "d/", Typeflag: tar.TypeDir, Mode: 0o755},
+		{Name: "d/inside", Typeflag: tar.TypeReg, Mode: 0o644},
+		{Name: "d", Typeflag: tar.TypeSymlink, Linkname: "elsewhere"},
+		{Name: "after", Typeflag: tar.TypeReg, Mode: 0o644},
+	} {
+		if err := tw.WriteHeader(h); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tw.Close()
+	dir := t.TempDir()
+	if _, err := untar(&b, dir); err != nil {
+		t.Fatal(err)
+	}
+	if l, err := os.Readlink(filepath.Join(dir, "d")); err != nil || l != "elsewhere" {
+		t.Errorf("d = %q, %v; want the link that replaced the directory", l, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "after")); err != nil {
+		t.Errorf("the entry after the replacement: %v", err)
+	}
+}
+
 // BenchmarkUntarTree unpacks a tree shaped like a small root filesystem:
 // 5,000 files of 20 KiB in 250 directories.
 func BenchmarkUntarTree(b *testing.B) {

@@ -79,13 +79,11 @@ func (u *universe) resolve(s *Source, req pkgs.Request, rreq resolve.Request, de
 	}
 	set := &pkgs.Set{}
 	first, rest := res.Split(resolveRequest(pkgs.Request{Variant: req.Variant}))
-	if rest != nil {
+	first, rest = withoutDepends(first), withoutDepends(rest)
+	if len(rest) > 0 {
 		set.Base = len(first)
 	}
 	for _, p := range append(first, rest...) {
-		if p.Name == dependsName {
-			continue
-		}
 		spec := u.origin[p.Repo]
 		l := pkgs.Locked{Repo: spec.Name, Suite: spec.Suite, Arch: p.Arch, Name: p.Name, Version: p.Version,
 			Filename: p.Filename, Size: p.Size, SHA256: p.SHA256, MultiArch: p.MultiArch}
@@ -93,6 +91,17 @@ func (u *universe) resolve(s *Source, req pkgs.Request, rreq resolve.Request, de
 		set.Packages = append(set.Packages, l)
 	}
 	return set, nil
+}
+
+// withoutDepends drops the stand-in for a request's Depends (dependsName).
+func withoutDepends(ps []*pkgs.Package) []*pkgs.Package {
+	out := ps[:0:0]
+	for _, p := range ps {
+		if p.Name != dependsName {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // resolveRequest maps a variant to the resolver's seeds, as mmdebstrap
