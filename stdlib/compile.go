@@ -45,6 +45,9 @@ type shared struct {
 	// tools is the root filesystem image tools run in (see toolsRoot);
 	// sourceTools the one dpkg-source runs in (see sourceToolsRoot).
 	tools, sourceTools *rootfsNode
+	// images says a file system or disk image step was compiled: the
+	// output may hold sparse files worth packing (see packSparse).
+	images bool
 }
 
 // CompileOptions configures a Compiler. The front doors fill it once, as
@@ -78,6 +81,11 @@ type CompileOptions struct {
 	// ContextLocal(NAME) instead, for callers that compile without solving
 	// and do not care what the context holds (cairn lock).
 	AnyContext bool
+	// PackSparse ends the graph of a target that makes file system or
+	// disk images with a step that packs its large sparse files
+	// (request.Pack), so a stream without holes carries their data alone. Only a client that unpacks NAME.cairn-sparse sets it: the
+	// CLI, for its own export. A gateway build never does.
+	PackSparse bool
 }
 
 // DefaultLocalName is the session local that serves the project directory,
@@ -153,6 +161,11 @@ func (c *Compiler) Marshal(ctx context.Context, a *Artifact) (*llb.Definition, e
 	st, err := c.State(a)
 	if err != nil {
 		return nil, err
+	}
+	if c.opts.PackSparse && c.shared.images {
+		if st, err = c.packSparse(st); err != nil {
+			return nil, err
+		}
 	}
 	return st.Marshal(ctx, llb.Platform(c.platform), llb.LocalUniqueID(localUniqueID))
 }

@@ -112,7 +112,7 @@ func (n *diskNode) compile(c *Compiler) (llb.State, error) {
 		sp := request.Partition{Name: p.name, Type: p.typeFor(n.table), Size: p.size, Offset: p.offset, Bootable: p.bootable}
 		if file != "" {
 			dir := fmt.Sprintf("/in/p%d", i)
-			mounts = append(mounts, llb.AddMount(dir, st, llb.Readonly))
+			mounts = append(mounts, llb.AddMount(dir, st, llb.Readonly, imageInput(file)))
 			sp.Image = dir + "/" + file
 		}
 		spec.Partitions = append(spec.Partitions, sp)
@@ -127,6 +127,20 @@ func (n *diskNode) compile(c *Compiler) (llb.State, error) {
 		spec.RawWrites = append(spec.RawWrites, request.RawWrite{Offset: r.offset, File: dir + "/" + r.contents.File()})
 	}
 	return n.assemble(c, spec, mounts)
+}
+
+// imageInput keeps BuildKit from hashing the content of a partition image
+// a file system step made: by default an exec step's read-only inputs
+// are keyed by their content, which means reading a 4 GiB image, holes as
+// zeros, before the step may start (2 s for this 1.3 GB disk), to save
+// the assembly only when a changed step made the same image again. The
+// image's step key stands for it instead. A raw partition's file (made by
+// the recipe, not by cairn) keeps the default.
+func imageInput(file string) llb.MountOption {
+	if file == fsImageFile {
+		return llb.ContentCache(llb.MountContentCacheOff)
+	}
+	return llb.ContentCache(llb.MountContentCacheDefault)
 }
 
 // partitionImage is the state and file name of a partition's bytes; ""
@@ -155,6 +169,7 @@ func (n *diskNode) assemble(c *Compiler, spec request.Disk, mounts []llb.RunOpti
 	if err != nil {
 		return llb.State{}, errAt(n.p, "", err)
 	}
+	c.shared.images = true
 	args, err := request.Args(helperPath, spec)
 	if err != nil {
 		return llb.State{}, errAt(n.p, "", err)

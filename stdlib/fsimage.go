@@ -32,6 +32,7 @@ func (c *Compiler) fsImage(p syntax.Position, spec fsSpec, contents llb.State) (
 	if err != nil {
 		return llb.State{}, err
 	}
+	c.shared.images = true
 	args, err := request.Args(helper, request.Mkfs{Src: "/src", Out: "/out/" + fsImageFile, Epoch: c.epoch,
 		Type: spec.fs, Label: spec.label, Size: spec.size, Offset: spec.offset, IDSalt: spec.salt})
 	if err != nil {

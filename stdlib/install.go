@@ -301,7 +301,7 @@ func configureScript(ps []pkgs.Locked, arch string, onTop bool) string {
 	}
 	script := configureTemplate
 	if onTop {
-		script = strings.Replace(script, "done > status\n", "done >> status\n", 1)
+		script = strings.Replace(script, ") > status\n", ") >> status\n", 1)
 	}
 	if !passwd {
 		script = strings.Replace(script, passwdLine, "", 1)
@@ -325,7 +325,7 @@ const configureTemplate = `set -eu
 export DEBIAN_FRONTEND=noninteractive DEBCONF_NONINTERACTIVE_SEEN=true LC_ALL=C LANG=C
 export PATH=` + defaultPath + `
 cd /var/lib/dpkg
-for p in @IDS@; do cat "cairn-status/$p"; done > status
+(cd cairn-status && cat @IDS@) > status
 rm -rf cairn-status
 arch=$(dpkg --print-architecture)
 for p in @IDS@; do

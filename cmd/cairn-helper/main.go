@@ -42,11 +42,12 @@ import (
 	"github.com/cairn-build/cairn/internal/ingraph/mkfs"
 	"github.com/cairn-build/cairn/internal/ingraph/ocilayout"
 	"github.com/cairn-build/cairn/internal/ingraph/request"
+	"github.com/cairn-build/cairn/internal/ingraph/sparse"
 )
 
 // version identifies this build of the helper; bump it whenever the
 // output of any subcommand or the request format changes.
-const version = "cairn-helper 0.4.0"
+const version = "cairn-helper 0.5.0"
 
 // command is one row of the dispatch table: run decodes the request and
 // carries it out.
@@ -67,6 +68,7 @@ func commands() []command {
 		{"disk", "a partitioned disk image; prints a JSON line", report(diskimg.Run)},
 		{"apt-repo", "a signed Debian archive of .deb files", serve(aptrepo.Run)},
 		{"kmods", "kernel modules with their dependencies and firmware; prints the load order", serveKmods},
+		{"pack", "sparse files packed in place for a stream that has no holes", serve(sparse.RunPack)},
 		{"kconfig-check", "fails naming the config symbols a kernel's fragments asked for and olddefconfig dropped", serve(kconfig.Run)},
 	}
 }

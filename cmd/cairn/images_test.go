@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -28,10 +29,11 @@ func TestEdgeImages(t *testing.T) {
 	for i := range sums {
 		c := freshEngine(t)
 		dir := filepath.Join(t.TempDir(), "out")
-		c.ok(t, append([]string{"build", "-f", edgeExample, "-o", dir, "--locked", "--progress", "plain"}, edgeTargets...)...)
+		r := c.ok(t, append([]string{"build", "-f", edgeExample, "-o", dir, "--locked", "--progress", "plain"}, edgeTargets...)...)
 		c.ok(t, "engine", "stop")
 		sums[i] = treeSums(t, dir)
 		if i == 0 {
+			checkPackedExport(t, r.stderr, sums[i])
 			checkEdgeImages(t, dir)
 		}
 	}
@@ -43,6 +45,40 @@ func TestEdgeImages(t *testing.T) {
 	for _, p := range []string{"rpi4/raspberrypi4.img", "qemu/qemu_virt_arm64.img", "iso/pc_x86_64.iso"} {
 		if sums[0][p] == "" {
 			t.Errorf("output lacks %s (have %v)", p, keys(sums[0]))
+		}
+	}
+}
+
+// diskReport is the disk helper's JSON line in the progress output: the
+// image's name and the SHA-256 it had in the graph.
+var diskReport = regexp.MustCompile(`\{"name":"([^"]+)","table":"[a-z]+","size":[0-9]+,"sha256":"([0-9a-f]{64})"`)
+
+// checkPackedExport: the disk images crossed the export packed (their
+// data alone, see stdlib.CompileOptions.PackSparse) and arrived with the
+// bytes they had in the graph.
+func checkPackedExport(t *testing.T, progress string, sums map[string]string) {
+	if !strings.Contains(progress, "pack sparse files for export") {
+		t.Error("no pack step in the progress output")
+	}
+	reports := diskReport.FindAllStringSubmatch(progress, -1)
+	if len(reports) == 0 {
+		t.Fatal("no disk helper report in the progress output")
+	}
+	for _, m := range reports {
+		found := false
+		for p, s := range sums {
+			if strings.HasSuffix(p, "/"+m[1]+".img") {
+				found = true
+				if s != m[2] {
+					t.Errorf("%s: sha256 %s on the host, %s in the graph", p, s, m[2])
+				}
+			}
+			if strings.HasSuffix(p, ".cairn-sparse") {
+				t.Errorf("%s: a packed file reached the host", p)
+			}
+		}
+		if !found {
+			t.Errorf("no %s.img in the output (have %v)", m[1], keys(sums))
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 func (b *buildPlan) buildTarget(ctx context.Context, c *client.Client, name string, prog *progress) (*targetResult, error) {
 	req := frontends.Request{Options: *b.opts, Recipe: b.project.recipe, Observe: prog.observe, HelperLocal: frontends.HelperLocal}
 	req.Target = name
+	req.PackSparse = true // untar unpacks them
 	key, err := b.graphKey(ctx, c, req)
 	if err != nil {
 		return nil, err

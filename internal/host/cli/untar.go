@@ -105,7 +105,11 @@ func (u *unpacker) all(tr *tar.Reader) error {
 		if name == "." || name == ".." || strings.HasPrefix(name, "../") {
 			continue
 		}
-		if err := u.extract(name, h, tr); err != nil {
+		packed := h.Typeflag == tar.TypeReg && strings.HasSuffix(name, sparse.PackedSuffix)
+		if packed {
+			name = strings.TrimSuffix(name, sparse.PackedSuffix)
+		}
+		if err := u.extract(name, h, tr, packed); err != nil {
 			return fmt.Errorf("unpacking %s: %w", name, err)
 		}
 		if h.Typeflag == tar.TypeDir {
@@ -121,7 +125,9 @@ func (u *unpacker) all(tr *tar.Reader) error {
 	return nil
 }
 
-func (u *unpacker) extract(name string, h *tar.Header, r io.Reader) error {
+// extract writes one entry; packed says a regular file's content is in
+// the packed sparse form (see stdlib.CompileOptions.PackSparse).
+func (u *unpacker) extract(name string, h *tar.Header, r io.Reader, packed bool) error {
 	if was, ok := special(h); ok {
 		u.pol.skip(name, was)
 		return nil
@@ -151,7 +157,7 @@ func (u *unpacker) extract(name string, h *tar.Header, r io.Reader) error {
 			err = nil
 		}
 	case tar.TypeReg:
-		return u.writeFile(dir, base, name, h, r)
+		return u.writeFile(dir, base, name, h, r, packed)
 	case tar.TypeSymlink:
 		err = unix.Symlinkat(h.Linkname, dir, base)
 	case tar.TypeLink:
@@ -185,9 +191,10 @@ func (u *unpacker) remove(dir int, base, name string) error {
 // cost more to allocate and clear than most files take to write.
 var streams = sync.Pool{New: func() any { return sparse.NewStream(nil, 0) }}
 
-// writeFile writes r to a new file, leaving zero blocks as holes, records
-// its SHA-256 and sets its metadata through the open descriptor.
-func (u *unpacker) writeFile(dir int, base, name string, h *tar.Header, r io.Reader) error {
+// writeFile writes r, or the file r packs, to a new file, leaving zero
+// blocks as holes, records its SHA-256 and sets its metadata through the
+// open descriptor.
+func (u *unpacker) writeFile(dir int, base, name string, h *tar.Header, r io.Reader, packed bool) error {
 	fd, err := unix.Openat(dir, base, unix.O_CREAT|unix.O_EXCL|unix.O_WRONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
 	if err != nil {
 		return &os.PathError{Op: "create", Path: name, Err: err}
@@ -196,13 +203,17 @@ func (u *unpacker) writeFile(dir int, base, name string, h *tar.Header, r io.Rea
 	sum := sha256.New()
 	s := streams.Get().(*sparse.Stream)
 	defer streams.Put(s)
-	s.Reset(f, 0)
-	_, err = io.Copy(s, io.TeeReader(r, sum))
-	if err == nil {
-		err = s.Flush()
-	}
-	if err == nil {
-		err = f.Truncate(s.Pos()) // a trailing hole
+	if packed {
+		_, err = sparse.Unpack(r, f, s, sum)
+	} else {
+		s.Reset(f, 0)
+		_, err = io.Copy(s, io.TeeReader(r, sum))
+		if err == nil {
+			err = s.Flush()
+		}
+		if err == nil {
+			err = f.Truncate(s.Pos()) // a trailing hole
+		}
 	}
 	if err == nil {
 		err = u.fileMeta(f, dir, base, name, h)

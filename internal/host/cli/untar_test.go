@@ -3,13 +3,18 @@ package cli
 import (
 	"archive/tar"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/cairn-build/cairn/internal/ingraph/sparse"
 	"golang.org/x/sys/unix"
 )
 
@@ -221,6 +226,75 @@ func TestUntarReplacesDirectory(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "after")); err != nil {
 		t.Errorf("the entry after the replacement: %v", err)
+	}
+}
+
+// TestUntarUnpacksPacked: a packed sparse file (what the CLI's pack step
+// sends in place of a disk image) lands under its own name, with its
+// bytes, sum, mode and time, allocating only its data.
+func TestUntarUnpacksPacked(t *testing.T) {
+	const size = 48 << 20
+	src, err := os.Create(filepath.Join(t.TempDir(), "disk.img"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	want := make([]byte, size)
+	for _, at := range []int64{4096, 30 << 20} {
+		copy(want[at:], "partition data")
+		if _, err := src.WriteAt([]byte("partition data"), at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := src.Truncate(size); err != nil {
+		t.Fatal(err)
+	}
+	var packed bytes.Buffer
+	if err := sparse.Pack(&packed, src, size, sparse.Ranges(src, 0, size)); err != nil {
+		t.Fatal(err)
+	}
+	mtime := time.Unix(1700000000, 0)
+	tarOf := func(data []byte) *bytes.Buffer {
+		var b bytes.Buffer
+		tw := tar.NewWriter(&b)
+		tw.WriteHeader(&tar.Header{Name: "img/", Typeflag: tar.TypeDir, Mode: 0o755, ModTime: mtime})
+		tw.WriteHeader(&tar.Header{Name: "img/disk.img" + sparse.PackedSuffix, Typeflag: tar.TypeReg, Mode: 0o640, ModTime: mtime, Size: int64(len(data))})
+		tw.Write(data)
+		tw.Close()
+		return &b
+	}
+	dir := t.TempDir()
+	ex, err := untar(tarOf(packed.Bytes()), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "img", "disk.img")
+	got, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Error("unpacked bytes differ from the packed file's")
+	}
+	if sum := sha256.Sum256(want); ex.sums["img/disk.img"] != hex.EncodeToString(sum[:]) {
+		t.Errorf("sum %q, want the SHA-256 of the whole file", ex.sums["img/disk.img"])
+	}
+	var st unix.Stat_t
+	if err := unix.Stat(p, &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode&0o7777 != 0o640 || st.Mtim.Sec != mtime.Unix() {
+		t.Errorf("mode %o, mtime %d; want 640 and %d", st.Mode&0o7777, st.Mtim.Sec, mtime.Unix())
+	}
+	if st.Blocks*512 > 1<<20 {
+		t.Errorf("%d bytes allocated for 28 bytes of data: not sparse", st.Blocks*512)
+	}
+	if _, err := os.Lstat(p + sparse.PackedSuffix); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the packed name is on the host: %v", err)
+	}
+	damaged := packed.Bytes()[:packed.Len()-4]
+	if _, err := untar(tarOf(damaged), t.TempDir()); err == nil || !strings.Contains(err.Error(), "img/disk.img") {
+		t.Errorf("a damaged packed file: error %v, want one naming img/disk.img", err)
 	}
 }
 
