@@ -75,12 +75,8 @@ func aptRepoFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwa
 		}
 	}
 	n.arches = arches.v
-	switch s := signer.(type) {
-	case starlark.NoneType:
-	case *Secret:
-		n.signer = s
-	default:
-		return nil, errParam("apt_repo", "signer", signer.Type(), `a secret("ID") holding the signing key, or None`)
+	if n.signer, err = signerArg("apt_repo", signer); err != nil {
+		return nil, err
 	}
 	return newArtifact(n, "apt_repo("+n.suite+")"), nil
 }
@@ -106,8 +102,11 @@ func (n *aptRepoNode) compile(c *Compiler) (llb.State, error) {
 		req.In = append(req.In, dir)
 	}
 	if n.signer != nil {
-		req.Key = keyPath
-		opts = append(opts, secretMount(keyPath, n.signer))
+		var mount llb.RunOption
+		if req.KeyID, mount, err = c.signerMount("apt_repo", keyPath, n.signer); err != nil {
+			return llb.State{}, err
+		}
+		req.Key, opts = keyPath, append(opts, mount)
 	}
 	args, err := request.Args(helperPath, req)
 	if err != nil {

@@ -36,6 +36,7 @@ func Builtins() []Builtin {
 	table := []Builtin{
 		aptRepoBuiltin,
 		archiveBuiltin,
+		checksumsBuiltin,
 		contextBuiltin,
 		diskBuiltin,
 		debPackageBuiltin,

@@ -81,6 +81,13 @@ type CompileOptions struct {
 	// ContextLocal(NAME) instead, for callers that compile without solving
 	// and do not care what the context holds (cairn lock).
 	AnyContext bool
+	// SignerIdentity returns the public identity (an OpenPGP key's
+	// fingerprint) of the key a signing step is given as the named
+	// secret, so the step is keyed by it: a new key signs again, the same
+	// key is not asked twice. The CLI reads its --secret sources for it;
+	// nil (the gateway, which never sees secret values) keys signing
+	// steps by the secret's name alone (docs/signing.md).
+	SignerIdentity func(secretID string) (string, error)
 	// PackSparse ends the graph of a target that makes file system or
 	// disk images with a step that packs its large sparse files
 	// (request.Pack), so a stream without holes carries their data alone. Only a client that unpacks NAME.cairn-sparse sets it: the

@@ -66,3 +66,40 @@ func secretMount(dest string, s *Secret) llb.RunOption {
 	}
 	return llb.AddSecret(dest, opts...)
 }
+
+// signerID is the public identity of the key a signing step gets as
+// secret s (CompileOptions.SignerIdentity), "" when the door cannot know
+// it. A secret that holds no key the signer can read is an error at the
+// recipe line that names it.
+func (c *Compiler) signerID(fn string, s *Secret) (string, error) {
+	if c.opts.SignerIdentity == nil {
+		return "", nil
+	}
+	id, err := c.opts.SignerIdentity(s.ID)
+	if err != nil {
+		return "", errAt(s.p, fn, fmt.Errorf("signer secret(%q): %w", s.ID, err))
+	}
+	return id, nil
+}
+
+// signerArg reads a builtin's signer parameter: a secret holding the key,
+// or None for no signature.
+func signerArg(fn string, v starlark.Value) (*Secret, error) {
+	switch s := v.(type) {
+	case starlark.NoneType:
+		return nil, nil
+	case *Secret:
+		return s, nil
+	}
+	return nil, errParam(fn, "signer", v.Type(), `a secret("ID") holding the signing key, or None`)
+}
+
+// signerMount mounts the signing key of secret s at dest and returns the
+// key's identity for the step's request (see signerID).
+func (c *Compiler) signerMount(fn, dest string, s *Secret) (string, llb.RunOption, error) {
+	id, err := c.signerID(fn, s)
+	if err != nil {
+		return "", nil, err
+	}
+	return id, secretMount(dest, s), nil
+}

@@ -43,6 +43,7 @@ import (
 	"github.com/cairn-build/cairn/internal/ingraph/ocilayout"
 	"github.com/cairn-build/cairn/internal/ingraph/request"
 	"github.com/cairn-build/cairn/internal/ingraph/sparse"
+	"github.com/cairn-build/cairn/internal/ingraph/sums"
 )
 
 // version identifies this build of the helper; bump it whenever the
@@ -68,6 +69,7 @@ func commands() []command {
 		{"disk", "a partitioned disk image; prints a JSON line", report(diskimg.Run)},
 		{"apt-repo", "a signed Debian archive of .deb files", serve(aptrepo.Run)},
 		{"kmods", "kernel modules with their dependencies and firmware; prints the load order", serveKmods},
+		{"sums", "a SHA256SUMS of a tree, with a detached OpenPGP signature when given a key", serve(sums.Run)},
 		{"pack", "sparse files packed in place for a stream that has no holes", serve(sparse.RunPack)},
 		{"kconfig-check", "fails naming the config symbols a kernel's fragments asked for and olddefconfig dropped", serve(kconfig.Run)},
 	}

@@ -18,9 +18,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ProtonMail/go-crypto/openpgp"
-	"github.com/ProtonMail/go-crypto/openpgp/armor"
-	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	"github.com/cairn-build/cairn/internal/host/gitsrc/gittest"
 	"github.com/cairn-build/cairn/internal/testutil"
 )
@@ -248,22 +245,8 @@ func checkBuiltRepo(t *testing.T, c cairn, recipe string) {
 // testSigningKey is an armored, unprotected Ed25519 OpenPGP secret key.
 func testSigningKey(t *testing.T) string {
 	t.Helper()
-	e, err := openpgp.NewEntity("cairn test repository", "", "repo@example.org", &packet.Config{Algorithm: packet.PubKeyAlgoEdDSA})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	w, err := armor.Encode(&b, openpgp.PrivateKeyType, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.SerializePrivate(w, nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
+	key, _ := testutil.SigningKey(t, "cairn test repository")
+	return string(key)
 }
 
 // checkLockedSource: cairn.lock pins hello's source files and build

@@ -5,12 +5,17 @@ package testutil
 
 import (
 	"bytes"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
 )
 
 // Must fails tb when err is not nil.
@@ -85,4 +90,19 @@ func DirContents(tb testing.TB, root string) string {
 		return err
 	}))
 	return b.String()
+}
+
+// SigningKey returns a new armored, unprotected Ed25519 OpenPGP secret
+// key for name, as a recipe's signer secret holds one, and its hex
+// fingerprint.
+func SigningKey(tb testing.TB, name string) (key []byte, fingerprint string) {
+	tb.Helper()
+	e, err := openpgp.NewEntity(name, "", "signer@example.org", &packet.Config{Algorithm: packet.PubKeyAlgoEdDSA})
+	Must(tb, err)
+	var b bytes.Buffer
+	w, err := armor.Encode(&b, openpgp.PrivateKeyType, nil)
+	Must(tb, err)
+	Must(tb, e.SerializePrivate(w, nil))
+	Must(tb, w.Close())
+	return b.Bytes(), fmt.Sprintf("%X", e.PrimaryKey.Fingerprint)
 }

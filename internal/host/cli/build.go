@@ -78,6 +78,7 @@ func planBuild(e *env, f buildFlags, names []string) (*buildPlan, error) {
 	}
 	opts.Contexts = f.contexts.states()
 	opts.Secrets = f.session.names()
+	opts.SignerIdentity = f.session.secrets.signerIdentity
 	if err := checkProgressMode(e, f.progress); err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/cairn-build/cairn/internal/ingraph/pgpsign"
 	"github.com/moby/buildkit/session"
 	"github.com/moby/buildkit/session/secrets/secretsprovider"
 	"github.com/moby/buildkit/session/sshforward/sshprovider"
@@ -184,4 +185,32 @@ func (f *sessionFlags) agents() (session.Attachable, error) {
 		return nil, errUsage("cairn: --ssh: %s; pass an agent socket or readable, unencrypted key files", err)
 	}
 	return a, nil
+}
+
+// signerIdentity reads the secret named id, as the engine would be served
+// it, for the fingerprint of the OpenPGP key it holds (see
+// stdlib.CompileOptions.SignerIdentity). The value stays in this
+// process; only the fingerprint, which is public, reaches the graph. A
+// secret not given has no identity: checkSecrets reports it.
+func (s secretFlag) signerIdentity(id string) (string, error) {
+	for _, src := range s {
+		if src.ID != id {
+			continue
+		}
+		var data []byte
+		if src.FilePath != "" {
+			var err error
+			if data, err = os.ReadFile(src.FilePath); err != nil {
+				return "", fmt.Errorf("--secret %s: %w", src.flag, err)
+			}
+		} else {
+			data = []byte(os.Getenv(src.Env))
+		}
+		fpr, err := pgpsign.Fingerprint(data)
+		if err != nil {
+			return "", fmt.Errorf("--secret %s: %w", src.flag, err)
+		}
+		return fpr, nil
+	}
+	return "", nil
 }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cairn-build/cairn/internal/testutil"
 )
 
 func TestSecretFlag(t *testing.T) {
@@ -108,5 +110,34 @@ func TestSSHFlag(t *testing.T) {
 		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
 			t.Errorf("--ssh %s: error %v, want %q", tt.in, err, tt.want)
 		}
+	}
+}
+
+// A signing secret's identity is its key's fingerprint, read from where
+// --secret says, file or environment; anything else is an error naming
+// the flag, and a secret not given has none.
+func TestSignerIdentity(t *testing.T) {
+	key, want := testutil.SigningKey(t, "Release")
+	dir := t.TempDir()
+	keyFile, junk := filepath.Join(dir, "key.asc"), filepath.Join(dir, "junk")
+	os.WriteFile(keyFile, key, 0o600)
+	os.WriteFile(junk, []byte("not a key"), 0o600)
+	t.Setenv("CAIRN_TEST_SIGNING_KEY", string(key))
+	var s secretFlag
+	for _, v := range []string{"id=file,src=" + keyFile, "id=env,env=CAIRN_TEST_SIGNING_KEY", "id=junk,src=" + junk} {
+		if err := s.Set(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range []string{"file", "env"} {
+		if got, err := s.signerIdentity(id); err != nil || got != want {
+			t.Errorf("%s: %q, %v; want %s", id, got, err, want)
+		}
+	}
+	if _, err := s.signerIdentity("junk"); err == nil || !strings.Contains(err.Error(), "--secret id=junk") {
+		t.Errorf("junk: error %v, want one naming the flag", err)
+	}
+	if got, err := s.signerIdentity("absent"); got != "" || err != nil {
+		t.Errorf("absent: %q, %v; want no identity", got, err)
 	}
 }

@@ -8,9 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ProtonMail/go-crypto/openpgp"
-	"github.com/ProtonMail/go-crypto/openpgp/armor"
-	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	"github.com/cairn-build/cairn/internal/epoch"
 	"github.com/cairn-build/cairn/internal/ingraph/request"
 	"github.com/cairn-build/cairn/internal/testutil"
@@ -36,15 +33,9 @@ func makeDeb(t *testing.T, dir, name, version, arch string) {
 // secretKey writes an armored, unprotected Ed25519 secret key.
 func secretKey(t *testing.T, dir string) string {
 	t.Helper()
-	e, err := openpgp.NewEntity("Test Repo", "", "repo@example.org", &packet.Config{Algorithm: packet.PubKeyAlgoEdDSA})
-	testutil.Must(t, err)
-	var b bytes.Buffer
-	w, err := armor.Encode(&b, openpgp.PrivateKeyType, nil)
-	testutil.Must(t, err)
-	testutil.Must(t, e.SerializePrivate(w, nil))
-	testutil.Must(t, w.Close())
+	key, _ := testutil.SigningKey(t, "Test Repo")
 	p := filepath.Join(dir, "key.asc")
-	testutil.Must(t, os.WriteFile(p, b.Bytes(), 0o600))
+	testutil.Must(t, os.WriteFile(p, key, 0o600))
 	return p
 }
 

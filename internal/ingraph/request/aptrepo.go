@@ -21,9 +21,12 @@ type AptRepo struct {
 	Origin    string   `json:"origin"`
 	// Architectures are the Packages indexes to write; "all" packages go
 	// into each. Empty: those of the packages.
-	Architectures []string    `json:"architectures,omitempty"`
-	Key           string      `json:"key,omitempty"`
-	Epoch         epoch.Epoch `json:"epoch"`
+	Architectures []string `json:"architectures,omitempty"`
+	Key           string   `json:"key,omitempty"`
+	// KeyID is the signing key's fingerprint, when the compiler knew it
+	// (see Sums.KeyID).
+	KeyID string      `json:"key_id,omitempty"`
+	Epoch epoch.Epoch `json:"epoch"`
 }
 
 // KeyFile is the public key's name in a signed repository.

@@ -1,0 +1,151 @@
+// Package pgpsign is cairn's OpenPGP signer with a file key: the key a
+// recipe hands a step as a BuildKit secret (`signer = secret("ID")`),
+// read inside the step and never written anywhere. apt_repo() signs its
+// Release with it and checksums() its SHA256SUMS. The signatures are
+// deterministic: made at the build's epoch (or at the key's creation when
+// that is later, as a signature older than its key does not verify) and
+// without go-crypto's random salt notation, so the same key signs the same
+// text to the same bytes, as gpg does. docs/signing.md tells the signer
+// model this is the first backend of.
+package pgpsign
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
+	"github.com/ProtonMail/go-crypto/openpgp/clearsign"
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
+	"github.com/cairn-build/cairn/internal/epoch"
+)
+
+// Signer signs with one OpenPGP secret key at a fixed time.
+type Signer struct {
+	entity *openpgp.Entity
+	key    *openpgp.Key
+	cfg    *packet.Config
+}
+
+// Load reads one armored (or binary) OpenPGP secret key without a
+// passphrase from file and prepares it to sign at ep.
+func Load(file string, ep epoch.Epoch) (*Signer, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("signing key: %w", err)
+	}
+	e, err := parse(data)
+	if err != nil {
+		return nil, err
+	}
+	at := ep.Time()
+	if created := e.PrimaryKey.CreationTime; created.After(at) {
+		at = created
+	}
+	key, ok := e.SigningKey(at)
+	if !ok {
+		key, ok = e.SigningKey(e.PrimaryKey.CreationTime.Add(time.Second))
+	}
+	if !ok || key.PrivateKey == nil {
+		return nil, errors.New("signing key: the key has no usable signing key (expired or revoked?)")
+	}
+	if key.PublicKey.CreationTime.After(at) {
+		at = key.PublicKey.CreationTime
+	}
+	deterministic := false
+	cfg := &packet.Config{Time: func() time.Time { return at }, NonDeterministicSignaturesViaNotation: &deterministic}
+	return &Signer{entity: e, key: &key, cfg: cfg}, nil
+}
+
+// Fingerprint is the hex fingerprint of the one OpenPGP secret key data
+// holds: the signer's public identity, which the CLI writes into a
+// signing step so that the step is keyed by the key it signs with.
+func Fingerprint(data []byte) (string, error) {
+	e, err := parse(data)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%X", e.PrimaryKey.Fingerprint), nil
+}
+
+// Check fails unless the signer's fingerprint is want (when want is set):
+// the key the step was given is the one its cache key names.
+func (s *Signer) Check(want string) error {
+	if got := fmt.Sprintf("%X", s.entity.PrimaryKey.Fingerprint); want != "" && !strings.EqualFold(got, want) {
+		return fmt.Errorf("signing key: the secret holds key %s, but the build was compiled for key %s; build again with the same --secret", got, want)
+	}
+	return nil
+}
+
+// parse reads the one secret key of data.
+func parse(data []byte) (*openpgp.Entity, error) {
+	list, err := openpgp.ReadArmoredKeyRing(bytes.NewReader(data))
+	if err != nil {
+		if list, err = openpgp.ReadKeyRing(bytes.NewReader(data)); err != nil {
+			return nil, fmt.Errorf("signing key: not an OpenPGP secret key: %w", err)
+		}
+	}
+	if len(list) != 1 {
+		return nil, fmt.Errorf("signing key: the secret holds %d keys, want one", len(list))
+	}
+	e := list[0]
+	if e.PrivateKey == nil {
+		return nil, errors.New("signing key: the secret holds a public key only; export the secret key (gpg --export-secret-keys --armor)")
+	}
+	if e.PrivateKey.Encrypted {
+		return nil, errors.New("signing key: the key is protected by a passphrase; export it without one for the build (the secret never leaves the step)")
+	}
+	return e, nil
+}
+
+// ClearSign returns text as a clear-signed message (InRelease), ending in
+// a newline.
+func (s *Signer) ClearSign(text []byte) ([]byte, error) {
+	var b bytes.Buffer
+	cw, err := clearsign.Encode(&b, s.key.PrivateKey, s.cfg)
+	if err != nil {
+		return nil, fmt.Errorf("clear-signing: %w", err)
+	}
+	if _, err := cw.Write(text); err != nil {
+		return nil, err
+	}
+	if err := cw.Close(); err != nil {
+		return nil, err
+	}
+	b.WriteByte('\n')
+	return b.Bytes(), nil
+}
+
+// Detached returns an armored detached signature of what r holds
+// (Release.gpg, SHA256SUMS.sign), ending in a newline.
+func (s *Signer) Detached(r io.Reader) ([]byte, error) {
+	var b bytes.Buffer
+	if err := openpgp.ArmoredDetachSign(&b, s.entity, r, s.cfg); err != nil {
+		return nil, fmt.Errorf("signing: %w", err)
+	}
+	b.WriteByte('\n')
+	return b.Bytes(), nil
+}
+
+// PublicKey is the signer's public key, armored, for gpgv and apt's
+// Signed-By.
+func (s *Signer) PublicKey() ([]byte, error) {
+	var b bytes.Buffer
+	aw, err := armor.Encode(&b, openpgp.PublicKeyType, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.entity.Serialize(aw); err != nil {
+		return nil, err
+	}
+	if err := aw.Close(); err != nil {
+		return nil, err
+	}
+	b.WriteByte('\n')
+	return b.Bytes(), nil
+}
