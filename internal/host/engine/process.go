@@ -99,7 +99,7 @@ func alive(pid int) bool {
 // servesRoot reports whether pid's command line names root, i.e. it is the
 // buildkitd started for this state dir.
 func servesRoot(pid int, root string) bool {
-	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	cmdline, err := readCmdline(pid)
 	if err != nil {
 		return false
 	}
@@ -144,4 +144,19 @@ func waitExit(ctx context.Context, pid int, d time.Duration) bool {
 		}
 	}
 	return true
+}
+
+// readCmdline reads pid's command line. A process in the middle of execve
+// shows an empty one for a moment (its new arguments are not mapped yet,
+// though its parent may already have seen the exec succeed), so an empty
+// command line of a live process is read again, for up to half a second.
+func readCmdline(pid int) ([]byte, error) {
+	for range 50 {
+		cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+		if err != nil || len(cmdline) > 0 || !alive(pid) {
+			return cmdline, err
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return nil, nil
 }
