@@ -75,7 +75,7 @@ demo: setup build
 	@echo "demo: boot the images with the commands in docs/boards.md"
 
 ## bench: the performance table (each measure against its peer, min and
-## median of alternating runs, ratios and goals; ~21 min on 2 cores) after
+## median of alternating runs, ratios and goals; ~19 min on 2 cores) after
 ## the in-process micro-benchmarks
 bench: setup build bench-pkgs
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./stdlib/ ./cmd/cairn-helper/ ./internal/host/cli/

@@ -4,7 +4,7 @@ package main
 // peer, alternating runs, printed as one table of min and median with the
 // ratios and the goals. Each measure runs CAIRN_BENCH_REPS times (default
 // 3); the arm64 and board measures, a minute or more per run, run
-// CAIRN_BENCH_HEAVY_REPS times (default 2) so that the table takes about 21
+// CAIRN_BENCH_HEAVY_REPS times (default 2) so that the table takes about 19
 // minutes on 2 cores. CAIRN_BENCH_ONLY=images,rootfs,arm64,boards picks
 // sections. No figure is asserted: the tests assert mechanisms.
 
