@@ -40,6 +40,7 @@ func Builtins() []Builtin {
 		contextBuiltin,
 		diskBuiltin,
 		debPackageBuiltin,
+		efiSignBuiltin,
 		debSourceBuiltin,
 		filesBuiltin,
 		fsImageBuiltin,

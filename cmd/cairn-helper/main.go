@@ -34,6 +34,7 @@ import (
 
 	"github.com/cairn-build/cairn/internal/ingraph/aptrepo"
 	"github.com/cairn-build/cairn/internal/ingraph/archive"
+	"github.com/cairn-build/cairn/internal/ingraph/authenticode"
 	"github.com/cairn-build/cairn/internal/ingraph/debunpack"
 	"github.com/cairn-build/cairn/internal/ingraph/diskimg"
 	"github.com/cairn-build/cairn/internal/ingraph/iso9660"
@@ -69,6 +70,7 @@ func commands() []command {
 		{"disk", "a partitioned disk image; prints a JSON line", report(diskimg.Run)},
 		{"apt-repo", "a signed Debian archive of .deb files", serve(aptrepo.Run)},
 		{"kmods", "kernel modules with their dependencies and firmware; prints the load order", serveKmods},
+		{"efi-sign", "a PE/COFF image signed for UEFI Secure Boot", serve(authenticode.Run)},
 		{"sums", "a SHA256SUMS of a tree, with a detached OpenPGP signature when given a key", serve(sums.Run)},
 		{"pack", "sparse files packed in place for a stream that has no holes", serve(sparse.RunPack)},
 		{"kconfig-check", "fails naming the config symbols a kernel's fragments asked for and olddefconfig dropped", serve(kconfig.Run)},

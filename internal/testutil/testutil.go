@@ -5,13 +5,22 @@ package testutil
 
 import (
 	"bytes"
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
 	"io/fs"
+	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
@@ -105,4 +114,66 @@ func SigningKey(tb testing.TB, name string) (key []byte, fingerprint string) {
 	Must(tb, e.SerializePrivate(w, nil))
 	Must(tb, w.Close())
 	return b.Bytes(), fmt.Sprintf("%X", e.PrimaryKey.Fingerprint)
+}
+
+var (
+	peOnce sync.Once
+	peData []byte
+	peErr  error
+)
+
+// PE returns a small PE32+ image to sign: a Go program built for
+// windows/amd64, which is the PE/COFF format of an EFI application too
+// (sbverify and osslsigncode check either). Built once per test binary.
+func PE(tb testing.TB) []byte {
+	tb.Helper()
+	peOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "cairn-pe")
+		if err != nil {
+			peErr = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		os.WriteFile(filepath.Join(dir, "main.go"), []byte("package main\n\nfunc main() { println(\"boot\") }\n"), 0o644)
+		os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module pe\n\ngo 1.21\n"), 0o644)
+		cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w -buildid=", "-o", "pe.exe", ".")
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0", "GOFLAGS=")
+		if b, err := cmd.CombinedOutput(); err != nil {
+			peErr = fmt.Errorf("go build for windows/amd64: %w\n%s", err, b)
+			return
+		}
+		peData, peErr = os.ReadFile(filepath.Join(dir, "pe.exe"))
+	})
+	if peErr != nil {
+		tb.Fatalf("building a PE to sign: %v", peErr)
+	}
+	return peData
+}
+
+// RSACert returns a new 2048-bit RSA key and a self-signed code-signing
+// certificate for it (a Secure Boot db entry), and both as PEM.
+func RSACert(tb testing.TB, name string) (key *rsa.PrivateKey, cert *x509.Certificate, keyPEM, certPEM []byte) {
+	tb.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	Must(tb, err)
+	cert = SelfSigned(tb, key, name)
+	keyPEM = pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
+	certPEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})
+	return key, cert, keyPEM, certPEM
+}
+
+// SelfSigned returns a code-signing certificate for signer's key, signed
+// by signer itself.
+func SelfSigned(tb testing.TB, signer crypto.Signer, name string) *x509.Certificate {
+	tb.Helper()
+	epoch := time.Unix(315532800, 0)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: name},
+		NotBefore: epoch, NotAfter: epoch.AddDate(50, 0, 0), KeyUsage: x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning}, SignatureAlgorithm: x509.SHA256WithRSA}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, signer.Public(), signer)
+	Must(tb, err)
+	cert, err := x509.ParseCertificate(der)
+	Must(tb, err)
+	return cert
 }

@@ -85,6 +85,9 @@ type contentInfo struct {
 	Content     asn1.RawValue
 }
 
+// ErrKeyMismatch is Sign's error for a key that is not the certificate's.
+var ErrKeyMismatch = errors.New("the signing key does not match the certificate's public key")
+
 // Sign returns image signed for Secure Boot by signer, whose certificate
 // is cert (the db entry a verifier holds). The image is padded to 8 bytes
 // and given a certificate table holding the signature.
@@ -94,7 +97,7 @@ func Sign(image []byte, cert *x509.Certificate, signer crypto.Signer) ([]byte, e
 	}
 	pub, ok := signer.Public().(*rsa.PublicKey)
 	if !ok || !pub.Equal(cert.PublicKey) {
-		return nil, errors.New("the signing key does not match the certificate's public key")
+		return nil, ErrKeyMismatch
 	}
 	padded := make([]byte, (len(image)+7)&^7)
 	copy(padded, image)

@@ -6,16 +6,12 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/pem"
-	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/cairn-build/cairn/internal/ingraph/authenticode"
 	"github.com/cairn-build/cairn/internal/ingraph/transit"
@@ -23,55 +19,10 @@ import (
 	"github.com/cairn-build/cairn/internal/testutil"
 )
 
-var (
-	peOnce sync.Once
-	peData []byte
-	peErr  error
-)
+func testPE(t *testing.T) []byte { return testutil.PE(t) }
 
-// testPE is a PE32+ image to sign: a small Go program built for
-// windows/amd64 (an EFI application is the same PE/COFF format; sbverify
-// checks either).
-func testPE(t *testing.T) []byte {
-	t.Helper()
-	peOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "cairn-pe")
-		if err != nil {
-			peErr = err
-			return
-		}
-		defer os.RemoveAll(dir)
-		os.WriteFile(filepath.Join(dir, "main.go"), []byte("package main\n\nfunc main() { println(\"boot\") }\n"), 0o644)
-		os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module pe\n\ngo 1.21\n"), 0o644)
-		cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w -buildid=", "-o", "pe.exe", ".")
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0", "GOFLAGS=")
-		if b, err := cmd.CombinedOutput(); err != nil {
-			peErr = err
-			t.Logf("%s", b)
-			return
-		}
-		peData, peErr = os.ReadFile(filepath.Join(dir, "pe.exe"))
-	})
-	if peErr != nil {
-		t.Fatalf("building a PE to sign: %v", peErr)
-	}
-	return peData
-}
-
-// certFor makes a self-signed db certificate for signer's key, signed by
-// signer itself.
 func certFor(t *testing.T, signer crypto.Signer, name string) *x509.Certificate {
-	t.Helper()
-	epoch := time.Unix(315532800, 0)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: name},
-		NotBefore: epoch, NotAfter: epoch.AddDate(50, 0, 0), KeyUsage: x509.KeyUsageDigitalSignature,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning}, SignatureAlgorithm: x509.SHA256WithRSA}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, signer.Public(), signer)
-	testutil.Must(t, err)
-	cert, err := x509.ParseCertificate(der)
-	testutil.Must(t, err)
-	return cert
+	return testutil.SelfSigned(t, signer, name)
 }
 
 // sbverify runs sbverify --cert on image, returning its output and error.

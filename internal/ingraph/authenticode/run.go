@@ -1,0 +1,90 @@
+package authenticode
+
+import (
+	"crypto"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/cairn-build/cairn/internal/ingraph/request"
+)
+
+// Run signs r.In with the key file r.Key and certificate r.Cert into
+// r.Out, written under a temporary name and renamed into place.
+func Run(r request.EFISign) error {
+	image, err := os.ReadFile(r.In)
+	if err != nil {
+		return err
+	}
+	cert, err := readCert(r.Cert)
+	if err != nil {
+		return err
+	}
+	key, err := readKey(r.Key)
+	if err != nil {
+		return err
+	}
+	signed, err := Sign(image, cert, key)
+	if errors.Is(err, ErrKeyMismatch) {
+		return fmt.Errorf("the key given as secret %q is not the key of certificate %q: give that certificate's key, or this key's certificate", r.Secret, cert.Subject)
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(r.Out), 0o755); err != nil {
+		return err
+	}
+	tmp := r.Out + ".tmp"
+	if err := os.WriteFile(tmp, signed, 0o644); err != nil {
+		return err
+	}
+	t := r.Epoch.Time()
+	if err := os.Chtimes(tmp, t, t); err != nil {
+		return err
+	}
+	return os.Rename(tmp, r.Out)
+}
+
+// readCert reads one X.509 certificate, PEM or DER.
+func readCert(p string) (*x509.Certificate, error) {
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, err
+	}
+	if b, _ := pem.Decode(data); b != nil {
+		data = b.Bytes
+	}
+	c, err := x509.ParseCertificate(data)
+	if err != nil {
+		return nil, fmt.Errorf("certificate %s: %w", filepath.Base(p), err)
+	}
+	return c, nil
+}
+
+// readKey reads a PEM RSA private key, PKCS#1 or PKCS#8, without a
+// passphrase.
+func readKey(p string) (crypto.Signer, error) {
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("signing key: %w", err)
+	}
+	b, _ := pem.Decode(data)
+	if b == nil {
+		return nil, errors.New("signing key: not PEM; want an RSA private key (openssl genrsa, or the .key of openssl req -newkey rsa:2048 -nodes)")
+	}
+	if k, err := x509.ParsePKCS1PrivateKey(b.Bytes); err == nil {
+		return k, nil
+	}
+	k, err := x509.ParsePKCS8PrivateKey(b.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("signing key: %s is not an unencrypted RSA private key: %w", b.Type, err)
+	}
+	s, ok := k.(crypto.Signer)
+	if !ok {
+		return nil, fmt.Errorf("signing key: a %T", k)
+	}
+	return s, nil
+}

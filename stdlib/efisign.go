@@ -1,0 +1,96 @@
+package stdlib
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/cairn-build/cairn/internal/ingraph/request"
+	"github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/solver/pb"
+	"go.starlark.net/starlark"
+)
+
+var efiSignBuiltin = Builtin{
+	Name:    "efi_sign",
+	Summary: "A PE/COFF image (systemd-boot, a kernel's EFI stub, a UKI) signed for UEFI Secure Boot, with a key that stays a secret.",
+	Params: []Param{
+		{Name: "image", Type: "string or artifact", Doc: "the unsigned image: a project path or an artifact holding one file (`pick(...)` of a package's `.efi`, a `kernel()`'s vmlinuz)"},
+		{Name: "key", Type: "secret", Doc: "the RSA private key, PEM (PKCS#1 or PKCS#8) without passphrase, as `secret(\"ID\")` given with `--secret id=ID,src=FILE`"},
+		{Name: "cert", Type: "string or artifact", Doc: "the key's X.509 certificate (PEM or DER): the db entry the firmware verifies with; public, so a project file"},
+		{Name: "name", Type: "string", Default: "the image's name", Doc: "the signed file's name"},
+	},
+	Returns: "artifact holding one file",
+	Doc: "Signed by cairn's helper as sbsign signs (Authenticode: SHA-256, RSA PKCS#1 v1.5, the certificate " +
+		"embedded), deterministically: no signing time, so the same image, certificate and key give the same " +
+		"bytes. The step is keyed by the image and the certificate; the key is mounted for this one step as a " +
+		"BuildKit secret and must match the certificate, or the step fails naming both. Check the result with " +
+		"`sbverify --cert CERT FILE`.",
+	Example: `boot = efi_sign(pick(systemd_boot, "usr/lib/systemd/boot/efi/systemd-bootx64.efi"), key = secret("db-key"), cert = "keys/db.pem")`,
+	fn:      efiSignFn,
+}
+
+type efiSignNode struct {
+	at
+	image, cert *Artifact
+	key         *Secret
+	name        string
+}
+
+func efiSignFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var image, cert starlark.Value
+	var key *Secret
+	name := ""
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "image", &image, "key", &key, "cert", &cert, "name?", &name); err != nil {
+		return nil, err
+	}
+	n := &efiSignNode{at: at{callPos(t)}, key: key}
+	var err error
+	if n.image, _, err = oneFile(t, n.at, "efi_sign", "image", image, "a PE/COFF image: a project path or an artifact holding one file"); err != nil {
+		return nil, err
+	}
+	if n.cert, _, err = oneFile(t, n.at, "efi_sign", "cert", cert, "a certificate file: a project path or an artifact holding one file"); err != nil {
+		return nil, err
+	}
+	n.name = name
+	if n.name == "" {
+		n.name = path.Base(n.image.File())
+	}
+	if strings.ContainsAny(n.name, "/\n") || n.name == "." || n.name == ".." {
+		return nil, errParam("efi_sign", "name", quote(name), `a file name like "BOOTX64.EFI"`)
+	}
+	return newFileArtifact(n, fmt.Sprintf("efi_sign(%s)", quote(n.name)), n.name), nil
+}
+
+// efiKeyPath is where the signing key is mounted in the step.
+const efiKeyPath = "/run/secrets/cairn-efi-signing-key"
+
+func (n *efiSignNode) compile(c *Compiler) (llb.State, error) {
+	root, err := c.helperState("efi_sign")
+	if err != nil {
+		return llb.State{}, errAt(n.p, "", err)
+	}
+	image, err := c.State(n.image)
+	if err != nil {
+		return llb.State{}, err
+	}
+	cert, err := c.State(n.cert)
+	if err != nil {
+		return llb.State{}, err
+	}
+	req := request.EFISign{In: "/in/image", Cert: "/in/cert", Key: efiKeyPath, Secret: n.key.ID, Out: "/out/" + n.name, Epoch: c.epoch}
+	args, err := request.Args(helperPath, req)
+	if err != nil {
+		return llb.State{}, errAt(n.p, "efi_sign", err)
+	}
+	es := root.Run(
+		llb.Args(args),
+		llb.AddMount("/in/image", image, llb.SourcePath("/"+n.image.File()), llb.Readonly),
+		llb.AddMount("/in/cert", cert, llb.SourcePath("/"+n.cert.File()), llb.Readonly),
+		secretMount(efiKeyPath, n.key),
+		llb.Network(pb.NetMode_NONE),
+		llb.Platform(c.helper.Platform),
+		llb.WithCustomName(fmt.Sprintf("efi_sign %s", n.name)),
+		c.loc(n.p))
+	return es.AddMount("/out", llb.Scratch()), nil
+}
