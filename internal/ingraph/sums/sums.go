@@ -27,6 +27,15 @@ import (
 // Run writes r.Name (and, with r.Key, its signature and the public key)
 // into r.Out.
 func Run(r request.Sums) error {
+	written := []string{r.Name}
+	if r.Key != "" {
+		written = append(written, r.Name+request.SignSuffix, request.SumsKeyFile)
+	}
+	for _, name := range written {
+		if _, err := os.Lstat(filepath.Join(r.Src, name)); err == nil {
+			return fmt.Errorf("the contents already hold %s, which the list would replace; give checksums() another name", name)
+		}
+	}
 	list, err := List(r.Src)
 	if err != nil {
 		return err

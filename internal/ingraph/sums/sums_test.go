@@ -74,6 +74,16 @@ func TestSignedSums(t *testing.T) {
 	}
 }
 
+// A list that would replace a file of the contents is refused.
+func TestSumsRefuseToReplace(t *testing.T) {
+	src := t.TempDir()
+	testutil.Must(t, os.WriteFile(filepath.Join(src, "SHA256SUMS"), []byte("old"), 0o644))
+	err := Run(request.Sums{Src: src, Out: t.TempDir(), Name: "SHA256SUMS", Epoch: epoch.Default})
+	if err == nil || !strings.Contains(err.Error(), "already hold SHA256SUMS") {
+		t.Errorf("error %v, want one saying the contents hold SHA256SUMS", err)
+	}
+}
+
 // Without a key, only the list is written.
 func TestUnsignedSums(t *testing.T) {
 	src, out := t.TempDir(), t.TempDir()
