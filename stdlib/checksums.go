@@ -24,7 +24,7 @@ var checksumsBuiltin = Builtin{
 		"SOURCE_DATE_EPOCH (or the key's creation when that is later), deterministically, the key mounted for this " +
 		"one step as a BuildKit secret and never in the graph, the cache, logs or outputs. Check a download with " +
 		"`gpgv --keyring KEYRING NAME.sign NAME` and `sha256sum -c NAME`. The contents are not copied: the list " +
-		"is merged beside them.",
+		"is merged beside them; contents that already hold a file of those names are an error.",
 	Example: `target("iso", checksums(iso(contents = live), signer = secret("release-key")))`,
 	fn:      checksumsFn,
 }
