@@ -266,7 +266,7 @@ func (s *set) publish(outDir, base string, names, tmps []string) ([]Image, error
 	var list strings.Builder
 	for i, tmp := range tmps {
 		h := sha256.New()
-		if err := hashFile(tmp, h); err != nil {
+		if err := sparse.HashFile(tmp, h); err != nil {
 			return nil, fmt.Errorf("hash %s: %w", tmp, err)
 		}
 		sum := hex.EncodeToString(h.Sum(nil))

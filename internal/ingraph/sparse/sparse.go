@@ -11,6 +11,7 @@ package sparse
 
 import (
 	"errors"
+	"io"
 	"os"
 
 	"golang.org/x/sys/unix"
@@ -43,4 +44,30 @@ func Ranges(f *os.File, off, end int64) []Range {
 		off = stop
 	}
 	return out
+}
+
+// HashFile writes every byte of the file at path to w (a hash), holes as
+// zeros, reading only its data ranges.
+func HashFile(path string, w io.Writer) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	at, buf := int64(0), make([]byte, bufSize)
+	for _, r := range Ranges(f, 0, fi.Size()) {
+		if _, err := WriteZeros(w, r.Start-at); err != nil {
+			return err
+		}
+		if _, err := io.CopyBuffer(w, io.NewSectionReader(f, r.Start, r.End-r.Start), buf); err != nil {
+			return err
+		}
+		at = r.End
+	}
+	_, err = WriteZeros(w, fi.Size()-at)
+	return err
 }

@@ -12,7 +12,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -101,27 +100,8 @@ func List(dir string) ([]byte, error) {
 
 // fileSum is the hex SHA-256 of a file, read by its data ranges.
 func fileSum(p string) (string, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return "", err
-	}
 	h := sha256.New()
-	at := int64(0)
-	for _, r := range sparse.Ranges(f, 0, fi.Size()) {
-		if _, err := sparse.WriteZeros(h, r.Start-at); err != nil {
-			return "", err
-		}
-		if _, err := io.Copy(h, io.NewSectionReader(f, r.Start, r.End-r.Start)); err != nil {
-			return "", err
-		}
-		at = r.End
-	}
-	if _, err := sparse.WriteZeros(h, fi.Size()-at); err != nil {
+	if err := sparse.HashFile(p, h); err != nil {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
