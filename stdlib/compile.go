@@ -90,7 +90,8 @@ type CompileOptions struct {
 	SignerIdentity func(secretID string) (string, error)
 	// PackSparse ends the graph of a target that makes file system or
 	// disk images with a step that packs its large sparse files
-	// (request.Pack), so a stream without holes carries their data alone. Only a client that unpacks NAME.cairn-sparse sets it: the
+	// (request.Pack), so a stream without holes carries their data
+	// alone. Only a client that unpacks NAME.cairn-sparse sets it: the
 	// CLI, for its own export. A gateway build never does.
 	PackSparse bool
 }
@@ -170,7 +171,7 @@ func (c *Compiler) Marshal(ctx context.Context, a *Artifact) (*llb.Definition, e
 		return nil, err
 	}
 	if c.opts.PackSparse && c.shared.images {
-		if st, err = c.packSparse(st); err != nil {
+		if st, err = c.packSparse(st, a.node.pos()); err != nil {
 			return nil, err
 		}
 	}

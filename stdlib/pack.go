@@ -6,6 +6,7 @@ import (
 	"github.com/cairn-build/cairn/internal/ingraph/request"
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/solver/pb"
+	"go.starlark.net/syntax"
 )
 
 // packMinHoles is the least a file's holes must add up to for packSparse
@@ -16,7 +17,9 @@ const packMinHoles = 16 << 20
 // in place (CompileOptions.PackSparse). It writes only their data, on top
 // of st, so the targets' own steps and their cache stay as they are, and
 // a tree with no such file passes through unchanged.
-func (c *Compiler) packSparse(st llb.State) (llb.State, error) {
+// A failure (an output file already named *.cairn-sparse) points at the
+// target's artifact in the recipe.
+func (c *Compiler) packSparse(st llb.State, p syntax.Position) (llb.State, error) {
 	root, err := c.helperState("pack")
 	if err != nil {
 		return llb.State{}, err
@@ -29,7 +32,8 @@ func (c *Compiler) packSparse(st llb.State) (llb.State, error) {
 		llb.Args(args),
 		llb.Network(pb.NetMode_NONE),
 		llb.Platform(c.helper.Platform),
-		llb.WithCustomName("pack sparse files for export"))
+		llb.WithCustomName("pack sparse files for export"),
+		c.loc(p))
 	// Not keyed by content: hashing the tree would read every byte the
 	// step exists to skip.
 	return es.AddMount("/out", st, llb.ContentCache(llb.MountContentCacheOff)), nil

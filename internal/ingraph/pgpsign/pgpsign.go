@@ -70,13 +70,17 @@ func Fingerprint(data []byte) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("%X", e.PrimaryKey.Fingerprint), nil
+	return fingerprint(e), nil
 }
+
+// fingerprint is an entity's primary key fingerprint in upper-case hex,
+// as gpg prints it.
+func fingerprint(e *openpgp.Entity) string { return fmt.Sprintf("%X", e.PrimaryKey.Fingerprint) }
 
 // Check fails unless the signer's fingerprint is want (when want is set):
 // the key the step was given is the one its cache key names.
 func (s *Signer) Check(want string) error {
-	if got := fmt.Sprintf("%X", s.entity.PrimaryKey.Fingerprint); want != "" && !strings.EqualFold(got, want) {
+	if got := fingerprint(s.entity); want != "" && !strings.EqualFold(got, want) {
 		return fmt.Errorf("signing key: the secret holds key %s, but the build was compiled for key %s; build again with the same --secret", got, want)
 	}
 	return nil

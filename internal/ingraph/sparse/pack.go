@@ -33,12 +33,6 @@ const packVersion = 1
 // make it allocate without bound: a 16 TiB file in 4 KiB pieces.
 const maxRanges = 1 << 32 / 16
 
-// PackedSize is the length of the packed form of a file of the given data
-// ranges.
-func PackedSize(ranges []Range) int64 {
-	return int64(len(packMagic)+4+8+4+16*len(ranges)) + dataBytes(ranges)
-}
-
 // Pack writes the packed form of the size bytes of f to w, reading only
 // f's data ranges, which are ranges (Ranges(f, 0, size)).
 func Pack(w io.Writer, f *os.File, size int64, ranges []Range) error {

@@ -44,8 +44,8 @@ func TestPackRoundTrip(t *testing.T) {
 	if err := Pack(&packed, f, int64(len(want)), ranges); err != nil {
 		t.Fatal(err)
 	}
-	if int64(packed.Len()) != PackedSize(ranges) {
-		t.Errorf("packed %d bytes, PackedSize says %d", packed.Len(), PackedSize(ranges))
+	if want := int64(len(packMagic)+16+16*len(ranges)) + dataBytes(ranges); int64(packed.Len()) != want {
+		t.Errorf("packed %d bytes, want the header, %d ranges and their data: %d", packed.Len(), len(ranges), want)
 	}
 	if packed.Len() > 1<<20 {
 		t.Errorf("packed a 64 MiB file with 9000 bytes of data into %d bytes", packed.Len())

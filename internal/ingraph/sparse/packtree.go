@@ -26,7 +26,8 @@ func RunPack(r request.Pack) error {
 			return err
 		}
 		if strings.HasSuffix(p, PackedSuffix) {
-			return fmt.Errorf("%s: names ending in %s are cairn's own; rename the file", p, PackedSuffix)
+			rel, _ := filepath.Rel(r.Dir, p)
+			return fmt.Errorf("the output holds %s: names ending in %s are cairn's own (images travel to the host under them); rename the file", rel, PackedSuffix)
 		}
 		return packFile(p, r.MinHoles)
 	})
