@@ -29,7 +29,7 @@ func TestEFISign(t *testing.T) {
 		testutil.Must(t, os.MkdirAll(filepath.Join(proj, d), 0o755))
 	}
 	writeFile(t, filepath.Join(proj, "boot", "grub.efi"), string(testutil.PE(t)))
-	_, _, keyPEM, certPEM := testutil.RSACert(t, "cairn test db")
+	keyPEM, certPEM := testutil.RSACert(t, "cairn test db")
 	writeFile(t, filepath.Join(proj, "keys", "db.pem"), string(certPEM))
 	keyFile := filepath.Join(t.TempDir(), "db.key")
 	writeFile(t, keyFile, string(keyPEM))
@@ -50,7 +50,7 @@ func TestEFISign(t *testing.T) {
 	}
 	// Another key under the same secret name, the certificate unchanged,
 	// a new image: the step refuses the key.
-	_, _, otherPEM, _ := testutil.RSACert(t, "someone else")
+	otherPEM, _ := testutil.RSACert(t, "someone else")
 	writeFile(t, keyFile, string(otherPEM))
 	writeFile(t, filepath.Join(proj, "boot", "grub.efi"), string(append(testutil.PE(t), 0)))
 	r := build(filepath.Join(t.TempDir(), "out"))

@@ -151,16 +151,15 @@ func PE(tb testing.TB) []byte {
 	return peData
 }
 
-// RSACert returns a new 2048-bit RSA key and a self-signed code-signing
-// certificate for it (a Secure Boot db entry), and both as PEM.
-func RSACert(tb testing.TB, name string) (key *rsa.PrivateKey, cert *x509.Certificate, keyPEM, certPEM []byte) {
+// RSACert returns, as PEM, a new 2048-bit RSA key and a self-signed
+// code-signing certificate for it (a Secure Boot db entry).
+func RSACert(tb testing.TB, name string) (keyPEM, certPEM []byte) {
 	tb.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	Must(tb, err)
-	cert = SelfSigned(tb, key, name)
-	keyPEM = pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
-	certPEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})
-	return key, cert, keyPEM, certPEM
+	cert := SelfSigned(tb, key, name)
+	return pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}),
+		pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})
 }
 
 // SelfSigned returns a code-signing certificate for signer's key, signed

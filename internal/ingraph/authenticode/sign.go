@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"unicode/utf16"
 )
 
@@ -249,18 +250,8 @@ func signedAttributes(digest []byte) ([]byte, error) {
 			return nil, e
 		}
 	}
-	sortDER(enc)
+	slices.SortFunc(enc, bytes.Compare) // DER orders a SET OF by encoding
 	return asn1.Marshal(asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSet, IsCompound: true, Bytes: bytes.Join(enc, nil)})
-}
-
-// sortDER orders encodings as a DER SET OF: by their bytes, shorter
-// first where one is a prefix of another.
-func sortDER(enc [][]byte) {
-	for i := 1; i < len(enc); i++ {
-		for j := i; j > 0 && bytes.Compare(enc[j], enc[j-1]) < 0; j-- {
-			enc[j], enc[j-1] = enc[j-1], enc[j]
-		}
-	}
 }
 
 // checksum is the PE image checksum of data, whose CheckSum field is
