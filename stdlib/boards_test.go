@@ -15,7 +15,9 @@ import (
 const boardsRecipe = `load("@cairn//boards/raspberrypi.star", "raspberrypi")
 load("@cairn//boards/qemu_virt_arm64.star", "qemu_virt_arm64")
 load("@cairn//boards/pc_x86_64.star", "pc_x86_64")
+load("@cairn//boards/uefi.star", "secure_boot", "uefi_secure_boot_vars")
 
+SB = secure_boot(key = secret("db-key"), cert = "db.pem")
 REPOS = [repo.deb(suite = "bookworm", components = ["main", "non-free-firmware"])]
 arm = rootfs(repos = REPOS, arch = "arm64")
 pc = rootfs(repos = REPOS, arch = "amd64")
@@ -27,15 +29,20 @@ target("qemu", qemu_virt_arm64.image(rootfs = arm, repos = REPOS))
 target("qemu-ab", qemu_virt_arm64.ab_image(rootfs = arm, repos = REPOS, root_size = "1G"))
 target("pc", pc_x86_64.image(rootfs = pc, repos = REPOS))
 target("pc-iso", pc_x86_64.iso(rootfs = pc, repos = REPOS, max_volume_size = "4G", extra = files({"README": "hi\n"})))
+target("pc-sb", pc_x86_64.image(rootfs = pc, repos = REPOS, secure_boot = SB))
+target("pc-iso-sb", pc_x86_64.iso(rootfs = pc, repos = REPOS, secure_boot = SB))
+target("qemu-sb", qemu_virt_arm64.image(rootfs = arm, repos = REPOS, secure_boot = SB))
+target("vars-amd64", uefi_secure_boot_vars("amd64", REPOS, pk = "db.pem", db = "db.pem"))
+target("vars-arm64", uefi_secure_boot_vars("arm64", REPOS, pk = "db.pem", db = ["db.pem"], kek = ["db.pem"]))
 `
 
 func TestBoardsCompile(t *testing.T) {
-	r, err := stdlib.Evaluate(stdlib.Options{Project: fstest.MapFS{"cairn.star": {Data: []byte(boardsRecipe)}}, Library: recipes.FS})
+	r, err := stdlib.Evaluate(stdlib.Options{Project: fstest.MapFS{"cairn.star": {Data: []byte(boardsRecipe)}, "db.pem": {Data: []byte("a certificate")}}, Library: recipes.FS})
 	if err != nil {
 		t.Fatalf("evaluate: %v", err)
 	}
-	if len(r.Targets()) != 10 {
-		t.Fatalf("%d targets, want 10", len(r.Targets()))
+	if len(r.Targets()) != 15 {
+		t.Fatalf("%d targets, want 15", len(r.Targets()))
 	}
 	for _, tg := range r.Targets() {
 		c := r.NewCompiler(stdlib.CompileOptions{Platform: amd64, Helper: fakeHelper, Epoch: 315532800, Packages: fakePackages{}})
@@ -47,6 +54,26 @@ func TestBoardsCompile(t *testing.T) {
 		if len(def.Def) < 10 {
 			t.Errorf("%s: %d ops, want a real graph", tg.Name, len(def.Def))
 		}
+	}
+}
+
+// TestSecureBootNeedsABoardThatSigns: a board without a signed boot chain
+// refuses secure_boot = at the recipe's line instead of booting unsigned.
+func TestSecureBootNeedsABoardThatSigns(t *testing.T) {
+	src := `load("@cairn//boards/raspberrypi.star", "raspberrypi")
+load("@cairn//boards/uefi.star", "secure_boot")
+REPOS = [repo.deb(suite = "bookworm")]
+b = raspberrypi(model = 4)
+b.image(rootfs = rootfs(repos = REPOS, arch = "arm64"), repos = REPOS, secure_boot = secure_boot(key = secret("k"), cert = "db.pem"))
+`
+	_, err := stdlib.Evaluate(stdlib.Options{Project: fstest.MapFS{"cairn.star": {Data: []byte(src)}}, Library: recipes.FS})
+	if err == nil || !strings.Contains(err.Error(), "board raspberrypi4 cannot sign its boot chain") || !strings.Contains(err.Error(), "cairn.star:5") {
+		t.Errorf("err = %v, want the board named at cairn.star:5", err)
+	}
+	src = "load(\"@cairn//boards/uefi.star\", \"secure_boot\")\nsecure_boot(key = \"db.key\", cert = \"db.pem\")\n"
+	_, err = stdlib.Evaluate(stdlib.Options{Project: fstest.MapFS{"cairn.star": {Data: []byte(src)}}, Library: recipes.FS})
+	if err == nil || !strings.Contains(err.Error(), "key must be a secret") {
+		t.Errorf("a key file name as key: %v", err)
 	}
 }
 

@@ -41,6 +41,7 @@ func Builtins() []Builtin {
 		diskBuiltin,
 		debPackageBuiltin,
 		efiSignBuiltin,
+		efiVarsBuiltin,
 		debSourceBuiltin,
 		filesBuiltin,
 		fsImageBuiltin,
@@ -65,6 +66,7 @@ func Builtins() []Builtin {
 		scratchBuiltin,
 		secretBuiltin,
 		sshAgentBuiltin,
+		ukiBuiltin,
 		targetBuiltin,
 	}
 	sort.Slice(table, func(i, j int) bool { return table[i].Name < table[j].Name })

@@ -2,7 +2,6 @@ package stdlib
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/cairn-build/cairn/internal/ingraph/request"
 	"github.com/moby/buildkit/client/llb"
@@ -43,8 +42,8 @@ func checksumsFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "contents", &src, "name?", &name, "signer?", &signer); err != nil {
 		return nil, err
 	}
-	if name == "" || strings.ContainsAny(name, "/\n") || name == "." || name == ".." {
-		return nil, errParam("checksums", "name", quote(name), `a file name like "SHA256SUMS"`)
+	if err := checkFileName("checksums", name, `"SHA256SUMS"`); err != nil {
+		return nil, err
 	}
 	key, err := signerArg("checksums", signer)
 	if err != nil {

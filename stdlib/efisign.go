@@ -3,7 +3,6 @@ package stdlib
 import (
 	"fmt"
 	"path"
-	"strings"
 
 	"github.com/cairn-build/cairn/internal/ingraph/request"
 	"github.com/moby/buildkit/client/llb"
@@ -56,8 +55,8 @@ func efiSignFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwa
 	if n.name == "" {
 		n.name = path.Base(n.image.File())
 	}
-	if strings.ContainsAny(n.name, "/\n") || n.name == "." || n.name == ".." {
-		return nil, errParam("efi_sign", "name", quote(name), `a file name like "BOOTX64.EFI"`)
+	if err := checkFileName("efi_sign", n.name, `"BOOTX64.EFI"`); err != nil {
+		return nil, err
 	}
 	return newFileArtifact(n, fmt.Sprintf("efi_sign(%s)", quote(n.name)), n.name), nil
 }

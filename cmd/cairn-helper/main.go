@@ -45,6 +45,7 @@ import (
 	"github.com/cairn-build/cairn/internal/ingraph/request"
 	"github.com/cairn-build/cairn/internal/ingraph/sparse"
 	"github.com/cairn-build/cairn/internal/ingraph/sums"
+	"github.com/cairn-build/cairn/internal/ingraph/uefi"
 )
 
 // version identifies this build of the helper; bump it whenever the
@@ -71,6 +72,8 @@ func commands() []command {
 		{"apt-repo", "a signed Debian archive of .deb files", serve(aptrepo.Run)},
 		{"kmods", "kernel modules with their dependencies and firmware; prints the load order", serveKmods},
 		{"efi-sign", "a PE/COFF image signed for UEFI Secure Boot", serve(authenticode.Run)},
+		{"uki", "a unified kernel image: an EFI stub with the kernel, initramfs and command line", serve(uefi.RunUKI)},
+		{"efi-vars", "a UEFI variable store with PK, KEK and db enrolled for Secure Boot, and their signature lists", serve(uefi.RunVars)},
 		{"sums", "a SHA256SUMS of a tree, with a detached OpenPGP signature when given a key", serve(sums.Run)},
 		{"pack", "sparse files packed in place for a stream that has no holes", serve(sparse.RunPack)},
 		{"kconfig-check", "fails naming the config symbols a kernel's fragments asked for and olddefconfig dropped", serve(kconfig.Run)},

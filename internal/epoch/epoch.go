@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"time"
 )
@@ -61,4 +62,25 @@ func (e *Epoch) UnmarshalJSON(b []byte) error {
 	}
 	*e = v
 	return nil
+}
+
+// WriteFile writes data to path (mode 0644) through a temporary file
+// renamed into place, its time the epoch: a step's output is whole or
+// absent, and its mtime reproducible.
+func (e Epoch) WriteFile(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	err := os.WriteFile(tmp, data, 0o644)
+	if err == nil {
+		err = os.Chtimes(tmp, e.Time(), e.Time())
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
 }

@@ -19,7 +19,7 @@ func Run(r request.EFISign) error {
 	if err != nil {
 		return err
 	}
-	cert, err := readCert(r.Cert)
+	cert, err := ReadCert(r.Cert)
 	if err != nil {
 		return err
 	}
@@ -34,22 +34,11 @@ func Run(r request.EFISign) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(r.Out), 0o755); err != nil {
-		return err
-	}
-	tmp := r.Out + ".tmp"
-	if err := os.WriteFile(tmp, signed, 0o644); err != nil {
-		return err
-	}
-	t := r.Epoch.Time()
-	if err := os.Chtimes(tmp, t, t); err != nil {
-		return err
-	}
-	return os.Rename(tmp, r.Out)
+	return r.Epoch.WriteFile(r.Out, signed)
 }
 
-// readCert reads one X.509 certificate, PEM or DER.
-func readCert(p string) (*x509.Certificate, error) {
+// ReadCert reads one X.509 certificate, PEM or DER.
+func ReadCert(p string) (*x509.Certificate, error) {
 	data, err := os.ReadFile(p)
 	if err != nil {
 		return nil, err

@@ -31,7 +31,7 @@ func (h gptHeader) encode(l *layout, disk GUID, entriesCRC uint32) []byte {
 	le.PutUint64(b[32:40], uint64(h.alternate))
 	le.PutUint64(b[40:48], gptFirstLBA)
 	le.PutUint64(b[48:56], uint64(l.lastUsableLBA()))
-	d := disk.disk()
+	d := disk.Disk()
 	copy(b[56:72], d[:])
 	le.PutUint64(b[72:80], uint64(h.entries))
 	le.PutUint32(b[80:84], gptEntries)
@@ -59,7 +59,7 @@ func (l *layout) gptEntryArray(guids []GUID) []byte {
 // encodeEntry renders one partition entry into e.
 func encodeEntry(e []byte, p placed, unique GUID) {
 	le := binary.LittleEndian
-	t, u := p.typ.guid.disk(), unique.disk()
+	t, u := p.typ.guid.Disk(), unique.Disk()
 	copy(e[0:16], t[:])
 	copy(e[16:32], u[:])
 	le.PutUint64(e[32:40], uint64(p.Offset/sector))
