@@ -31,6 +31,7 @@ SB = secure_boot(key = secret("db-key"), cert = "keys/db.pem")
 INIT = "init=/usr/sbin/cairn-init"
 target("disk", pc_x86_64.image(rootfs = debian.rootfs(arch = "amd64", files = SYSTEM), repos = REPOS, name = "sb", cmdline = INIT, secure_boot = SB))
 target("vars", uefi_secure_boot_vars("amd64", REPOS, pk = "keys/db.pem", db = "keys/db.pem"))
+target("iso", pc_x86_64.iso(rootfs = debian.rootfs(arch = "amd64", files = SYSTEM), repos = REPOS, name = "sb", cmdline = INIT, secure_boot = SB))
 target("disk-arm64", qemu_virt_arm64.image(rootfs = debian.rootfs(arch = "arm64", files = SYSTEM), repos = REPOS, name = "sb", cmdline = INIT, secure_boot = SB))
 target("vars-arm64", uefi_secure_boot_vars("arm64", REPOS, pk = "keys/db.pem", db = "keys/db.pem"))
 `
@@ -155,6 +156,18 @@ func TestSecureBootEnforcingArm64(t *testing.T) {
 	log := bootUntil(t, bootMarker+" aarch64 edge", "qemu-system-aarch64", append(pflash(aavmfCode, varsCopy(t, vars)),
 		"-M", "virt", "-cpu", "max", "-drive", "if=virtio,format=raw,file="+copyImage(t, img))...)
 	t.Logf("the console on Secure Boot: %q", regexp.MustCompile(`.*[Ss]ecure ?[Bb]oot.*`).FindAllString(log, -1))
+	if !strings.Contains(log, "Secure boot enabled") {
+		t.Errorf("the kernel did not report Secure Boot enabled:\n%s", tail(log, 4000))
+	}
+}
+
+// TestSecureBootISO: the live ISO's UEFI boot chain is signed too, and
+// boots from a CD with Secure Boot enforcing.
+func TestSecureBootISO(t *testing.T) {
+	out, _, _ := signedBuild(t, "iso", "vars")
+	args := append([]string{"-M", "q35,smm=on", "-global", "driver=cfi.pflash01,property=secure,value=on"},
+		append(pflash(ovmfSecureBoot, varsCopy(t, filepath.Join(out, "vars", "VARS.fd"))), "-cdrom", filepath.Join(out, "iso", "sb.iso"))...)
+	log := bootUntil(t, bootMarker+" x86_64 edge", "qemu-system-x86_64", args...)
 	if !strings.Contains(log, "Secure boot enabled") {
 		t.Errorf("the kernel did not report Secure Boot enabled:\n%s", tail(log, 4000))
 	}
