@@ -66,6 +66,7 @@ func Builtins() []Builtin {
 		scratchBuiltin,
 		secretBuiltin,
 		sshAgentBuiltin,
+		transitBuiltin,
 		ukiBuiltin,
 		targetBuiltin,
 	}

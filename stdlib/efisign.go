@@ -15,7 +15,7 @@ var efiSignBuiltin = Builtin{
 	Summary: "A PE/COFF image (systemd-boot, a kernel's EFI stub, a UKI) signed for UEFI Secure Boot, with a key that stays a secret.",
 	Params: []Param{
 		{Name: "image", Type: "string or artifact", Doc: "the unsigned image: a project path or an artifact holding one file (`pick(...)` of a package's `.efi`, a `kernel()`'s vmlinuz)"},
-		{Name: "key", Type: "secret", Doc: "the RSA private key, PEM (PKCS#1 or PKCS#8) without passphrase, as `secret(\"ID\")` given with `--secret id=ID,src=FILE`"},
+		{Name: "key", Type: "secret or signer", Doc: "the RSA private key, PEM (PKCS#1 or PKCS#8) without passphrase, as `secret(\"ID\")` given with `--secret id=ID,src=FILE`; or a `signer.transit(...)` holding it"},
 		{Name: "cert", Type: "string or artifact", Doc: "the key's X.509 certificate (PEM or DER): the db entry the firmware verifies with; public, so a project file"},
 		{Name: "name", Type: "string", Default: "the image's name", Doc: "the signed file's name"},
 	},
@@ -33,17 +33,25 @@ type efiSignNode struct {
 	at
 	image, cert *Artifact
 	key         *Secret
+	transit     *Transit
 	name        string
 }
 
 func efiSignFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var image, cert starlark.Value
-	var key *Secret
+	var image, cert, key starlark.Value
 	name := ""
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "image", &image, "key", &key, "cert", &cert, "name?", &name); err != nil {
 		return nil, err
 	}
-	n := &efiSignNode{at: at{callPos(t)}, key: key}
+	n := &efiSignNode{at: at{callPos(t)}}
+	switch k := key.(type) {
+	case *Secret:
+		n.key = k
+	case *Transit:
+		n.transit = k
+	default:
+		return nil, errParam("efi_sign", "key", key.Type(), `a secret("ID") holding the key, or a signer.transit(...)`)
+	}
 	var err error
 	if n.image, _, err = oneFile(t, n.at, "efi_sign", "image", image, "a PE/COFF image: a project path or an artifact holding one file"); err != nil {
 		return nil, err
@@ -77,19 +85,27 @@ func (n *efiSignNode) compile(c *Compiler) (llb.State, error) {
 	if err != nil {
 		return llb.State{}, err
 	}
-	req := request.EFISign{In: "/in/image", Cert: "/in/cert", Key: efiKeyPath, Secret: n.key.ID, Out: "/out/" + n.name, Epoch: c.epoch}
+	req := request.EFISign{In: "/in/image", Cert: "/in/cert", Out: "/out/" + n.name, Epoch: c.epoch}
+	opts := []llb.RunOption{
+		llb.AddMount("/in/image", image, llb.SourcePath("/"+n.image.File()), llb.Readonly),
+		llb.AddMount("/in/cert", cert, llb.SourcePath("/"+n.cert.File()), llb.Readonly),
+		llb.Platform(c.helper.Platform),
+		c.loc(n.p),
+	}
+	if n.transit != nil {
+		// The one signing step with a network: it reaches the service.
+		var token llb.RunOption
+		req.Transit, token = n.transit.request()
+		req.Secret = n.transit.Token.ID
+		opts = append(opts, token, llb.WithCustomName(fmt.Sprintf("efi_sign %s (transit key %s)", n.name, n.transit.Key)))
+	} else {
+		req.Key, req.Secret = efiKeyPath, n.key.ID
+		opts = append(opts, secretMount(efiKeyPath, n.key), llb.Network(pb.NetMode_NONE), llb.WithCustomName(fmt.Sprintf("efi_sign %s", n.name)))
+	}
 	args, err := request.Args(helperPath, req)
 	if err != nil {
 		return llb.State{}, errAt(n.p, "efi_sign", err)
 	}
-	es := root.Run(
-		llb.Args(args),
-		llb.AddMount("/in/image", image, llb.SourcePath("/"+n.image.File()), llb.Readonly),
-		llb.AddMount("/in/cert", cert, llb.SourcePath("/"+n.cert.File()), llb.Readonly),
-		secretMount(efiKeyPath, n.key),
-		llb.Network(pb.NetMode_NONE),
-		llb.Platform(c.helper.Platform),
-		llb.WithCustomName(fmt.Sprintf("efi_sign %s", n.name)),
-		c.loc(n.p))
+	es := root.Run(append(opts, llb.Args(args))...)
 	return es.AddMount("/out", llb.Scratch()), nil
 }

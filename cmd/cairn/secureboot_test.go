@@ -8,12 +8,14 @@ package main
 
 import (
 	"debug/pe"
+	"encoding/pem"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/cairn-build/cairn/internal/ingraph/transit/transittest"
 	"github.com/cairn-build/cairn/internal/testutil"
 )
 
@@ -169,6 +171,39 @@ func TestSecureBootISO(t *testing.T) {
 		append(pflash(ovmfSecureBoot, varsCopy(t, filepath.Join(out, "vars", "VARS.fd"))), "-cdrom", filepath.Join(out, "iso", "sb.iso"))...)
 	log := bootUntil(t, bootMarker+" x86_64 edge", "qemu-system-x86_64", args...)
 	if !strings.Contains(log, "Secure boot enabled") {
+		t.Errorf("the kernel did not report Secure Boot enabled:\n%s", tail(log, 4000))
+	}
+}
+
+// TestSecureBootTransit: the same image signed through a remote signing
+// service (the Vault transit API, served by transittest on this host):
+// the service is sent one digest per signed file and nothing else, the
+// token reaches no output, and OVMF boots the image enforcing.
+func TestSecureBootTransit(t *testing.T) {
+	c := shared(t)
+	svc := transittest.New(t, "cairn-db")
+	recipe := strings.Replace(secureBootRecipe, `SB = secure_boot(key = secret("db-key"), cert = "keys/db.pem")`,
+		`SB = secure_boot(key = signer.transit(url = "`+svc.URL+`", key = "cairn-db", token = secret("vault-token")), cert = "keys/db.pem")`, 1)
+	proj := newProject(t, recipe)
+	testutil.Must(t, os.MkdirAll(filepath.Join(proj, "keys"), 0o755))
+	cert := filepath.Join(proj, "keys", "db.pem")
+	der := testutil.SelfSigned(t, svc.Key, "cairn transit db").Raw
+	writeFile(t, cert, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})))
+	token := filepath.Join(t.TempDir(), "token")
+	writeFile(t, token, svc.Token+"\n")
+	out := filepath.Join(t.TempDir(), "out")
+	r := c.ok(t, "build", "-f", filepath.Join(proj, "cairn.star"), "-o", out, "--progress", "plain", "--secret", "id=vault-token,src="+token, "disk", "vars")
+	if got := len(svc.Signed()); got != 2 {
+		t.Errorf("the service signed %d digests, want 2 (systemd-boot and the UKI)", got)
+	}
+	if f := fileHolding(t, out, []byte(svc.Token)); f != "" || strings.Contains(r.stdout+r.stderr, svc.Token) {
+		t.Errorf("the token reached the output (%s) or the log", f)
+	}
+	img := filepath.Join(out, "disk", "sb.img")
+	checkSignedESP(t, img, "BOOTX64.EFI", cert)
+	args := append([]string{"-M", "q35,smm=on", "-global", "driver=cfi.pflash01,property=secure,value=on"},
+		append(pflash(ovmfSecureBoot, varsCopy(t, checkVars(t, filepath.Join(out, "vars")))), "-drive", "if=virtio,format=raw,file="+copyImage(t, img))...)
+	if log := bootUntil(t, bootMarker+" x86_64 edge", "qemu-system-x86_64", args...); !strings.Contains(log, "Secure boot enabled") {
 		t.Errorf("the kernel did not report Secure Boot enabled:\n%s", tail(log, 4000))
 	}
 }

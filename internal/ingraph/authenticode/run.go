@@ -6,10 +6,14 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/cairn-build/cairn/internal/ingraph/request"
+	"github.com/cairn-build/cairn/internal/ingraph/transit"
 )
 
 // Run signs r.In with the key file r.Key and certificate r.Cert into
@@ -23,18 +27,43 @@ func Run(r request.EFISign) error {
 	if err != nil {
 		return err
 	}
-	key, err := readKey(r.Key)
+	key, err := signer(r)
 	if err != nil {
 		return err
 	}
 	signed, err := Sign(image, cert, key)
 	if errors.Is(err, ErrKeyMismatch) {
-		return fmt.Errorf("the key given as secret %q is not the key of certificate %q: give that certificate's key, or this key's certificate", r.Secret, cert.Subject)
+		what := fmt.Sprintf("the key given as secret %q", r.Secret)
+		if r.Transit != nil {
+			what = fmt.Sprintf("transit key %q at %s", r.Transit.Key, r.Transit.Addr)
+		}
+		return fmt.Errorf("%s is not the key of certificate %q: give that certificate's key, or this key's certificate", what, cert.Subject)
 	}
 	if err != nil {
 		return err
 	}
 	return r.Epoch.WriteFile(r.Out, signed)
+}
+
+// transitTimeout bounds the signing service's answers.
+const transitTimeout = 2 * time.Minute
+
+// signer is the request's key: a key file, or a transit client that has
+// read its key's public half.
+func signer(r request.EFISign) (crypto.Signer, error) {
+	if r.Transit == nil {
+		return readKey(r.Key)
+	}
+	token, err := os.ReadFile(r.Transit.Token)
+	if err != nil {
+		return nil, fmt.Errorf("transit token: %w", err)
+	}
+	c := &transit.Client{Addr: r.Transit.Addr, Mount: r.Transit.Mount, Key: r.Transit.Key,
+		Token: strings.TrimSpace(string(token)), HTTP: &http.Client{Timeout: transitTimeout}}
+	if err := c.Open(); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // ReadCert reads one X.509 certificate, PEM or DER.

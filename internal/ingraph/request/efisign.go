@@ -8,12 +8,14 @@ import (
 )
 
 // EFISign asks for the PE/COFF image In signed for UEFI Secure Boot with
-// the RSA private key in the file Key (PEM, a secret mount) whose
-// certificate is the file Cert (PEM or DER), written to Out.
+// the RSA private key in the file Key (PEM, a secret mount), or by the
+// remote signer Transit, whose certificate is the file Cert (PEM or
+// DER), written to Out.
 type EFISign struct {
-	In   string `json:"in"`
-	Cert string `json:"cert"`
-	Key  string `json:"key"`
+	In      string   `json:"in"`
+	Cert    string   `json:"cert"`
+	Key     string   `json:"key,omitempty"`
+	Transit *Transit `json:"transit,omitempty"`
 	// Secret names the secret the key came from, for messages.
 	Secret string      `json:"secret,omitempty"`
 	Out    string      `json:"out"`
@@ -25,8 +27,16 @@ func (EFISign) Command() string { return "efi-sign" }
 
 // Check implements Request.
 func (r EFISign) Check() error {
-	if err := required(r.Command(), "in", r.In, "cert", r.Cert, "key", r.Key, "out", r.Out); err != nil {
+	if err := required(r.Command(), "in", r.In, "cert", r.Cert, "out", r.Out); err != nil {
 		return err
+	}
+	if (r.Key == "") == (r.Transit == nil) {
+		return fmt.Errorf("%s request: want one of key and transit", r.Command())
+	}
+	if r.Transit != nil {
+		if err := r.Transit.check(r.Command()); err != nil {
+			return err
+		}
 	}
 	if strings.HasSuffix(r.Out, "/") {
 		return fmt.Errorf("%s request: out %q is a directory; want a file", r.Command(), r.Out)
@@ -35,3 +45,17 @@ func (r EFISign) Check() error {
 }
 
 func (r *EFISign) stamp() *epoch.Epoch { return &r.Epoch }
+
+// Transit names a key of a remote signing service with HashiCorp Vault's
+// transit API: the service at Addr (a URL), the engine's Mount, the key's
+// name and the file holding the token (a secret mount).
+type Transit struct {
+	Addr  string `json:"addr"`
+	Mount string `json:"mount,omitempty"`
+	Key   string `json:"key"`
+	Token string `json:"token"`
+}
+
+func (t Transit) check(cmd string) error {
+	return required(cmd, "transit.addr", t.Addr, "transit.key", t.Key, "transit.token", t.Token)
+}
