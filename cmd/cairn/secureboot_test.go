@@ -187,7 +187,7 @@ func TestSecureBootTransit(t *testing.T) {
 	proj := newProject(t, recipe)
 	testutil.Must(t, os.MkdirAll(filepath.Join(proj, "keys"), 0o755))
 	cert := filepath.Join(proj, "keys", "db.pem")
-	der := testutil.SelfSigned(t, svc.Key, "cairn transit db").Raw
+	der := testutil.SelfSigned(t, svc.Signer, "cairn transit db").Raw
 	writeFile(t, cert, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})))
 	token := filepath.Join(t.TempDir(), "token")
 	writeFile(t, token, svc.Token+"\n")

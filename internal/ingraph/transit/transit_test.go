@@ -34,7 +34,7 @@ func TestSignVerifiesWithOpenSSL(t *testing.T) {
 	srv := transittest.New(t, "release")
 	c, err := open(t, srv, srv.Token)
 	testutil.Must(t, err)
-	if !reflect.DeepEqual(c.Public(), &srv.Key.PublicKey) || c.Version() != 1 {
+	if !reflect.DeepEqual(c.Public(), srv.Signer.Public()) || c.Version() != 1 {
 		t.Fatalf("Open: public %v, version %d", c.Public(), c.Version())
 	}
 	digest := sha256.Sum256([]byte("SHA256SUMS of an image"))

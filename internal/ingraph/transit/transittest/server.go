@@ -4,13 +4,12 @@
 // signatures, a token required, and nothing else served. Vault's own
 // server cannot be built from the Go module proxy cairn builds with, so
 // this stands in for it; docs/signing.md says so. Its key is an RSA key
-// in memory (a softhsm2-backed one is to come with the PKCS#11 signer).
+// generated in a softhsm2 token and used through PKCS#11 (pkcs11-tool), so
+// the service never holds it either.
 package transittest
 
 import (
 	"crypto"
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
@@ -30,22 +29,19 @@ type Server struct {
 	Token string
 	// Name is the key's name.
 	Name string
-	// Key is the key (tests verify against its public half).
-	Key *rsa.PrivateKey
+	// Signer is the key in its token (tests verify against its public
+	// half, and may sign with it as the service does).
+	Signer crypto.Signer
 
 	mu     sync.Mutex
 	signed [][]byte // the digests it was sent, in order
 }
 
-// New starts a server with a new 2048-bit RSA key under name; it stops
-// when tb ends.
+// New starts a server with a new 2048-bit RSA key under name, generated
+// in a softhsm2 token of its own; it stops when tb ends.
 func New(tb testing.TB, name string) *Server {
 	tb.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	s := &Server{Token: "s.cairn-test-token", Name: name, Key: key}
+	s := &Server{Token: "s.cairn-test-token", Name: name, Signer: newToken(tb, name)}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	tb.Cleanup(s.Close)
 	return s
@@ -60,7 +56,7 @@ func (s *Server) Signed() [][]byte {
 
 // PublicPEM is the key's public half as the keys endpoint serves it.
 func (s *Server) PublicPEM() []byte {
-	der, _ := x509.MarshalPKIXPublicKey(&s.Key.PublicKey)
+	der, _ := x509.MarshalPKIXPublicKey(s.Signer.Public())
 	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
 }
 
@@ -136,9 +132,10 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request, name, hash string)
 	var sig []byte
 	switch req.SignatureAlgorithm {
 	case "pkcs1v15":
-		sig, err = rsa.SignPKCS1v15(nil, s.Key, crypto.SHA256, digest)
+		sig, err = s.Signer.Sign(nil, digest, crypto.SHA256)
 	case "", "pss":
-		sig, err = rsa.SignPSS(rand.Reader, s.Key, crypto.SHA256, digest, nil)
+		fail(w, http.StatusBadRequest, "this test server signs pkcs1v15 only")
+		return
 	default:
 		fail(w, http.StatusBadRequest, "unsupported signature algorithm "+req.SignatureAlgorithm)
 		return
