@@ -70,6 +70,13 @@ b.image(rootfs = rootfs(repos = REPOS, arch = "arm64"), repos = REPOS, secure_bo
 	if err == nil || !strings.Contains(err.Error(), "board raspberrypi4 cannot sign its boot chain") || !strings.Contains(err.Error(), "cairn.star:5") {
 		t.Errorf("err = %v, want the board named at cairn.star:5", err)
 	}
+	src = strings.Replace(src, "b.image(", "b.ab_image(root_size = \"1G\", ", 1)
+	src = strings.Replace(src, "raspberrypi.star\", \"raspberrypi\")", "qemu_virt_arm64.star\", \"qemu_virt_arm64\")", 1)
+	src = strings.Replace(src, "b = raspberrypi(model = 4)", "b = qemu_virt_arm64", 1)
+	_, err = stdlib.Evaluate(stdlib.Options{Project: fstest.MapFS{"cairn.star": {Data: []byte(src)}}, Library: recipes.FS})
+	if err == nil || !strings.Contains(err.Error(), "ab_image() cannot sign its boot chain yet") {
+		t.Errorf("ab_image with secure_boot: %v", err)
+	}
 	src = "load(\"@cairn//boards/uefi.star\", \"secure_boot\")\nsecure_boot(key = \"db.key\", cert = \"db.pem\")\n"
 	_, err = stdlib.Evaluate(stdlib.Options{Project: fstest.MapFS{"cairn.star": {Data: []byte(src)}}, Library: recipes.FS})
 	if err == nil || !strings.Contains(err.Error(), "key must be a secret") {
