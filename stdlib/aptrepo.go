@@ -8,7 +8,6 @@ import (
 
 	"github.com/cairn-build/cairn/internal/ingraph/request"
 	"github.com/moby/buildkit/client/llb"
-	"github.com/moby/buildkit/solver/pb"
 	"go.starlark.net/starlark"
 )
 
@@ -21,7 +20,7 @@ var aptRepoBuiltin = Builtin{
 		{Name: "component", Type: "string", Default: `"main"`, Doc: "the one component"},
 		{Name: "origin", Type: "string", Default: `"cairn"`, Doc: "Origin and Label of the Release"},
 		{Name: "architectures", Type: "list of string", Default: "those of the packages", Doc: `Packages indexes to write, e.g. ["amd64", "arm64"]; "all" packages go into each`},
-		{Name: "signer", Type: "secret", Default: "None", Doc: "an ASCII-armored OpenPGP secret key without passphrase, as `secret(\"ID\")` given with `--secret id=ID,src=FILE`; without it the repository is unsigned"},
+		{Name: "signer", Type: "secret or signer", Default: "None", Doc: "an ASCII-armored OpenPGP secret key without passphrase, as `secret(\"ID\")` given with `--secret id=ID,src=FILE`, or a `signer.transit(..., openpgp = ...)`; without it the repository is unsigned"},
 	},
 	Returns: "artifact: pool/, dists/SUITE/ (Release, InRelease and Release.gpg when signed, Packages, Packages.gz, Packages.xz, by-hash/) and archive-key.asc (the public key) when signed",
 	Doc: "Written by cairn's helper inside the build: the same packages, epoch and key give the same bytes " +
@@ -42,7 +41,7 @@ type aptRepoNode struct {
 	component string
 	origin    string
 	arches    []string
-	signer    *Secret
+	signer    *pgpSigner
 }
 
 func aptRepoFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -101,13 +100,11 @@ func (n *aptRepoNode) compile(c *Compiler) (llb.State, error) {
 		opts = append(opts, llb.AddMount(dir, st, llb.Readonly))
 		req.In = append(req.In, dir)
 	}
-	if n.signer != nil {
-		var mount llb.RunOption
-		if req.KeyID, mount, err = c.signerMount("apt_repo", keyPath, n.signer); err != nil {
-			return llb.State{}, err
-		}
-		req.Key, opts = keyPath, append(opts, mount)
+	signing, err := c.signerOpts("apt_repo", keyPath, n.signer, &req.Key, &req.KeyID, &req.Transit)
+	if err != nil {
+		return llb.State{}, err
 	}
+	opts = append(opts, signing...)
 	args, err := request.Args(helperPath, req)
 	if err != nil {
 		return llb.State{}, errAt(n.p, "apt_repo", err)
@@ -116,7 +113,7 @@ func (n *aptRepoNode) compile(c *Compiler) (llb.State, error) {
 	if n.signer != nil {
 		signed = "signed"
 	}
-	opts = append(opts, llb.Args(args), llb.Network(pb.NetMode_NONE), llb.Platform(c.helper.Platform),
+	opts = append(opts, llb.Args(args), llb.Platform(c.helper.Platform),
 		llb.WithCustomName(fmt.Sprintf("apt repository %s (%d package sets, %s)", n.suite, len(n.packages), signed)), c.loc(n.p))
 	return root.Run(opts...).AddMount("/out", llb.Scratch()), nil
 }

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	digest "github.com/opencontainers/go-digest"
 	"os"
 	"os/exec"
 	"strconv"
@@ -13,6 +12,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	digest "github.com/opencontainers/go-digest"
 
 	"github.com/cairn-build/cairn/stdlib"
 )

@@ -5,7 +5,6 @@ import (
 
 	"github.com/cairn-build/cairn/internal/ingraph/request"
 	"github.com/moby/buildkit/client/llb"
-	"github.com/moby/buildkit/solver/pb"
 	"go.starlark.net/starlark"
 )
 
@@ -15,7 +14,7 @@ var checksumsBuiltin = Builtin{
 	Params: []Param{
 		{Name: "contents", Type: "artifact", Doc: "the tree to list: an iso(), a disk(), any output"},
 		{Name: "name", Type: "string", Default: `"SHA256SUMS"`, Doc: "the checksum file's name, at the root of the result"},
-		{Name: "signer", Type: "secret", Default: "None", Doc: "an ASCII-armored OpenPGP secret key without passphrase, as `secret(\"ID\")` given with `--secret id=ID,src=FILE`; without it the list is unsigned"},
+		{Name: "signer", Type: "secret or signer", Default: "None", Doc: "an ASCII-armored OpenPGP secret key without passphrase, as `secret(\"ID\")` given with `--secret id=ID,src=FILE`, or a `signer.transit(..., openpgp = ...)`; without it the list is unsigned"},
 	},
 	Returns: "artifact: contents, NAME, and when signed NAME.sign (an armored detached signature) and signing-key.asc (the public key)",
 	Doc: "Lists every regular file of contents by its path, sorted, in the format `sha256sum -c` reads " +
@@ -32,7 +31,7 @@ type checksumsNode struct {
 	at
 	src    *Artifact
 	name   string
-	signer *Secret
+	signer *pgpSigner
 }
 
 func checksumsFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -69,19 +68,20 @@ func (n *checksumsNode) compile(c *Compiler) (llb.State, error) {
 	// Keyed by the contents' step, not read for a content key first: the
 	// step reads them once, to hash them (see imageInput).
 	opts := []llb.RunOption{llb.AddMount("/src", src, llb.Readonly, llb.ContentCache(llb.MountContentCacheOff))}
+	signing, err := c.signerOpts("checksums", sumsKeyPath, n.signer, &req.Key, &req.KeyID, &req.Transit)
+	if err != nil {
+		return llb.State{}, err
+	}
+	opts = append(opts, signing...)
 	signed := "unsigned"
 	if n.signer != nil {
-		var mount llb.RunOption
-		if req.KeyID, mount, err = c.signerMount("checksums", sumsKeyPath, n.signer); err != nil {
-			return llb.State{}, err
-		}
-		req.Key, signed, opts = sumsKeyPath, "signed", append(opts, mount)
+		signed = "signed"
 	}
 	args, err := request.Args(helperPath, req)
 	if err != nil {
 		return llb.State{}, errAt(n.p, "checksums", err)
 	}
-	opts = append(opts, llb.Args(args), llb.Network(pb.NetMode_NONE), llb.Platform(c.helper.Platform),
+	opts = append(opts, llb.Args(args), llb.Platform(c.helper.Platform),
 		llb.WithCustomName(fmt.Sprintf("checksums %s (%s)", n.name, signed)), c.loc(n.p))
 	sums := root.Run(opts...).AddMount("/out", llb.Scratch())
 	return llb.Merge([]llb.State{src, sums}, llb.WithCustomName("beside its checksums"), c.loc(n.p)), nil

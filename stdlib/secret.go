@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"regexp"
 
+	"github.com/cairn-build/cairn/internal/ingraph/request"
 	"github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/solver/pb"
 	"go.starlark.net/starlark"
 )
 
@@ -82,24 +84,54 @@ func (c *Compiler) signerID(fn string, s *Secret) (string, error) {
 	return id, nil
 }
 
+// pgpSigner is an OpenPGP signer parameter: a secret holding the key, or
+// a signing service's key with its OpenPGP certificate.
+type pgpSigner struct {
+	key     *Secret
+	transit *Transit
+}
+
 // signerArg reads a builtin's signer parameter: a secret holding the key,
-// or None for no signature.
-func signerArg(fn string, v starlark.Value) (*Secret, error) {
+// a signer.transit(openpgp = ...), or None for no signature.
+func signerArg(fn string, v starlark.Value) (*pgpSigner, error) {
 	switch s := v.(type) {
 	case starlark.NoneType:
 		return nil, nil
 	case *Secret:
-		return s, nil
+		return &pgpSigner{key: s}, nil
+	case *Transit:
+		if s.openpgp == nil {
+			return nil, errAt(s.p, fn, fmt.Errorf("signer.transit(key = %q) signs OpenPGP only with its OpenPGP certificate: add openpgp = \"keys/KEY.asc\" (gpg --export --armor)", s.Key))
+		}
+		return &pgpSigner{transit: s}, nil
 	}
-	return nil, errParam(fn, "signer", v.Type(), `a secret("ID") holding the signing key, or None`)
+	return nil, errParam(fn, "signer", v.Type(), `a secret("ID") holding the signing key, a signer.transit(..., openpgp = ...), or None`)
 }
 
-// signerMount mounts the signing key of secret s at dest and returns the
-// key's identity for the step's request (see signerID).
-func (c *Compiler) signerMount(fn, dest string, s *Secret) (string, llb.RunOption, error) {
-	id, err := c.signerID(fn, s)
-	if err != nil {
-		return "", nil, err
+// pgpCertPath is where a transit signer's OpenPGP certificate is mounted.
+const pgpCertPath = "/in/cairn-openpgp-cert"
+
+// signerOpts mounts signer s in a signing step whose key file goes to
+// keyPath: it sets the request's key, key identity (see signerID) or
+// transit fields, and returns the step's mounts and network (none,
+// unless a signing service must be reached).
+func (c *Compiler) signerOpts(fn, keyPath string, s *pgpSigner, key, keyID *string, tr **request.Transit) ([]llb.RunOption, error) {
+	switch {
+	case s == nil:
+		return []llb.RunOption{llb.Network(pb.NetMode_NONE)}, nil
+	case s.transit != nil:
+		cert, err := c.State(s.transit.openpgp)
+		if err != nil {
+			return nil, err
+		}
+		t, token := s.transit.request()
+		t.OpenPGP, *tr = pgpCertPath, t
+		return []llb.RunOption{token, llb.AddMount(pgpCertPath, cert, llb.SourcePath("/"+s.transit.openpgp.File()), llb.Readonly)}, nil
 	}
-	return id, secretMount(dest, s), nil
+	id, err := c.signerID(fn, s.key)
+	if err != nil {
+		return nil, err
+	}
+	*key, *keyID = keyPath, id
+	return []llb.RunOption{secretMount(keyPath, s.key), llb.Network(pb.NetMode_NONE)}, nil
 }

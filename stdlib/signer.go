@@ -17,9 +17,10 @@ var transitBuiltin = Builtin{
 		{Name: "key", Type: "string", Doc: "the transit key's name (an `rsa-2048`, `rsa-3072` or `rsa-4096` key for Secure Boot)"},
 		{Name: "token", Type: "secret", Doc: "the service token, as `secret(\"ID\")` given with `--secret id=ID,src=FILE`"},
 		{Name: "mount", Type: "string", Default: `"transit"`, Doc: "where the transit engine is mounted"},
+		{Name: "openpgp", Type: "string or artifact", Default: "None", Doc: "the key's OpenPGP certificate (public key, user ID, self-signature; `gpg --export --armor`), one file: needed to sign OpenPGP (apt_repo(), checksums()), whose signatures name the certificate's key"},
 	},
 	Returns: "signer",
-	Doc: "Accepted by efi_sign() and secure_boot() in place of a key secret. The signing step reads the key's " +
+	Doc: "Accepted by efi_sign() and secure_boot() in place of a key secret, and with `openpgp` by apt_repo() and checksums(). The signing step reads the key's " +
 		"public half (`GET /v1/MOUNT/keys/KEY`), sends each SHA-256 digest to `POST /v1/MOUNT/sign/KEY/sha2-256` " +
 		"(`prehashed`, `pkcs1v15`) with the token, and checks every signature it gets back against the public " +
 		"key. It is the one kind of step that reaches the network for signing; the token is mounted for it as a " +
@@ -34,12 +35,20 @@ type Transit struct {
 	at
 	URL, Key, Mount string
 	Token           *Secret
+	openpgp         *Artifact
 }
 
 func transitFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	s := &Transit{at: at{callPos(t)}, Mount: "transit"}
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "url", &s.URL, "key", &s.Key, "token", &s.Token, "mount?", &s.Mount); err != nil {
+	var cert starlark.Value = starlark.None
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "url", &s.URL, "key", &s.Key, "token", &s.Token, "mount?", &s.Mount, "openpgp?", &cert); err != nil {
 		return nil, err
+	}
+	if cert != starlark.None {
+		var err error
+		if s.openpgp, _, err = oneFile(t, s.at, b.Name(), "openpgp", cert, "an OpenPGP certificate: a project path or an artifact holding one file"); err != nil {
+			return nil, err
+		}
 	}
 	u, err := url.Parse(s.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {

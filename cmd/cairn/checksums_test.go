@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cairn-build/cairn/internal/ingraph/transit/transittest"
 	"github.com/cairn-build/cairn/internal/testutil"
 )
 
@@ -75,4 +76,34 @@ func TestSignedChecksums(t *testing.T) {
 		t.Error("a new key under the same secret name gave the cached signature")
 	}
 	os.Remove(keyFile)
+}
+
+// TestSignedChecksumsTransit: the same list signed by a key kept in a
+// signing service (transittest, the key in softhsm2), named by its
+// OpenPGP certificate in the project; gpgv accepts the signature with the
+// certificate, and the token reaches no output.
+func TestSignedChecksumsTransit(t *testing.T) {
+	c := shared(t)
+	svc := transittest.New(t, "release")
+	recipe := strings.Replace(checksumsRecipe, `signer = secret("release-key")`,
+		`signer = signer.transit(url = "`+svc.URL+`", key = "release", token = secret("vault-token"), openpgp = "release.asc")`, 1)
+	proj := newProject(t, recipe)
+	cert := filepath.Join(proj, "release.asc")
+	writeFile(t, cert, string(svc.OpenPGPCert(t, "cairn release")))
+	token := filepath.Join(t.TempDir(), "token")
+	writeFile(t, token, svc.Token)
+	out := filepath.Join(t.TempDir(), "out")
+	r := c.ok(t, "build", "-f", filepath.Join(proj, "cairn.star"), "-o", out, "--progress", "plain", "--secret", "id=vault-token,src="+token)
+	dir := filepath.Join(out, "release")
+	keyring := filepath.Join(t.TempDir(), "key.gpg")
+	run(t, "gpg", "--batch", "--dearmor", "-o", keyring, cert)
+	if b, err := exec.Command("gpgv", "--keyring", keyring, filepath.Join(dir, "SHA256SUMS.sign"), filepath.Join(dir, "SHA256SUMS")).CombinedOutput(); err != nil {
+		t.Fatalf("gpgv refused SHA256SUMS.sign made through the service: %v\n%s", err, b)
+	}
+	if got := len(svc.Signed()); got != 1 {
+		t.Errorf("the service signed %d digests, want 1", got)
+	}
+	if f := fileHolding(t, out, []byte(svc.Token)); f != "" || strings.Contains(r.stdout+r.stderr, svc.Token) {
+		t.Errorf("the token reached the output (%s) or the log", f)
+	}
 }

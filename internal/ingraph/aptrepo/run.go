@@ -49,7 +49,7 @@ func Run(req request.AptRepo) error {
 	if err := w.put(path.Join(dist, "Release"), release); err != nil {
 		return err
 	}
-	if req.Key == "" {
+	if req.Key == "" && req.Transit == nil {
 		return nil
 	}
 	return w.sign(req, dist, release)

@@ -12,7 +12,7 @@ import (
 // key file at the epoch (see pgpsign), so the same key signs the same
 // Release to the same bytes.
 func (w *writer) sign(req request.AptRepo, dist string, release []byte) error {
-	s, err := pgpsign.Load(req.Key, req.Epoch)
+	s, err := pgpsign.Open(req.Key, req.Transit, req.Epoch)
 	if err != nil {
 		return err
 	}

@@ -6,11 +6,8 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
-	"time"
 
 	"github.com/cairn-build/cairn/internal/ingraph/request"
 	"github.com/cairn-build/cairn/internal/ingraph/transit"
@@ -45,25 +42,13 @@ func Run(r request.EFISign) error {
 	return r.Epoch.WriteFile(r.Out, signed)
 }
 
-// transitTimeout bounds the signing service's answers.
-const transitTimeout = 2 * time.Minute
-
 // signer is the request's key: a key file, or a transit client that has
 // read its key's public half.
 func signer(r request.EFISign) (crypto.Signer, error) {
 	if r.Transit == nil {
 		return readKey(r.Key)
 	}
-	token, err := os.ReadFile(r.Transit.Token)
-	if err != nil {
-		return nil, fmt.Errorf("transit token: %w", err)
-	}
-	c := &transit.Client{Addr: r.Transit.Addr, Mount: r.Transit.Mount, Key: r.Transit.Key,
-		Token: strings.TrimSpace(string(token)), HTTP: &http.Client{Timeout: transitTimeout}}
-	if err := c.Open(); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return transit.Dial(r.Transit)
 }
 
 // ReadCert reads one X.509 certificate, PEM or DER.

@@ -11,6 +11,7 @@ package pgpsign
 
 import (
 	"bytes"
+	"crypto"
 	"errors"
 	"fmt"
 	"io"
@@ -23,6 +24,8 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp/clearsign"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	"github.com/cairn-build/cairn/internal/epoch"
+	"github.com/cairn-build/cairn/internal/ingraph/request"
+	"github.com/cairn-build/cairn/internal/ingraph/transit"
 )
 
 // Signer signs with one OpenPGP secret key at a fixed time.
@@ -43,6 +46,12 @@ func Load(file string, ep epoch.Epoch) (*Signer, error) {
 	if err != nil {
 		return nil, err
 	}
+	return prepare(e, ep)
+}
+
+// prepare picks e's signing key at ep (or at the key's creation when that
+// is later).
+func prepare(e *openpgp.Entity, ep epoch.Epoch) (*Signer, error) {
 	at := ep.Time()
 	if created := e.PrimaryKey.CreationTime; created.After(at) {
 		at = created
@@ -60,6 +69,57 @@ func Load(file string, ep epoch.Epoch) (*Signer, error) {
 	deterministic := false
 	cfg := &packet.Config{Time: func() time.Time { return at }, NonDeterministicSignaturesViaNotation: &deterministic}
 	return &Signer{entity: e, key: &key, cfg: cfg}, nil
+}
+
+// Open is the signer a step's request names: the key file key, or the
+// transit key tr whose OpenPGP certificate is the file tr.OpenPGP.
+func Open(key string, tr *request.Transit, ep epoch.Epoch) (*Signer, error) {
+	if tr == nil {
+		return Load(key, ep)
+	}
+	if tr.OpenPGP == "" {
+		return nil, errors.New("transit signer: OpenPGP signatures need the key's OpenPGP certificate (signer.transit(openpgp = ...))")
+	}
+	c, err := transit.Dial(tr)
+	if err != nil {
+		return nil, err
+	}
+	cert, err := os.ReadFile(tr.OpenPGP)
+	if err != nil {
+		return nil, fmt.Errorf("OpenPGP certificate: %w", err)
+	}
+	return FromSigner(cert, c, ep)
+}
+
+// FromSigner prepares to sign at ep with signer, a key held elsewhere (a
+// signing service), whose OpenPGP certificate (public key, user ID and
+// self-signature, armored or binary) is cert. The key in cert that is
+// the signer's must be able to sign; cert tells the world the key's
+// fingerprint, and signer makes every signature.
+func FromSigner(cert []byte, signer crypto.Signer, ep epoch.Epoch) (*Signer, error) {
+	e, err := one(cert, "one OpenPGP certificate")
+	if err != nil {
+		return nil, err
+	}
+	found := false
+	if samePublic(e.PrimaryKey.PublicKey, signer.Public()) {
+		e.PrivateKey, found = &packet.PrivateKey{PublicKey: *e.PrimaryKey, PrivateKey: signer}, true
+	}
+	for i, sub := range e.Subkeys {
+		if samePublic(sub.PublicKey.PublicKey, signer.Public()) {
+			e.Subkeys[i].PrivateKey, found = &packet.PrivateKey{PublicKey: *sub.PublicKey, PrivateKey: signer}, true
+		}
+	}
+	if !found {
+		return nil, fmt.Errorf("OpenPGP certificate %X is not of the signing service's key", e.PrimaryKey.Fingerprint)
+	}
+	return prepare(e, ep)
+}
+
+// samePublic reports whether two public keys are the same key.
+func samePublic(a, b crypto.PublicKey) bool {
+	k, ok := a.(interface{ Equal(crypto.PublicKey) bool })
+	return ok && k.Equal(b)
 }
 
 // Fingerprint is the hex fingerprint of the one OpenPGP secret key data
@@ -86,18 +146,26 @@ func (s *Signer) Check(want string) error {
 	return nil
 }
 
-// parse reads the one secret key of data.
-func parse(data []byte) (*openpgp.Entity, error) {
+// one reads the one key of data, armored or binary: what it should be.
+func one(data []byte, what string) (*openpgp.Entity, error) {
 	list, err := openpgp.ReadArmoredKeyRing(bytes.NewReader(data))
 	if err != nil {
 		if list, err = openpgp.ReadKeyRing(bytes.NewReader(data)); err != nil {
-			return nil, fmt.Errorf("signing key: not an OpenPGP secret key: %w", err)
+			return nil, fmt.Errorf("not %s: %w", what, err)
 		}
 	}
 	if len(list) != 1 {
-		return nil, fmt.Errorf("signing key: the secret holds %d keys, want one", len(list))
+		return nil, fmt.Errorf("%d keys, want %s", len(list), what)
 	}
-	e := list[0]
+	return list[0], nil
+}
+
+// parse reads the one secret key of data.
+func parse(data []byte) (*openpgp.Entity, error) {
+	e, err := one(data, "an OpenPGP secret key")
+	if err != nil {
+		return nil, fmt.Errorf("signing key: %w", err)
+	}
 	if e.PrivateKey == nil {
 		return nil, errors.New("signing key: the secret holds a public key only; export the secret key (gpg --export-secret-keys --armor)")
 	}

@@ -25,8 +25,11 @@ type AptRepo struct {
 	Key           string   `json:"key,omitempty"`
 	// KeyID is the signing key's fingerprint, when the compiler knew it
 	// (see Sums.KeyID).
-	KeyID string      `json:"key_id,omitempty"`
-	Epoch epoch.Epoch `json:"epoch"`
+	KeyID string `json:"key_id,omitempty"`
+	// Transit signs instead of Key: a key of a signing service, with its
+	// OpenPGP certificate.
+	Transit *Transit    `json:"transit,omitempty"`
+	Epoch   epoch.Epoch `json:"epoch"`
 }
 
 // KeyFile is the public key's name in a signed repository.
@@ -37,6 +40,9 @@ func (AptRepo) Command() string { return "apt-repo" }
 
 // Check implements Request.
 func (r AptRepo) Check() error {
+	if err := checkPGPTransit(r.Command(), r.Key, r.Transit); err != nil {
+		return err
+	}
 	if err := required(r.Command(), "out", r.Out, "suite", r.Suite, "component", r.Component, "origin", r.Origin); err != nil {
 		return err
 	}

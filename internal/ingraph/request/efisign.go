@@ -48,14 +48,31 @@ func (r *EFISign) stamp() *epoch.Epoch { return &r.Epoch }
 
 // Transit names a key of a remote signing service with HashiCorp Vault's
 // transit API: the service at Addr (a URL), the engine's Mount, the key's
-// name and the file holding the token (a secret mount).
+// name and the file holding the token (a secret mount). OpenPGP is the
+// file of the key's OpenPGP certificate, for OpenPGP signatures.
 type Transit struct {
-	Addr  string `json:"addr"`
-	Mount string `json:"mount,omitempty"`
-	Key   string `json:"key"`
-	Token string `json:"token"`
+	Addr    string `json:"addr"`
+	Mount   string `json:"mount,omitempty"`
+	Key     string `json:"key"`
+	Token   string `json:"token"`
+	OpenPGP string `json:"openpgp,omitempty"`
 }
 
 func (t Transit) check(cmd string) error {
 	return required(cmd, "transit.addr", t.Addr, "transit.key", t.Key, "transit.token", t.Token)
+}
+
+// checkPGPTransit checks an OpenPGP signer: a key file, a transit key
+// with its OpenPGP certificate, or neither (unsigned).
+func checkPGPTransit(cmd, key string, t *Transit) error {
+	if t == nil {
+		return nil
+	}
+	if key != "" {
+		return fmt.Errorf("%s request: want one of key and transit", cmd)
+	}
+	if t.OpenPGP == "" {
+		return fmt.Errorf("%s request: transit.openpgp is required for OpenPGP signatures", cmd)
+	}
+	return t.check(cmd)
 }

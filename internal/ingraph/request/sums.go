@@ -18,8 +18,11 @@ type Sums struct {
 	Key  string `json:"key,omitempty"`
 	// KeyID is the signing key's fingerprint, when the compiler knew it:
 	// it keys the step, and the helper refuses another key.
-	KeyID string      `json:"key_id,omitempty"`
-	Epoch epoch.Epoch `json:"epoch"`
+	KeyID string `json:"key_id,omitempty"`
+	// Transit signs instead of Key: a key of a signing service, with its
+	// OpenPGP certificate.
+	Transit *Transit    `json:"transit,omitempty"`
+	Epoch   epoch.Epoch `json:"epoch"`
 }
 
 // SumsKeyFile is the public key's name beside signed checksums.
@@ -33,6 +36,9 @@ func (Sums) Command() string { return "sums" }
 
 // Check implements Request.
 func (r Sums) Check() error {
+	if err := checkPGPTransit(r.Command(), r.Key, r.Transit); err != nil {
+		return err
+	}
 	if err := required(r.Command(), "src", r.Src, "out", r.Out, "name", r.Name); err != nil {
 		return err
 	}

@@ -43,8 +43,8 @@ func Run(r request.Sums) error {
 		return err
 	}
 	out := map[string][]byte{r.Name: list}
-	if r.Key != "" {
-		s, err := pgpsign.Load(r.Key, r.Epoch)
+	if r.Key != "" || r.Transit != nil {
+		s, err := pgpsign.Open(r.Key, r.Transit, r.Epoch)
 		if err != nil {
 			return err
 		}

@@ -32,8 +32,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/cairn-build/cairn/internal/ingraph/request"
 )
 
 // Client signs with one transit key.
@@ -213,4 +217,21 @@ func clip(s string) string {
 		return s[:40] + "..."
 	}
 	return s
+}
+
+// Timeout bounds each answer of the service in a signing step.
+const Timeout = 2 * time.Minute
+
+// Dial is the client a signing step's request names: the token read from
+// its secret mount, the key's public half read from the service.
+func Dial(r *request.Transit) (*Client, error) {
+	token, err := os.ReadFile(r.Token)
+	if err != nil {
+		return nil, fmt.Errorf("transit token: %w", err)
+	}
+	c := &Client{Addr: r.Addr, Mount: r.Mount, Key: r.Key, Token: strings.TrimSpace(string(token)), HTTP: &http.Client{Timeout: Timeout}}
+	if err := c.Open(); err != nil {
+		return nil, err
+	}
+	return c, nil
 }

@@ -9,7 +9,9 @@
 package transittest
 
 import (
+	"bytes"
 	"crypto"
+	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
@@ -20,6 +22,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
 )
 
 // Server is a running transit-compatible service with one RSA key.
@@ -159,4 +166,38 @@ func fail(w http.ResponseWriter, code int, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
 	json.NewEncoder(w).Encode(map[string]any{"errors": []string{msg}})
+}
+
+// OpenPGPCert is an armored OpenPGP certificate of the server's key (its
+// public key, a user ID and a self-signature made through the token), as
+// an operator would publish for a key kept in a signing service.
+func (s *Server) OpenPGPCert(tb testing.TB, name string) []byte {
+	tb.Helper()
+	pub := packet.NewRSAPublicKey(time.Unix(315532800, 0), s.Signer.Public().(*rsa.PublicKey))
+	priv := &packet.PrivateKey{PublicKey: *pub, PrivateKey: s.Signer}
+	uid := packet.NewUserId(name, "", "")
+	if uid == nil {
+		tb.Fatalf("OpenPGP user ID %q: a plain name, without ()<>", name)
+	}
+	primary := true
+	sig := &packet.Signature{Version: 4, SigType: packet.SigTypePositiveCert, PubKeyAlgo: pub.PubKeyAlgo, Hash: crypto.SHA256,
+		CreationTime: pub.CreationTime, IssuerKeyId: &pub.KeyId, IssuerFingerprint: pub.Fingerprint,
+		FlagsValid: true, FlagSign: true, FlagCertify: true, IsPrimaryId: &primary}
+	if err := sig.SignUserId(uid.Id, pub, priv, nil); err != nil {
+		tb.Fatal(err)
+	}
+	e := &openpgp.Entity{PrimaryKey: pub, Identities: map[string]*openpgp.Identity{
+		uid.Id: {Name: uid.Id, UserId: uid, SelfSignature: sig, Signatures: []*packet.Signature{sig}}}}
+	var b bytes.Buffer
+	w, err := armor.Encode(&b, openpgp.PublicKeyType, nil)
+	if err == nil {
+		err = e.Serialize(w)
+	}
+	if err == nil {
+		err = w.Close()
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b.Bytes()
 }
