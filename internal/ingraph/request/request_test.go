@@ -23,6 +23,10 @@ var everyRequest = []Request{
 		Partitions: []Partition{{Name: "boot", Type: "esp", Bootable: true, Image: "/in/p0/fs.img"}, {Name: "swap", Type: "swap", Size: 1 << 20}},
 		RawWrites:  []RawWrite{{Offset: 0, File: "/in/r0/mbr.bin"}}, Out: "/out"},
 	Kmods{Root: "/k", KernelVersion: "6.1.0-1-amd64", Out: "/out", Epoch: 6, Modules: []string{"ext4", "virtio_blk"}},
+	EFISign{In: "/in/image", Cert: "/in/cert", Transit: &Transit{Addr: "https://vault:8200", Key: "db", Token: "/run/secrets/t"}, Out: "/out/BOOTX64.EFI", Epoch: 7},
+	UKI{Stub: "/in/stub", Linux: "/in/linux", Initrd: "/in/initrd", Cmdline: "console=ttyS0", Out: "/out/linux.efi", Epoch: 8},
+	EFIVars{Template: "/in/template", PK: "/in/pk", KEK: []string{"/in/kek/0"}, DB: []string{"/in/db/0", "/in/db/1"}, Out: "/out", Name: "VARS.fd", Epoch: 9},
+	Sums{Src: "/src", Out: "/out", Name: "SHA256SUMS", Transit: &Transit{Addr: "http://127.0.0.1:8200", Key: "release", Token: "/t", OpenPGP: "/in/cert.asc"}, Epoch: 10},
 }
 
 // fresh returns a new zero request of r's type, as a pointer.
@@ -164,13 +168,19 @@ func TestChecks(t *testing.T) {
 		{Kmods{Out: "/o", Modules: []string{"ext4"}}, "root is required"},
 		{Disk{Name: "d", Table: GPT}, "out is required"},
 		{Disk{Name: "d", Table: "apm", Out: "/o"}, `table is "apm"`},
+		{EFISign{In: "/i", Cert: "/c", Out: "/o"}, "want one of key and transit"},
+		{EFISign{In: "/i", Cert: "/c", Out: "/o", Key: "/k", Transit: &Transit{}}, "want one of key and transit"},
+		{EFISign{In: "/i", Cert: "/c", Out: "/o", Transit: &Transit{Addr: "https://v", Key: "db"}}, "transit.token is required"},
+		{UKI{Stub: "/s", Out: "/o"}, "linux is required"},
+		{EFIVars{Template: "/t", PK: "/p", Out: "/o", Name: "V.fd", KEK: []string{"/k"}}, "kek and db need a certificate each"},
+		{Sums{Src: src, Out: "/o", Name: "S", Transit: &Transit{Addr: "https://v", Key: "k", Token: "/t"}}, "transit.openpgp is required"},
 	} {
 		if err := tc.r.Check(); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s %+v: %v, want %q", tc.r.Command(), tc.r, err, tc.want)
 		}
 	}
 	for _, r := range everyRequest {
-		if r.Command() == "tar" || r.Command() == "cpio" || r.Command() == "iso" || r.Command() == "mkfs" {
+		if r.Command() == "tar" || r.Command() == "cpio" || r.Command() == "iso" || r.Command() == "mkfs" || r.Command() == "sums" {
 			continue // their Src does not exist here, which Check does not mind
 		}
 		if err := r.Check(); err != nil {
@@ -189,11 +199,15 @@ func TestTooLong(t *testing.T) {
 	}
 }
 
-// TestNoMaps: every request type is structs, slices and scalars, so its
-// JSON has one field order and the LLB is deterministic.
+// TestNoMaps: every request type is structs, slices and scalars (and
+// optional structs, by pointer: null or the struct), so its JSON has one
+// field order and the LLB is deterministic.
 func TestNoMaps(t *testing.T) {
 	var walk func(reflect.Type, string)
 	walk = func(ty reflect.Type, at string) {
+		if ty.Kind() == reflect.Pointer && ty.Elem().Kind() == reflect.Struct {
+			ty = ty.Elem()
+		}
 		switch ty.Kind() {
 		case reflect.Map, reflect.Interface, reflect.Pointer, reflect.Func, reflect.Chan, reflect.Float32, reflect.Float64:
 			t.Errorf("%s is a %s", at, ty.Kind())
