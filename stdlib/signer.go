@@ -13,7 +13,7 @@ var transitBuiltin = Builtin{
 	Name:    "signer.transit",
 	Summary: "A key held by a remote signing service with HashiCorp Vault's transit API: only digests leave the build, the key never does.",
 	Params: []Param{
-		{Name: "url", Type: "string", Doc: "the service's address, `http://HOST:PORT` or `https://HOST:PORT`, as the engine reaches it"},
+		{Name: "url", Type: "string", Doc: "the service's address, `http://HOST:PORT`, as the engine reaches it: the signing step speaks plain HTTP, so a remote service is reached through a local TLS proxy (`vault proxy`, Vault Agent's API proxy)"},
 		{Name: "key", Type: "string", Doc: "the transit key's name (an `rsa-2048`, `rsa-3072` or `rsa-4096` key for Secure Boot)"},
 		{Name: "token", Type: "secret", Doc: "the service token, as `secret(\"ID\")` given with `--secret id=ID,src=FILE`"},
 		{Name: "mount", Type: "string", Default: `"transit"`, Doc: "where the transit engine is mounted"},
@@ -26,7 +26,7 @@ var transitBuiltin = Builtin{
 		"key. It is the one kind of step that reaches the network for signing; the token is mounted for it as a " +
 		"BuildKit secret and never enters the graph, cache, logs or outputs. The step is keyed by what it signs " +
 		"and the certificate, and fails if the service's key is not the certificate's.",
-	Example: `db = signer.transit(url = "https://vault.internal:8200", key = "secure-boot-db", token = secret("vault-token"))`,
+	Example: `db = signer.transit(url = "http://127.0.0.1:8100", key = "secure-boot-db", token = secret("vault-token"))`,
 	fn:      transitFn,
 }
 
@@ -51,8 +51,11 @@ func transitFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwa
 		}
 	}
 	u, err := url.Parse(s.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, errParam(b.Name(), "url", quote(s.URL), `the service's address like "https://vault.internal:8200" (no credentials: the token is a secret)`)
+	if err == nil && u.Scheme == "https" {
+		return nil, errParam(b.Name(), "url", quote(s.URL), `an http:// address: the signing step does not speak TLS; run a local TLS proxy to the service where the engine reaches it (vault proxy, or Vault Agent's API proxy, listening on http://127.0.0.1:8100) and give its address`)
+	}
+	if err != nil || u.Scheme != "http" || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, errParam(b.Name(), "url", quote(s.URL), `the service's address like "http://127.0.0.1:8100" (no credentials: the token is a secret)`)
 	}
 	if !secretID.MatchString(s.Key) {
 		return nil, errParam(b.Name(), "key", quote(s.Key), `a transit key name like "secure-boot-db"`)

@@ -19,7 +19,6 @@ package transit
 
 import (
 	"bytes"
-	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/rsa"
@@ -30,7 +29,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"net/url"
 	"os"
 	"strconv"
@@ -50,10 +48,6 @@ type Client struct {
 	Key string
 	// Token authenticates; it is sent as X-Vault-Token and never logged.
 	Token string
-	// HTTP is the client to use; http.DefaultClient when nil.
-	HTTP *http.Client
-	// Context bounds each request; context.Background() when nil.
-	Context context.Context
 
 	public  crypto.PublicKey
 	version int
@@ -71,7 +65,7 @@ func (c *Client) Open() error {
 			} `json:"keys"`
 		} `json:"data"`
 	}
-	if err := c.call(http.MethodGet, "keys/"+url.PathEscape(c.Key), nil, &resp); err != nil {
+	if err := c.call("GET", "keys/"+url.PathEscape(c.Key), nil, &resp); err != nil {
 		return err
 	}
 	v := resp.Data.LatestVersion
@@ -125,7 +119,7 @@ func (c *Client) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byt
 			Signature string `json:"signature"`
 		} `json:"data"`
 	}
-	if err := c.call(http.MethodPost, "sign/"+url.PathEscape(c.Key)+"/sha2-256", body, &resp); err != nil {
+	if err := c.call("POST", "sign/"+url.PathEscape(c.Key)+"/sha2-256", body, &resp); err != nil {
 		return nil, err
 	}
 	prefix := fmt.Sprintf("vault:v%d:", c.version)
@@ -173,37 +167,25 @@ func (c *Client) call(method, path string, body, out any) error {
 		}
 		rd = bytes.NewReader(b)
 	}
-	ctx := c.Context
-	if ctx == nil {
-		ctx = context.Background()
+	var data []byte
+	if rd != nil {
+		data, _ = io.ReadAll(rd)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u, rd)
-	if err != nil {
-		return fmt.Errorf("transit: %w", err)
-	}
-	req.Header.Set("X-Vault-Token", c.Token)
+	header := [][2]string{{"X-Vault-Token", c.Token}}
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		header = append(header, [2]string{"Content-Type", "application/json"})
 	}
-	hc := c.HTTP
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		return fmt.Errorf("transit: %w", err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	resp, err := roundTrip(method, u, header, data, Timeout)
 	if err != nil {
 		return fmt.Errorf("transit: %s %s: %w", method, u, err)
 	}
-	if resp.StatusCode != http.StatusOK {
+	data = resp.body
+	if resp.code != 200 {
 		var e struct {
 			Errors []string `json:"errors"`
 		}
 		json.Unmarshal(data, &e)
-		return fmt.Errorf("transit: %s %s: %s: %s", method, u, resp.Status, strings.Join(e.Errors, "; "))
+		return fmt.Errorf("transit: %s %s: %s: %s", method, u, resp.status, strings.Join(e.Errors, "; "))
 	}
 	if err := json.Unmarshal(data, out); err != nil {
 		return fmt.Errorf("transit: %s %s: %w", method, u, err)
@@ -229,7 +211,7 @@ func Dial(r *request.Transit) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("transit token: %w", err)
 	}
-	c := &Client{Addr: r.Addr, Mount: r.Mount, Key: r.Key, Token: strings.TrimSpace(string(token)), HTTP: &http.Client{Timeout: Timeout}}
+	c := &Client{Addr: r.Addr, Mount: r.Mount, Key: r.Key, Token: strings.TrimSpace(string(token))}
 	if err := c.Open(); err != nil {
 		return nil, err
 	}
