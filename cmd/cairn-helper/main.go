@@ -50,7 +50,7 @@ import (
 
 // version identifies this build of the helper; bump it whenever the
 // output of any subcommand or the request format changes.
-const version = "cairn-helper 0.5.0"
+const version = "cairn-helper 0.6.0"
 
 // command is one row of the dispatch table: run decodes the request and
 // carries it out.

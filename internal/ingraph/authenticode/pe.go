@@ -28,45 +28,75 @@ const (
 	winCertHdrSize = 8
 )
 
+// Headers are where a PE/COFF image's headers are: the COFF header, the
+// optional header and its size, the section table and its length, and
+// the certificate table's data directory entry (0 when the optional
+// header has none).
+type Headers struct {
+	COFF, Opt, OptSize, Sections, NSections, CertDir int
+}
+
+// ReadHeaders locates the headers of a PE/COFF image (an EFI application,
+// a kernel with an EFI stub, systemd's stub).
+func ReadHeaders(data []byte) (Headers, error) {
+	le := binary.LittleEndian
+	if len(data) < 0x40 || string(data[:2]) != "MZ" {
+		return Headers{}, errors.New("not a PE/COFF image (no MZ header)")
+	}
+	pe := int(le.Uint32(data[0x3c:]))
+	if pe < 0 || pe+24 > len(data) || string(data[pe:pe+4]) != "PE\x00\x00" {
+		return Headers{}, errors.New("not a PE/COFF image (no PE signature)")
+	}
+	h := Headers{COFF: pe + 4, Opt: pe + 24}
+	h.NSections = int(le.Uint16(data[h.COFF+2:]))
+	h.OptSize = int(le.Uint16(data[h.COFF+16:]))
+	h.Sections = h.Opt + h.OptSize
+	if h.Sections > len(data) || h.OptSize < 96 {
+		return Headers{}, errors.New("PE optional header runs past the file")
+	}
+	var dirs, ndirsAt int
+	switch le.Uint16(data[h.Opt:]) {
+	case 0x10b: // PE32
+		dirs, ndirsAt = h.Opt+96, h.Opt+92
+	case 0x20b: // PE32+
+		dirs, ndirsAt = h.Opt+112, h.Opt+108
+	default:
+		return Headers{}, fmt.Errorf("PE optional header of unknown magic %#x", le.Uint16(data[h.Opt:]))
+	}
+	if ndirsAt+4 <= h.Sections && int(le.Uint32(data[ndirsAt:])) > certDirIndex && dirs+8*(certDirIndex+1) <= h.Sections {
+		h.CertDir = dirs + 8*certDirIndex
+	}
+	if h.Sections+40*h.NSections > len(data) {
+		return Headers{}, errors.New("PE section table runs past the file")
+	}
+	return h, nil
+}
+
+// Signed reports whether the image already has a certificate table.
+func (h Headers) Signed(data []byte) bool {
+	return h.CertDir != 0 && binary.LittleEndian.Uint32(data[h.CertDir+4:]) != 0
+}
+
 // parsePE reads the headers of a PE/COFF image (an EFI application, a
 // kernel with an EFI stub). An image that is already signed is refused:
 // cairn signs what it built, once.
 func parsePE(data []byte) (*peImage, error) {
 	le := binary.LittleEndian
-	if len(data) < 0x40 || string(data[:2]) != "MZ" {
-		return nil, errors.New("not a PE/COFF image (no MZ header)")
+	h, err := ReadHeaders(data)
+	if err != nil {
+		return nil, err
 	}
-	pe := int(le.Uint32(data[0x3c:]))
-	if pe < 0 || pe+24 > len(data) || string(data[pe:pe+4]) != "PE\x00\x00" {
-		return nil, errors.New("not a PE/COFF image (no PE signature)")
-	}
-	coff := pe + 4
-	nsec := int(le.Uint16(data[coff+2:]))
-	optSize := int(le.Uint16(data[coff+16:]))
-	opt := coff + 20
-	if opt+optSize > len(data) || optSize < 2 {
-		return nil, errors.New("PE optional header runs past the file")
-	}
-	var dirs, ndirsAt int
-	switch le.Uint16(data[opt:]) {
-	case 0x10b: // PE32
-		dirs, ndirsAt = opt+96, opt+92
-	case 0x20b: // PE32+
-		dirs, ndirsAt = opt+112, opt+108
-	default:
-		return nil, fmt.Errorf("PE optional header of unknown magic %#x", le.Uint16(data[opt:]))
-	}
-	if ndirsAt+4 > opt+optSize || int(le.Uint32(data[ndirsAt:])) <= certDirIndex || dirs+8*(certDirIndex+1) > opt+optSize {
+	if h.CertDir == 0 {
 		return nil, errors.New("PE image has no certificate table directory entry")
 	}
-	img := &peImage{data: data, checksum: opt + 64, certDir: dirs + 8*certDirIndex, headersSize: int(le.Uint32(data[opt+60:]))}
-	if le.Uint32(data[img.certDir+4:]) != 0 {
+	img := &peImage{data: data, checksum: h.Opt + 64, certDir: h.CertDir, headersSize: int(le.Uint32(data[h.Opt+60:]))}
+	if h.Signed(data) {
 		return nil, errors.New("the image is signed already; cairn signs unsigned images it built or unpacked")
 	}
-	secs := opt + optSize
-	if secs+40*nsec > len(data) || img.headersSize > len(data) {
-		return nil, errors.New("PE section table runs past the file")
+	if img.headersSize > len(data) {
+		return nil, errors.New("PE headers run past the file")
 	}
+	secs, nsec := h.Sections, h.NSections
 	for i := range nsec {
 		s := secs + 40*i
 		size, off := int(le.Uint32(data[s+16:])), int(le.Uint32(data[s+20:]))

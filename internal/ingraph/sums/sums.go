@@ -59,7 +59,7 @@ func Run(r request.Sums) error {
 		}
 	}
 	for name, data := range out {
-		if err := writeNew(filepath.Join(r.Out, name), data, r); err != nil {
+		if err := r.Epoch.WriteFile(filepath.Join(r.Out, name), data); err != nil {
 			return err
 		}
 	}
@@ -105,13 +105,4 @@ func fileSum(p string) (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// writeNew writes one output file, stamped with the epoch.
-func writeNew(p string, data []byte, r request.Sums) error {
-	if err := os.WriteFile(p, data, 0o644); err != nil {
-		return err
-	}
-	t := r.Epoch.Time()
-	return os.Chtimes(p, t, t)
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+
+	"github.com/cairn-build/cairn/internal/ingraph/authenticode"
 )
 
 // Section is a named blob for a PE image: ".linux", ".initrd",
@@ -26,45 +28,23 @@ const sectionReadData = 0x40000040
 // headers before its first section's data.
 func UKI(stub []byte, secs []Section) ([]byte, error) {
 	le := binary.LittleEndian
-	if len(stub) < 0x40 || string(stub[:2]) != "MZ" {
-		return nil, errors.New("the stub is not a PE/COFF image (no MZ header)")
+	h, err := authenticode.ReadHeaders(stub)
+	if err != nil {
+		return nil, fmt.Errorf("the stub: %w", err)
 	}
-	pe := int(le.Uint32(stub[0x3c:]))
-	if pe < 0 || pe+24 > len(stub) || string(stub[pe:pe+4]) != "PE\x00\x00" {
-		return nil, errors.New("the stub is not a PE/COFF image (no PE signature)")
-	}
-	coff := pe + 4
-	nsec := int(le.Uint16(stub[coff+2:]))
-	optSize := int(le.Uint16(stub[coff+16:]))
-	opt := coff + 20
-	if opt+optSize > len(stub) || optSize < 64 {
-		return nil, errors.New("the stub's PE optional header runs past the file")
-	}
-	var certDir int
-	switch le.Uint16(stub[opt:]) {
-	case 0x10b:
-		certDir = opt + 96 + 8*4
-	case 0x20b:
-		certDir = opt + 112 + 8*4
-	default:
-		return nil, fmt.Errorf("the stub's PE optional header has unknown magic %#x", le.Uint16(stub[opt:]))
-	}
-	if certDir+8 <= opt+optSize && le.Uint32(stub[certDir+4:]) != 0 {
+	if h.Signed(stub) {
 		return nil, errors.New("the stub is signed; give the unsigned stub (the UKI is signed as a whole)")
 	}
+	coff, opt, nsec, table := h.COFF, h.Opt, h.NSections, h.Sections
 	secAlign, fileAlign := int(le.Uint32(stub[opt+32:])), int(le.Uint32(stub[opt+36:]))
 	headers := int(le.Uint32(stub[opt+60:]))
 	if secAlign <= 0 || fileAlign <= 0 || headers > len(stub) {
 		return nil, errors.New("the stub's PE optional header is damaged")
 	}
-	table := opt + optSize
 	room := headers
 	var nextVA int
 	for i := range nsec {
 		s := table + 40*i
-		if s+40 > len(stub) {
-			return nil, errors.New("the stub's section table runs past the file")
-		}
 		name := string(bytes.TrimRight(stub[s:s+8], "\x00"))
 		for _, n := range secs {
 			if n.Name == name {
