@@ -48,7 +48,7 @@ var refusal = regexp.MustCompile(`Error loading .*cairn\.efi.*(Security Violatio
 
 // signedBuild builds targets of secureBootRecipe with a fresh db key and
 // returns the output directory, the certificate and the key's directory.
-func signedBuild(t *testing.T, targets ...string) (out, cert, keys string) {
+func signedBuild(t *testing.T, targets ...string) (out, cert, keys string, p signedProject) {
 	c := shared(t)
 	proj := newProject(t, secureBootRecipe)
 	testutil.Must(t, os.MkdirAll(filepath.Join(proj, "keys"), 0o755))
@@ -63,7 +63,31 @@ func signedBuild(t *testing.T, targets ...string) (out, cert, keys string) {
 	if f := fileHolding(t, out, keyPEM[40:90]); f != "" {
 		t.Errorf("%s holds the private key", f)
 	}
-	return out, cert, keys
+	return out, cert, keys, signedProject{proj, keyFile, targets}
+}
+
+// signedProject is what rebuildFresh needs of a signedBuild.
+type signedProject struct {
+	dir, keyFile string
+	targets      []string
+}
+
+// rebuildFresh builds p's targets again on a fresh engine and fails
+// unless every output file has the bytes it had in out.
+func rebuildFresh(t *testing.T, p signedProject, out string) {
+	c := freshEngine(t)
+	again := filepath.Join(t.TempDir(), "out")
+	c.ok(t, append([]string{"build", "-f", filepath.Join(p.dir, "cairn.star"), "-o", again, "--secret", "id=db-key,src=" + p.keyFile}, p.targets...)...)
+	c.ok(t, "engine", "stop")
+	want, got := treeSums(t, out), treeSums(t, again)
+	for f, sum := range want {
+		if strings.HasSuffix(f, ".cairn.json") {
+			continue
+		}
+		if got[f] != sum {
+			t.Errorf("%s differs between two engines: %s vs %s", f, sum, got[f])
+		}
+	}
 }
 
 // checkSignedESP checks the boot partition of img: a signed loader and
@@ -108,7 +132,7 @@ func checkVars(t *testing.T, dir string) string {
 }
 
 func TestSecureBootEnforcing(t *testing.T) {
-	out, cert, keys := signedBuild(t, "disk", "vars")
+	out, cert, keys, proj := signedBuild(t, "disk", "vars")
 	img := filepath.Join(out, "disk", "sb.img")
 	tab, uki := checkSignedESP(t, img, "BOOTX64.EFI", cert)
 	vars := checkVars(t, filepath.Join(out, "vars"))
@@ -145,13 +169,16 @@ func TestSecureBootEnforcing(t *testing.T) {
 			t.Errorf("want the firmware to refuse the UKI signed by another key, and no system:\n%s", tail(log, 4000))
 		}
 	})
+	// Signed images and the variable store are reproducible too: the same
+	// bytes from a fresh engine, the same key.
+	t.Run("same bytes on a fresh engine", func(t *testing.T) { rebuildFresh(t, proj, out) })
 }
 
 // TestSecureBootEnforcingArm64: the qemu arm64 board's signed image boots
 // under AAVMF with the key enrolled by cairn's variable store.
 func TestSecureBootEnforcingArm64(t *testing.T) {
 	needEmulation(t, "arm64")
-	out, cert, _ := signedBuild(t, "disk-arm64", "vars-arm64")
+	out, cert, _, _ := signedBuild(t, "disk-arm64", "vars-arm64")
 	img := filepath.Join(out, "disk-arm64", "sb.img")
 	checkSignedESP(t, img, "BOOTAA64.EFI", cert)
 	vars := checkVars(t, filepath.Join(out, "vars-arm64"))
@@ -166,7 +193,7 @@ func TestSecureBootEnforcingArm64(t *testing.T) {
 // TestSecureBootISO: the live ISO's UEFI boot chain is signed too, and
 // boots from a CD with Secure Boot enforcing.
 func TestSecureBootISO(t *testing.T) {
-	out, _, _ := signedBuild(t, "iso", "vars")
+	out, _, _, _ := signedBuild(t, "iso", "vars")
 	args := append([]string{"-M", "q35,smm=on", "-global", "driver=cfi.pflash01,property=secure,value=on"},
 		append(pflash(ovmfSecureBoot, varsCopy(t, filepath.Join(out, "vars", "VARS.fd"))), "-cdrom", filepath.Join(out, "iso", "sb.iso"))...)
 	log := bootUntil(t, bootMarker+" x86_64 edge", "qemu-system-x86_64", args...)
