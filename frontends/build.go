@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/cairn-build/cairn/internal/attest"
 	"github.com/cairn-build/cairn/internal/epoch"
 	"github.com/cairn-build/cairn/internal/host/helperbin"
 	"github.com/cairn-build/cairn/stdlib"
@@ -39,6 +40,10 @@ type Request struct {
 	// Observe, when set, sees each definition before it is solved (the CLI
 	// uses it to tell exec steps from the rest in progress reports).
 	Observe func(*llb.Definition)
+	// Bill, when set, gets what each platform's graph reads (packages,
+	// git commits, http files, what it builds), for the SBOM and the
+	// provenance the CLI writes beside the output.
+	Bill func(ocispecs.Platform, *attest.Bill)
 }
 
 // HelperLocal is the session local the CLI serves cairn's helper binaries
@@ -72,9 +77,12 @@ func Build(req Request) gateway.BuildFunc {
 }
 
 func solve(ctx context.Context, c gateway.Client, req Request, p, native ocispecs.Platform) (gateway.Reference, error) {
-	def, err := Definition(ctx, req, p, native)
+	def, bill, err := compile(ctx, req, p, native)
 	if err != nil {
 		return nil, err
+	}
+	if req.Bill != nil {
+		req.Bill(p, bill)
 	}
 	if req.Observe != nil {
 		req.Observe(def)
@@ -92,18 +100,28 @@ func solve(ctx context.Context, c gateway.Client, req Request, p, native ocispec
 // Definition compiles the requested target for one platform, with the helper
 // native to helperPlatform. It needs no engine (`cairn graph`).
 func Definition(ctx context.Context, req Request, p, helperPlatform ocispecs.Platform) (*llb.Definition, error) {
+	def, _, err := compile(ctx, req, p, helperPlatform)
+	return def, err
+}
+
+// compile is Definition with the bill of what the graph reads.
+func compile(ctx context.Context, req Request, p, helperPlatform ocispecs.Platform) (*llb.Definition, *attest.Bill, error) {
 	t, err := FindTarget(req.Recipe, req.Target)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	h := req.helper(helperPlatform)
 	opts := req.CompileOptions
 	opts.Platform, opts.Helper, opts.Context = p, h, ctx
-	def, err := req.Recipe.NewCompiler(opts).Marshal(ctx, t.Artifact)
-	if err != nil || req.Rewrite == nil {
-		return def, err
+	c := req.Recipe.NewCompiler(opts)
+	def, err := c.Marshal(ctx, t.Artifact)
+	if err == nil && req.Rewrite != nil {
+		def, err = req.Rewrite(ctx, def, h)
 	}
-	return req.Rewrite(ctx, def, h)
+	if err != nil {
+		return nil, nil, err
+	}
+	return def, c.Bill(), nil
 }
 
 // ignoreCache marks every op of def to run again. Op metadata is not part

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cairn-build/cairn/internal/attest"
 	"github.com/cairn-build/cairn/internal/epoch"
 	"github.com/cairn-build/cairn/internal/host/gitsrc"
 	"github.com/cairn-build/cairn/internal/pkgs"
@@ -48,6 +49,9 @@ type shared struct {
 	// images says a file system or disk image step was compiled: the
 	// output may hold sparse files worth packing (see packSparse).
 	images bool
+	// built and sources feed the bill (see Bill).
+	built   []attest.Built
+	sources []attest.Source
 }
 
 // CompileOptions configures a Compiler. The front doors fill it once, as

@@ -229,6 +229,7 @@ func (n *debPackageNode) compile(c *Compiler) (llb.State, error) {
 	if !pl.Any && !pl.All {
 		return llb.State{}, errAt(n.p, "deb_package", fmt.Errorf("%s builds for %q, nothing for %s", sp, sp.Architecture, pl.host))
 	}
+	c.recordBuilt("deb", sp.String(), n.p, "for "+pl.host)
 	depends, err := pl.buildDepends(sp)
 	if err != nil {
 		return llb.State{}, errAt(n.p, "deb_package", fmt.Errorf("%s: build dependencies: %w", sp, err))

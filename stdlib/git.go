@@ -155,6 +155,7 @@ func (n *gitNode) compile(c *Compiler) (llb.State, error) {
 	if err != nil {
 		return llb.State{}, err
 	}
+	c.recordSource("git+"+n.url+"@"+commit, "gitCommit", commit)
 	name := "git " + n.url + "@" + commit[:12]
 	if n.ref != "" {
 		name += " (" + n.ref + ")"

@@ -51,6 +51,9 @@ func httpFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs
 }
 
 func (n *httpNode) compile(c *Compiler) (llb.State, error) {
+	if d, err := digest.Parse(n.sum); err == nil {
+		c.recordSource(n.url, d.Algorithm().String(), d.Encoded())
+	}
 	src := llb.HTTP(n.url, llb.Checksum(digest.Digest(n.sum)), llb.Filename("f"),
 		llb.WithCustomName("http "+n.url), c.loc(n.p))
 	cp := llb.Copy(src, "/f", "/"+n.name, &llb.CopyInfo{CreateDestPath: true, ChownOpt: rootOwner()}, c.created())

@@ -206,6 +206,7 @@ func (n *kernelNode) compile(c *Compiler) (llb.State, error) {
 		return llb.State{}, err
 	}
 	ka := kernelArches[arch]
+	c.recordBuilt("kernel", "linux"+n.localversion, n.p, fmt.Sprintf("%s, config %s", arch, strings.Join(append([]string{n.baseName()}, n.names...), " + ")))
 	tools, err := n.toolsRoot(c, arch)
 	if err != nil {
 		return llb.State{}, err

@@ -72,6 +72,7 @@ func (n *kernelModuleNode) compile(c *Compiler) (llb.State, error) {
 	if err != nil {
 		return llb.State{}, err
 	}
+	c.recordBuilt("kernel-module", "module", n.p, "against the kernel at "+posString(n.built.p))
 	kernel, err := c.State(n.kernel)
 	if err != nil {
 		return llb.State{}, err

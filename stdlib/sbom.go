@@ -1,103 +1,56 @@
 package stdlib
 
 import (
-	"crypto/sha256"
-	"encoding/json"
 	"fmt"
-	"net/url"
-	"regexp"
-	"time"
+	"strings"
 
+	"github.com/cairn-build/cairn/internal/attest"
 	"github.com/cairn-build/cairn/internal/epoch"
 	"github.com/cairn-build/cairn/internal/pkgs"
+	"go.starlark.net/syntax"
 )
 
-// SPDX 2.3 JSON, the fields cairn fills. Struct order is field order, so
-// the document is stable byte for byte.
-type spdxDoc struct {
-	SPDXVersion       string         `json:"spdxVersion"`
-	DataLicense       string         `json:"dataLicense"`
-	SPDXID            string         `json:"SPDXID"`
-	Name              string         `json:"name"`
-	DocumentNamespace string         `json:"documentNamespace"`
-	CreationInfo      spdxCreation   `json:"creationInfo"`
-	Packages          []spdxPackage  `json:"packages"`
-	Relationships     []spdxRelation `json:"relationships"`
-}
-
-type spdxCreation struct {
-	Created  string   `json:"created"`
-	Creators []string `json:"creators"`
-}
-
-type spdxPackage struct {
-	SPDXID           string         `json:"SPDXID"`
-	Name             string         `json:"name"`
-	VersionInfo      string         `json:"versionInfo"`
-	Supplier         string         `json:"supplier"`
-	DownloadLocation string         `json:"downloadLocation"`
-	FilesAnalyzed    bool           `json:"filesAnalyzed"`
-	PackageFileName  string         `json:"packageFileName"`
-	Checksums        []spdxChecksum `json:"checksums"`
-	ExternalRefs     []spdxRef      `json:"externalRefs"`
-}
-
-type spdxChecksum struct {
-	Algorithm string `json:"algorithm"`
-	Value     string `json:"checksumValue"`
-}
-
-type spdxRef struct {
-	Category string `json:"referenceCategory"`
-	Type     string `json:"referenceType"`
-	Locator  string `json:"referenceLocator"`
-}
-
-type spdxRelation struct {
-	Element string `json:"spdxElementId"`
-	Type    string `json:"relationshipType"`
-	Related string `json:"relatedSpdxElement"`
-}
-
-var spdxIDUnsafe = regexp.MustCompile(`[^A-Za-z0-9.-]+`)
-
 // spdxSBOM lists the packages of one or more package sets (one per
-// platform). Its namespace and timestamp derive from the content and
-// SOURCE_DATE_EPOCH, so the same packages give the same document.
+// platform): sbom() and oci_image() write it.
 func spdxSBOM(name string, ep epoch.Epoch, sets []*pkgs.Set) ([]byte, error) {
-	doc := spdxDoc{
-		SPDXVersion: "SPDX-2.3", DataLicense: "CC0-1.0", SPDXID: "SPDXRef-DOCUMENT", Name: name,
-		CreationInfo: spdxCreation{Created: ep.Time().Format(time.RFC3339), Creators: []string{"Tool: cairn"}},
-		Packages:     []spdxPackage{}, Relationships: []spdxRelation{},
-	}
-	seen := map[string]bool{}
+	b := &attest.Bill{}
 	for _, s := range sets {
-		for _, p := range byName(s.Packages) {
-			id := "SPDXRef-Package-" + spdxIDUnsafe.ReplaceAllString(p.Name+"-"+p.Arch+"-"+p.Version, "-")
-			if seen[id] {
-				continue
-			}
-			seen[id] = true
-			doc.Packages = append(doc.Packages, spdxPackageOf(id, p))
-			doc.Relationships = append(doc.Relationships, spdxRelation{"SPDXRef-DOCUMENT", "DESCRIBES", id})
+		b.Packages = append(b.Packages, s.Packages...)
+	}
+	return attest.SPDX(name, ep, b, nil)
+}
+
+// Bill is what the target compiled so far reads: the packages of its root
+// filesystems (and of the build roots cairn adds, apart), what it builds
+// from source and the git commits and http files it fetches. The CLI
+// writes the target's SBOM and provenance from it (internal/attest).
+func (c *Compiler) Bill() *attest.Bill {
+	b := &attest.Bill{Built: c.shared.built, Sources: c.shared.sources}
+	for k, s := range c.shared.sets {
+		if k.n.isTool(c) {
+			b.Tools = append(b.Tools, s.Packages...)
+		} else {
+			b.Packages = append(b.Packages, s.Packages...)
 		}
 	}
-	body, err := json.Marshal(doc.Packages)
-	if err != nil {
-		return nil, err
-	}
-	sum := sha256.Sum256(append([]byte(name+"\n"), body...))
-	doc.DocumentNamespace = fmt.Sprintf("urn:cairn:sbom:%x", sum)
-	return json.MarshalIndent(doc, "", "  ")
+	return attest.Merge(b)
 }
 
-func spdxPackageOf(id string, p pkgs.Locked) spdxPackage {
-	purl := fmt.Sprintf("pkg:deb/%s/%s@%s?arch=%s&distro=%s", url.PathEscape(p.Repo), url.PathEscape(p.Name),
-		url.PathEscape(p.Version), url.QueryEscape(p.Arch), url.QueryEscape(p.Suite))
-	return spdxPackage{
-		SPDXID: id, Name: p.Name, VersionInfo: p.Version, Supplier: "NOASSERTION",
-		DownloadLocation: "NOASSERTION", PackageFileName: p.Filename,
-		Checksums:    []spdxChecksum{{"SHA256", p.SHA256}},
-		ExternalRefs: []spdxRef{{"PACKAGE-MANAGER", "purl", purl}},
-	}
+// isTool says a root filesystem is a build root cairn made (image tools,
+// a kernel's or a package's build root), not one the recipe asked for.
+func (n *rootfsNode) isTool(c *Compiler) bool {
+	return n == c.shared.tools || n == c.shared.sourceTools || n.variant == "essential" && n.call != "rootfs"
+}
+
+// built records something the recipe builds from source, for the bill.
+func (c *Compiler) recordBuilt(kind, name string, p syntax.Position, comment ...string) {
+	c.shared.built = append(c.shared.built, attest.Built{Kind: kind, Name: name, At: posString(p), Comment: strings.Join(comment, "; ")})
+}
+
+// posString is a recipe line as file:line.
+func posString(p syntax.Position) string { return fmt.Sprintf("%s:%d", p.Filename(), p.Line) }
+
+// recordSource records a pinned input, for the bill.
+func (c *Compiler) recordSource(uri, alg, value string) {
+	c.shared.sources = append(c.shared.sources, attest.Source{URI: uri, Digest: map[string]string{alg: value}})
 }

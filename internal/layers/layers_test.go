@@ -148,6 +148,8 @@ func rules() []rule {
 			"internal/ingraph runs inside the build: it imports nothing host-side (no internal/host, internal/pkgs, stdlib, lang or BuildKit)"},
 		{own("internal/pkgs"), anyOf(own("internal/host"), own("stdlib"), own("lang"), own("frontends"), under("github.com/moby/buildkit")), true,
 			"internal/pkgs reads package archives: it knows nothing of recipes, LLB or the CLI"},
+		{own("internal/attest"), anyOf(own("internal/host"), own("stdlib"), own("lang"), own("frontends"), own("internal/ingraph"), under("github.com/moby/buildkit")), true,
+			"internal/attest writes SBOMs and provenance from what it is given: it knows nothing of recipes, LLB, the CLI or the engine"},
 	}
 }
 

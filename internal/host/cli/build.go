@@ -66,6 +66,8 @@ type buildPlan struct {
 	helperDir string
 	// attach serves --secret and --ssh to the engine.
 	attach []session.Attachable
+	// inputs are the recipe and lock, by digest, for the provenance.
+	inputs inputs
 }
 
 func planBuild(e *env, f buildFlags, names []string) (*buildPlan, error) {
@@ -110,7 +112,11 @@ func planBuild(e *env, f buildFlags, names []string) (*buildPlan, error) {
 		_, err := frontends.FindTarget(p.recipe, "")
 		return nil, err
 	}
-	return &buildPlan{flags: f, project: p, targets: names, opts: opts, attach: attach}, nil
+	in, err := readInputs(f.recipe.file, p.dir)
+	if err != nil {
+		return nil, err
+	}
+	return &buildPlan{flags: f, project: p, targets: names, opts: opts, attach: attach, inputs: in}, nil
 }
 
 // applyConfig fills what the flags left open from the environment and
@@ -202,6 +208,7 @@ func (b *buildPlan) summary(e *env, results []*targetResult, prog *progress, d t
 			note = ", up to date"
 		}
 		fmt.Fprintf(e.stderr, "%s -> %s (%s%s)\n", r.Target, r.Dir, r.Digest, note)
+		fmt.Fprintf(e.stderr, "  SBOM %s, provenance %s\n", r.Dir+sbomSuffix, r.Dir+provenanceSuffix)
 		if len(r.Withheld) > 0 && !r.Fresh {
 			fmt.Fprintf(e.stderr, "  %s: a directory output on the host %s (listed in %s; archive() or oci_image() keep them)\n",
 				r.Target, summarize(r.Withheld), filepath.Base(r.Dir)+".cairn.json")

@@ -91,14 +91,23 @@ func newOutput(root, target string) (*output, error) {
 func (o *output) discard() { os.RemoveAll(o.tmp) }
 
 // commit digests the output with the sums untar took (reading no file
-// again), swaps it in and writes the record and the file index.
-func (o *output) commit(res *targetResult, sums map[string]string) error {
+// again), swaps it in and writes its SBOM and provenance (docs makes them
+// from the digested result), the record and the file index. The record
+// comes last: an output without it is built again.
+func (o *output) commit(res *targetResult, sums map[string]string, docs func(*targetResult) (documents, error)) error {
 	d, index, err := treeDigest(o.tmp, sumsOf(sums))
 	if err != nil {
 		return fmt.Errorf("hashing output of %s: %w", res.Target, err)
 	}
 	res.Digest, res.Dir, res.Files = d, o.dir, index
+	ds, err := docs(res)
+	if err != nil {
+		return err
+	}
 	if err := o.swap(); err != nil {
+		return err
+	}
+	if err := ds.write(filepath.Dir(o.dir), res.Target); err != nil {
 		return err
 	}
 	if err := writeRecord(o.record, res); err != nil {

@@ -14,6 +14,8 @@ func (b *buildPlan) buildTarget(ctx context.Context, c *client.Client, name stri
 	req := frontends.Request{Options: *b.opts, Recipe: b.project.recipe, Observe: prog.observe, HelperLocal: frontends.HelperLocal}
 	req.Target = name
 	req.PackSparse = true // untar unpacks them
+	bill := &bills{}
+	req.Bill = bill.add
 	key, err := b.graphKey(ctx, c, req)
 	if err != nil {
 		return nil, err
@@ -45,7 +47,8 @@ func (b *buildPlan) buildTarget(ctx context.Context, c *client.Client, name stri
 		return nil, b.flags.cache.explainRegistry(fmt.Errorf("building %s: %w", name, err))
 	}
 	res := &targetResult{Target: name, Recipe: b.project.recipe.File, Epoch: b.opts.Epoch, Platforms: platformIDs(b.opts.Platforms), Graph: key, Withheld: ex.withheld}
-	if err := out.commit(res, ex.sums); err != nil {
+	docs := func(r *targetResult) (documents, error) { return b.attestations(r, bill.merged()) }
+	if err := out.commit(res, ex.sums, docs); err != nil {
 		return nil, err
 	}
 	return res, nil

@@ -36,6 +36,8 @@ func (b *buildPlan) graphKey(ctx context.Context, c *client.Client, req frontend
 	}
 	h := sha256.New()
 	fmt.Fprintf(h, "cairn graph v1\nepoch %d\n", req.Epoch)
+	// The provenance names the recipe and lock files by digest.
+	fmt.Fprintf(h, "recipe %s\nlock %s\n", b.inputs.recipeSum, b.inputs.lockSum)
 	for _, p := range plats {
 		def, err := frontends.Definition(ctx, req, p, native)
 		if err != nil {
@@ -79,7 +81,7 @@ func (b *buildPlan) upToDate(name, key string) (*targetResult, bool) {
 		return nil, false
 	}
 	var rec targetResult
-	if json.Unmarshal(data, &rec) != nil || rec.Graph != key {
+	if json.Unmarshal(data, &rec) != nil || rec.Graph != key || !haveDocuments(b.flags.out, name) {
 		return nil, false
 	}
 	rec.Files = readIndex(indexPath(b.flags.out, name))
