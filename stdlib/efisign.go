@@ -15,7 +15,7 @@ var efiSignBuiltin = Builtin{
 	Summary: "A PE/COFF image (systemd-boot, a kernel's EFI stub, a UKI) signed for UEFI Secure Boot, with a key that stays a secret.",
 	Params: []Param{
 		{Name: "image", Type: "string or artifact", Doc: "the unsigned image: a project path or an artifact holding one file (`pick(...)` of a package's `.efi`, a `kernel()`'s vmlinuz)"},
-		{Name: "key", Type: "secret or signer", Doc: "the RSA private key, PEM (PKCS#1 or PKCS#8) without passphrase, as `secret(\"ID\")` given with `--secret id=ID,src=FILE`; or a `signer.transit(...)` holding it"},
+		{Name: "key", Type: "secret, signer or ssh_agent", Doc: "the RSA private key, PEM (PKCS#1 or PKCS#8) without passphrase, as `secret(\"ID\")` given with `--secret id=ID,src=FILE`; or a `signer.transit(...)` holding it; or an `ssh_agent(\"ID\")` holding it, given with `--ssh ID=SOCKET` (an ssh-agent in front of a PKCS#11 token: `ssh-add -s MODULE`) or `--ssh ID=KEYFILE` (the key stays on the client)"},
 		{Name: "cert", Type: "string or artifact", Doc: "the key's X.509 certificate (PEM or DER): the db entry the firmware verifies with; public, so a project file"},
 		{Name: "name", Type: "string", Default: "the image's name", Doc: "the signed file's name"},
 	},
@@ -34,6 +34,7 @@ type efiSignNode struct {
 	image, cert *Artifact
 	key         *Secret
 	transit     *Transit
+	agent       *SSHAgent
 	name        string
 }
 
@@ -49,8 +50,10 @@ func efiSignFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwa
 		n.key = k
 	case *Transit:
 		n.transit = k
+	case *SSHAgent:
+		n.agent = k
 	default:
-		return nil, errParam("efi_sign", "key", key.Type(), `a secret("ID") holding the key, or a signer.transit(...)`)
+		return nil, errParam("efi_sign", "key", key.Type(), `a secret("ID") holding the key, a signer.transit(...), or an ssh_agent("ID") holding it`)
 	}
 	var err error
 	if n.image, _, err = oneFile(t, n.at, "efi_sign", "image", image, "a PE/COFF image: a project path or an artifact holding one file"); err != nil {
@@ -69,8 +72,12 @@ func efiSignFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwa
 	return newFileArtifact(n, fmt.Sprintf("efi_sign(%s)", quote(n.name)), n.name), nil
 }
 
-// efiKeyPath is where the signing key is mounted in the step.
-const efiKeyPath = "/run/secrets/cairn-efi-signing-key"
+// efiKeyPath is where the signing key is mounted in the step;
+// efiAgentPath where an ssh agent's socket is.
+const (
+	efiKeyPath   = "/run/secrets/cairn-efi-signing-key"
+	efiAgentPath = "/run/cairn/ssh-agent.sock"
+)
 
 func (n *efiSignNode) compile(c *Compiler) (llb.State, error) {
 	root, err := c.helperState("efi_sign")
@@ -92,13 +99,19 @@ func (n *efiSignNode) compile(c *Compiler) (llb.State, error) {
 		llb.Platform(c.helper.Platform),
 		c.loc(n.p),
 	}
-	if n.transit != nil {
+	switch {
+	case n.transit != nil:
 		// The one signing step with a network: it reaches the service.
 		var token llb.RunOption
 		req.Transit, token = n.transit.request()
 		req.Secret = n.transit.Token.ID
 		opts = append(opts, token, llb.WithCustomName(fmt.Sprintf("efi_sign %s (transit key %s)", n.name, n.transit.Key)))
-	} else {
+	case n.agent != nil:
+		// The agent comes through the session: no network, no key.
+		req.Agent = &request.Agent{Socket: efiAgentPath, ID: n.agent.ID}
+		opts = append(opts, sshMount(efiAgentPath, n.agent), llb.Network(pb.NetMode_NONE),
+			llb.WithCustomName(fmt.Sprintf("efi_sign %s (ssh agent %s)", n.name, n.agent.ID)))
+	default:
 		req.Key, req.Secret = efiKeyPath, n.key.ID
 		opts = append(opts, secretMount(efiKeyPath, n.key), llb.Network(pb.NetMode_NONE), llb.WithCustomName(fmt.Sprintf("efi_sign %s", n.name)))
 	}

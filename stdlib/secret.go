@@ -104,6 +104,8 @@ func signerArg(fn string, v starlark.Value) (*pgpSigner, error) {
 			return nil, errAt(s.p, fn, fmt.Errorf("signer.transit(key = %q) signs OpenPGP only with its OpenPGP certificate: add openpgp = \"keys/KEY.asc\" (gpg --export --armor)", s.Key))
 		}
 		return &pgpSigner{transit: s}, nil
+	case *SSHAgent:
+		return nil, errAt(s.p, fn, fmt.Errorf("ssh_agent(%q) signs EFI binaries (efi_sign(), secure_boot()) only: an OpenPGP signature covers a hash with a trailer the agent cannot be given; sign %s with a key secret or signer.transit(..., openpgp = ...)", s.ID, fn))
 	}
 	return nil, errParam(fn, "signer", v.Type(), `a secret("ID") holding the signing key, a signer.transit(..., openpgp = ...), or None`)
 }

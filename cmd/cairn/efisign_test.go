@@ -6,12 +6,16 @@ package main
 // with a message naming the mismatch.
 
 import (
+	"encoding/pem"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/cairn-build/cairn/internal/ingraph/sshagent"
+	"github.com/cairn-build/cairn/internal/ingraph/sshagent/agenttest"
+	"github.com/cairn-build/cairn/internal/ingraph/transit/transittest"
 	"github.com/cairn-build/cairn/internal/testutil"
 )
 
@@ -59,4 +63,71 @@ func TestEFISign(t *testing.T) {
 		t.Errorf("a key that is not the certificate's: exit %d, want a failure naming the mismatch and the recipe line\n%s", r.code, clip(r.stderr))
 	}
 	os.Remove(keyFile)
+}
+
+// TestEFISignThroughAgent signs with a key generated inside a softhsm2
+// token, reached by OpenSSH's ssh-agent through PKCS#11 (ssh-add -s) on
+// this side of the session and forwarded with --ssh: neither the key nor
+// the PIN reaches the engine. sbverify accepts the result, which is the
+// same bytes as signing with the key in hand would give (no signing
+// time). An agent without the certificate's key fails the step naming
+// what it holds; a key file given with --ssh ID=FILE signs too, kept on
+// the client by BuildKit's own agent.
+func TestEFISignThroughAgent(t *testing.T) {
+	testutil.NeedTool(t, "sbverify")
+	c := shared(t)
+	tok := transittest.NewToken(t, "secure-boot-db")
+	a := agenttest.Start(t, tok.Env())
+	a.AddToken(t, tok)
+	ag, err := sshagent.Dial(a.Socket)
+	testutil.Must(t, err)
+	s, err := ag.Signer(tok.Public())
+	testutil.Must(t, err)
+	cert := testutil.SelfSigned(t, s, "cairn hsm db") // signed on the token too
+	ag.Close()
+
+	proj := newProject(t, strings.ReplaceAll(efiSignRecipe, `secret("db-key")`, `ssh_agent("hsm")`))
+	for _, d := range []string{"boot", "keys"} {
+		testutil.Must(t, os.MkdirAll(filepath.Join(proj, d), 0o755))
+	}
+	writeFile(t, filepath.Join(proj, "boot", "grub.efi"), string(testutil.PE(t)))
+	certFile := filepath.Join(proj, "keys", "db.pem")
+	writeFile(t, certFile, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})))
+	recipe := filepath.Join(proj, "cairn.star")
+	out := filepath.Join(t.TempDir(), "out")
+	r := c.run(t, "build", "-f", recipe, "-o", out, "--progress", "plain", "--ssh", "hsm="+a.Socket)
+	if r.code != 0 {
+		t.Fatalf("%s", r)
+	}
+	if !strings.Contains(r.stderr, "efi_sign grub.efi (ssh agent hsm)") {
+		t.Errorf("no signing step named for the agent:\n%s", clip(r.stderr))
+	}
+	signed := filepath.Join(out, "boot", "EFI", "BOOT", "BOOTX64.EFI")
+	if b, err := exec.Command("sbverify", "--cert", certFile, signed).CombinedOutput(); err != nil {
+		t.Fatalf("sbverify refused the image signed on the token: %v\n%s", err, b)
+	}
+
+	// An agent holding another key: the step names what it holds.
+	keyPEM, _ := testutil.RSACert(t, "someone else")
+	other := agenttest.Start(t, os.Environ())
+	keyFile := filepath.Join(t.TempDir(), "other.key")
+	writeFile(t, keyFile, string(keyPEM))
+	other.AddKey(t, keyFile)
+	writeFile(t, filepath.Join(proj, "boot", "grub.efi"), string(append(testutil.PE(t), 1)))
+	r = c.run(t, "build", "-f", recipe, "-o", filepath.Join(t.TempDir(), "out"), "--progress", "plain", "--ssh", "hsm="+other.Socket)
+	if r.code == 0 || !strings.Contains(r.stderr, `the ssh agent "hsm" holds no key of certificate "CN=cairn hsm db"`) || !strings.Contains(r.stderr, "cairn.star:2") {
+		t.Errorf("an agent without the key: exit %d, want a failure naming the agent, the certificate and the recipe line\n%s", r.code, clip(r.stderr))
+	}
+
+	// A key file through --ssh ID=FILE: BuildKit's agent on the client.
+	keyPEM, certPEM := testutil.RSACert(t, "cairn file db")
+	writeFile(t, keyFile, string(keyPEM))
+	writeFile(t, certFile, string(certPEM))
+	out = filepath.Join(t.TempDir(), "out")
+	if r := c.run(t, "build", "-f", recipe, "-o", out, "--progress", "plain", "--ssh", "hsm="+keyFile); r.code != 0 {
+		t.Fatalf("%s", r)
+	}
+	if b, err := exec.Command("sbverify", "--cert", certFile, filepath.Join(out, "boot", "EFI", "BOOT", "BOOTX64.EFI")).CombinedOutput(); err != nil {
+		t.Fatalf("sbverify refused the image signed through --ssh ID=FILE: %v\n%s", err, b)
+	}
 }

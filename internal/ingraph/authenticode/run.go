@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/cairn-build/cairn/internal/ingraph/request"
+	"github.com/cairn-build/cairn/internal/ingraph/sshagent"
 	"github.com/cairn-build/cairn/internal/ingraph/transit"
 )
 
@@ -24,7 +25,7 @@ func Run(r request.EFISign) error {
 	if err != nil {
 		return err
 	}
-	key, err := signer(r)
+	key, err := signer(r, cert)
 	if err != nil {
 		return err
 	}
@@ -34,6 +35,9 @@ func Run(r request.EFISign) error {
 		if r.Transit != nil {
 			what = fmt.Sprintf("transit key %q at %s", r.Transit.Key, r.Transit.Addr)
 		}
+		if r.Agent != nil {
+			what = fmt.Sprintf("the ssh agent %q", r.Agent.ID)
+		}
 		return fmt.Errorf("%s is not the key of certificate %q: give that certificate's key, or this key's certificate", what, cert.Subject)
 	}
 	if err != nil {
@@ -42,13 +46,24 @@ func Run(r request.EFISign) error {
 	return r.Epoch.WriteFile(r.Out, signed)
 }
 
-// signer is the request's key: a key file, or a transit client that has
-// read its key's public half.
-func signer(r request.EFISign) (crypto.Signer, error) {
-	if r.Transit == nil {
-		return readKey(r.Key)
+// signer is the request's key: a key file, a transit client that has
+// read its key's public half, or the agent's key for the certificate.
+func signer(r request.EFISign, cert *x509.Certificate) (crypto.Signer, error) {
+	switch {
+	case r.Transit != nil:
+		return transit.Dial(r.Transit)
+	case r.Agent != nil:
+		a, err := sshagent.Dial(r.Agent.Socket)
+		if err != nil {
+			return nil, err
+		}
+		s, err := a.Signer(cert.PublicKey)
+		if errors.Is(err, sshagent.ErrNoKey) {
+			return nil, fmt.Errorf("the ssh agent %q holds no key of certificate %q (%w): add it (ssh-add KEY, or ssh-add -s PKCS11-MODULE for a token), or give its certificate", r.Agent.ID, cert.Subject, err)
+		}
+		return s, err
 	}
-	return transit.Dial(r.Transit)
+	return readKey(r.Key)
 }
 
 // ReadCert reads one X.509 certificate, PEM or DER.

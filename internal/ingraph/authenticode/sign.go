@@ -144,7 +144,8 @@ func signedDataFor(imageHash []byte, cert *x509.Certificate, signer crypto.Signe
 	// The signature covers the attributes as a SET; they are carried
 	// as [0] IMPLICIT.
 	attrDigest := sha256.Sum256(attrs)
-	sig, err := signer.Sign(rand.Reader, attrDigest[:], crypto.SHA256)
+	// A message, not a digest: an ssh-agent key hashes what it signs.
+	sig, err := crypto.SignMessage(signer, rand.Reader, attrs, crypto.SHA256)
 	if err != nil {
 		return nil, fmt.Errorf("signing: %w", err)
 	}

@@ -14,6 +14,8 @@ import (
 	"testing"
 
 	"github.com/cairn-build/cairn/internal/ingraph/authenticode"
+	"github.com/cairn-build/cairn/internal/ingraph/sshagent"
+	"github.com/cairn-build/cairn/internal/ingraph/sshagent/agenttest"
 	"github.com/cairn-build/cairn/internal/ingraph/transit"
 	"github.com/cairn-build/cairn/internal/ingraph/transit/transittest"
 	"github.com/cairn-build/cairn/internal/testutil"
@@ -102,5 +104,27 @@ func TestSignThroughTransit(t *testing.T) {
 	}
 	if n := len(srv.Signed()); n != 2 {
 		t.Errorf("the service signed %d digests, want 2 (the certificate and the image)", n)
+	}
+}
+
+// TestSignThroughAgent signs with a key generated inside a softhsm2
+// token and reached through OpenSSH's ssh-agent (ssh-add -s, PKCS#11):
+// the certificate and the image are both signed on the token, and
+// sbverify accepts the image.
+func TestSignThroughAgent(t *testing.T) {
+	testutil.NeedTool(t, "sbverify")
+	tok := transittest.NewToken(t, "secure-boot-db")
+	a := agenttest.Start(t, tok.Env())
+	a.AddToken(t, tok)
+	ag, err := sshagent.Dial(a.Socket)
+	testutil.Must(t, err)
+	defer ag.Close()
+	s, err := ag.Signer(tok.Public())
+	testutil.Must(t, err)
+	cert := certFor(t, s, "cairn agent db")
+	signed, err := authenticode.Sign(testPE(t), cert, s)
+	testutil.Must(t, err)
+	if out, err := sbverify(t, cert, signed); err != nil || !strings.Contains(out, "Signature verification OK") {
+		t.Fatalf("sbverify refused the image signed through the agent: %v\n%s", err, out)
 	}
 }

@@ -8,14 +8,15 @@ import (
 )
 
 // EFISign asks for the PE/COFF image In signed for UEFI Secure Boot with
-// the RSA private key in the file Key (PEM, a secret mount), or by the
-// remote signer Transit, whose certificate is the file Cert (PEM or
-// DER), written to Out.
+// the RSA private key in the file Key (PEM, a secret mount), by the
+// remote signer Transit, or by the SSH agent whose socket is Agent, the
+// key's certificate being the file Cert (PEM or DER), written to Out.
 type EFISign struct {
 	In      string   `json:"in"`
 	Cert    string   `json:"cert"`
 	Key     string   `json:"key,omitempty"`
 	Transit *Transit `json:"transit,omitempty"`
+	Agent   *Agent   `json:"agent,omitempty"`
 	// Secret names the secret the key came from, for messages.
 	Secret string      `json:"secret,omitempty"`
 	Out    string      `json:"out"`
@@ -30,8 +31,11 @@ func (r EFISign) Check() error {
 	if err := required(r.Command(), "in", r.In, "cert", r.Cert, "out", r.Out); err != nil {
 		return err
 	}
-	if (r.Key == "") == (r.Transit == nil) {
-		return fmt.Errorf("%s request: want one of key and transit", r.Command())
+	if n := btoi(r.Key != "") + btoi(r.Transit != nil) + btoi(r.Agent != nil); n != 1 {
+		return fmt.Errorf("%s request: want one of key, transit and agent", r.Command())
+	}
+	if r.Agent != nil && (r.Agent.Socket == "" || r.Agent.ID == "") {
+		return fmt.Errorf("%s request: agent wants socket and id", r.Command())
 	}
 	if r.Transit != nil {
 		if err := r.Transit.check(r.Command()); err != nil {
@@ -45,6 +49,20 @@ func (r EFISign) Check() error {
 }
 
 func (r *EFISign) stamp() *epoch.Epoch { return &r.Epoch }
+
+// Agent is an SSH agent forwarded into the step: its socket there, and
+// the id the build was given it under (--ssh ID), for messages.
+type Agent struct {
+	Socket string `json:"socket"`
+	ID     string `json:"id"`
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
 
 // Transit names a key of a remote signing service with HashiCorp Vault's
 // transit API: the service at Addr (a URL), the engine's Mount, the key's

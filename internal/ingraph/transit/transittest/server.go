@@ -48,7 +48,7 @@ type Server struct {
 // in a softhsm2 token of its own; it stops when tb ends.
 func New(tb testing.TB, name string) *Server {
 	tb.Helper()
-	s := &Server{Token: "s.cairn-test-token", Name: name, Signer: newToken(tb, name)}
+	s := &Server{Token: "s.cairn-test-token", Name: name, Signer: NewToken(tb, name)}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	tb.Cleanup(s.Close)
 	return s

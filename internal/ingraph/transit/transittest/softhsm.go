@@ -18,11 +18,11 @@ import (
 // softhsmModule is Debian's softhsm2 PKCS#11 module.
 const softhsmModule = "/usr/lib/softhsm/libsofthsm2.so"
 
-// token is an RSA key generated inside a softhsm2 token of its own,
+// Token is an RSA key generated inside a softhsm2 token of its own,
 // reached through PKCS#11 by OpenSC's pkcs11-tool: the private key never
 // leaves the token, so the service signs as a service backed by an HSM
 // does. It is a crypto.Signer for SHA-256 digests, PKCS#1 v1.5.
-type token struct {
+type Token struct {
 	dir    string
 	env    []string
 	public *rsa.PublicKey
@@ -35,15 +35,15 @@ const (
 	keyID      = "01"
 )
 
-// newToken initialises a token and generates a 2048-bit RSA key in it.
-func newToken(tb testing.TB, name string) *token {
+// NewToken initialises a token and generates a 2048-bit RSA key in it.
+func NewToken(tb testing.TB, name string) *Token {
 	tb.Helper()
 	for _, tool := range []string{"softhsm2-util", "pkcs11-tool"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			tb.Fatalf("%s not found: run make setup (Debian packages softhsm2, opensc)", tool)
 		}
 	}
-	t := &token{dir: tb.TempDir()}
+	t := &Token{dir: tb.TempDir()}
 	conf := filepath.Join(t.dir, "softhsm2.conf")
 	if err := os.MkdirAll(filepath.Join(t.dir, "tokens"), 0o700); err != nil {
 		tb.Fatal(err)
@@ -78,11 +78,11 @@ func newToken(tb testing.TB, name string) *token {
 	return t
 }
 
-func (t *token) tool(args ...string) []string {
+func (t *Token) tool(args ...string) []string {
 	return append([]string{"pkcs11-tool", "--module", softhsmModule, "--token-label", tokenLabel}, args...)
 }
 
-func (t *token) run(args []string, stdin []byte) ([]byte, error) {
+func (t *Token) run(args []string, stdin []byte) ([]byte, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	cmd := exec.Command(args[0], args[1:]...)
@@ -98,7 +98,7 @@ func (t *token) run(args []string, stdin []byte) ([]byte, error) {
 }
 
 // Public implements crypto.Signer.
-func (t *token) Public() crypto.PublicKey { return t.public }
+func (t *Token) Public() crypto.PublicKey { return t.public }
 
 // sha256Prefix is the DER DigestInfo header of a SHA-256 digest: the
 // token's RSA-PKCS mechanism pads what it is given, so PKCS#1 v1.5 over
@@ -107,10 +107,20 @@ var sha256Prefix = []byte{0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 
 
 // Sign implements crypto.Signer: PKCS#1 v1.5 over a SHA-256 digest,
 // computed inside the token.
-func (t *token) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
+func (t *Token) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
 	if opts.HashFunc() != crypto.SHA256 || len(digest) != 32 {
 		return nil, errors.New("the softhsm2 token signs SHA-256 digests")
 	}
 	in := append(append([]byte(nil), sha256Prefix...), digest...)
 	return t.run(t.tool("--login", "--pin", tokenPIN, "--sign", "--mechanism", "RSA-PKCS", "--id", keyID), in)
 }
+
+// Env is the environment that finds the token (SOFTHSM2_CONF), for any
+// process that loads the module: pkcs11-tool, ssh-agent.
+func (t *Token) Env() []string { return t.env }
+
+// Module is softhsm2's PKCS#11 module; PIN the token's user PIN.
+const (
+	Module = softhsmModule
+	PIN    = tokenPIN
+)
