@@ -70,7 +70,8 @@ test: setup build
 demo: setup build
 	bin/cairn build -f examples/hello/cairn.star -o out --progress plain
 	bin/cairn build -f examples/container/cairn.star -o out/container --locked --progress plain
-	bin/cairn build -f examples/edge/cairn.star -o out/edge --locked --progress plain
+	bin/cairn build -f examples/edge/cairn.star -o out/edge --locked --progress plain rpi4 qemu iso \
+	  iso-sb qemu-sb sb-vars-amd64 sb-vars-arm64 --secret id=edge-db-key,src=examples/edge/keys/db.key
 	bin/cairn build -f examples/packages/cairn.star -o out/packages --locked --progress plain system
 	@echo "demo: boot the images with the commands in docs/boards.md"
 

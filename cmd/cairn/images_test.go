@@ -11,31 +11,49 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/cairn-build/cairn/internal/ingraph/transit/transittest"
 )
 
 // edgeExample is the flagship example, as the tests reach it.
 const edgeExample = "../../examples/edge/cairn.star"
 
-// edgeTargets are its targets.
-var edgeTargets = []string{"rpi4", "qemu", "iso"}
+// edgeTargets are its targets: the images, their Secure Boot signed
+// variants (with the demo key as a secret, and through the transit
+// service) and the variable stores enrolling the key.
+var edgeTargets = []string{"rpi4", "qemu", "iso", "iso-sb", "qemu-sb", "iso-sb-service", "qemu-sb-service", "sb-vars-amd64", "sb-vars-arm64"}
+
+// edgeKeys is the example's demo Secure Boot key and certificate.
+const edgeKeys = "../../examples/edge/keys"
 
 func TestEdgeImages(t *testing.T) {
 	needEmulation(t, "arm64")
+	// The service the example names (127.0.0.1:8100), holding the demo
+	// key in a softhsm2 token, as a service that was given the key would.
+	svc := transittest.Serve(t, "127.0.0.1:8100", "edge-db", filepath.Join(edgeKeys, "db.key"))
+	token := filepath.Join(t.TempDir(), "token")
+	writeFile(t, token, svc.Token+"\n")
 	var sums [2]map[string]string
 	for i := range sums {
 		c := freshEngine(t)
 		dir := filepath.Join(t.TempDir(), "out")
-		r := c.ok(t, append([]string{"build", "-f", edgeExample, "-o", dir, "--locked", "--progress", "plain"}, edgeTargets...)...)
+		r := c.ok(t, append([]string{"build", "-f", edgeExample, "-o", dir, "--locked", "--progress", "plain",
+			"--secret", "id=edge-db-key,src=" + filepath.Join(edgeKeys, "db.key"), "--secret", "id=vault-token,src=" + token}, edgeTargets...)...)
 		c.ok(t, "engine", "stop")
 		sums[i] = treeSums(t, dir)
 		if i == 0 {
 			checkPackedExport(t, r.stderr, sums[i])
 			checkEdgeImages(t, dir)
+			checkEdgeSecureBoot(t, dir, sums[i])
 		}
+	}
+	if n := len(svc.Signed()); n != 8 {
+		t.Errorf("the service signed %d digests, want 8 (systemd-boot and the UKI, for two architectures, in two engines)", n)
 	}
 	for p, s := range sums[0] {
 		if sums[1][p] != s {
@@ -64,23 +82,51 @@ func checkPackedExport(t *testing.T, progress string, sums map[string]string) {
 	if len(reports) == 0 {
 		t.Fatal("no disk helper report in the progress output")
 	}
+	// Images of one name (a board's, signed or not) are told apart by
+	// their digests: each on the host must be one the graph reported.
+	inGraph := map[string][]string{}
 	for _, m := range reports {
+		inGraph[m[1]] = append(inGraph[m[1]], m[2])
+	}
+	for name, graphSums := range inGraph {
 		found := false
 		for p, s := range sums {
-			if strings.HasSuffix(p, "/"+m[1]+".img") {
+			if strings.HasSuffix(p, "/"+name+".img") {
 				found = true
-				if s != m[2] {
-					t.Errorf("%s: sha256 %s on the host, %s in the graph", p, s, m[2])
+				if !slices.Contains(graphSums, s) {
+					t.Errorf("%s: sha256 %s on the host, none such in the graph (%v)", p, s, graphSums)
 				}
-			}
-			if strings.HasSuffix(p, ".cairn-sparse") {
-				t.Errorf("%s: a packed file reached the host", p)
 			}
 		}
 		if !found {
-			t.Errorf("no %s.img in the output (have %v)", m[1], keys(sums))
+			t.Errorf("no %s.img in the output (have %v)", name, keys(sums))
 		}
 	}
+	for p := range sums {
+		if strings.HasSuffix(p, ".cairn-sparse") {
+			t.Errorf("%s: a packed file reached the host", p)
+		}
+	}
+}
+
+// checkEdgeSecureBoot: the signed images carry a boot chain sbverify
+// accepts with the example's certificate, and signing through the
+// service gives the same bytes as signing with the key file.
+func checkEdgeSecureBoot(t *testing.T, out string, sums map[string]string) {
+	cert := filepath.Join(edgeKeys, "db.pem")
+	checkSignedESP(t, filepath.Join(out, "qemu-sb", "qemu_virt_arm64.img"), "BOOTAA64.EFI", cert)
+	for _, p := range []string{"iso-sb/pc_x86_64.iso", "qemu-sb/qemu_virt_arm64.img"} {
+		service := strings.Replace(p, "-sb/", "-sb-service/", 1)
+		if sums[p] == "" || sums[p] != sums[service] {
+			t.Errorf("%s (%s) and %s (%s): want the same bytes from the same key", p, sums[p], service, sums[service])
+		}
+		unsigned := strings.Replace(p, "-sb/", "/", 1)
+		if sums[p] == sums[unsigned] {
+			t.Errorf("%s is the unsigned %s", p, unsigned)
+		}
+	}
+	checkVars(t, filepath.Join(out, "sb-vars-amd64"))
+	checkVars(t, filepath.Join(out, "sb-vars-arm64"))
 }
 
 func checkEdgeImages(t *testing.T, out string) {

@@ -17,6 +17,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -50,6 +51,23 @@ func New(tb testing.TB, name string) *Server {
 	tb.Helper()
 	s := &Server{Token: "s.cairn-test-token", Name: name, Signer: NewToken(tb, name)}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// Serve starts a server on addr (host:port, for a recipe that names its
+// service's address) whose key, under name, is the PKCS#8 PEM file
+// keyFile imported into a softhsm2 token of its own; it stops when tb
+// ends.
+func Serve(tb testing.TB, addr, name, keyFile string) *Server {
+	tb.Helper()
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		tb.Fatalf("transit test service on %s: %v (is something else listening there?)", addr, err)
+	}
+	s := &Server{Token: "s.cairn-test-token", Name: name, Signer: ImportToken(tb, name, keyFile)}
+	s.Server = &httptest.Server{Listener: l, Config: &http.Server{Handler: http.HandlerFunc(s.serve)}}
+	s.Start()
 	tb.Cleanup(s.Close)
 	return s
 }

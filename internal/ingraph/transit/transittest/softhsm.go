@@ -36,7 +36,14 @@ const (
 )
 
 // NewToken initialises a token and generates a 2048-bit RSA key in it.
-func NewToken(tb testing.TB, name string) *Token {
+func NewToken(tb testing.TB, name string) *Token { return newToken(tb, name, "") }
+
+// ImportToken initialises a token holding the RSA key of the PKCS#8 PEM
+// file keyFile (softhsm2-util --import), as a key provisioned onto an HSM
+// is: a demo key the same tests also use as a file.
+func ImportToken(tb testing.TB, name, keyFile string) *Token { return newToken(tb, name, keyFile) }
+
+func newToken(tb testing.TB, name, keyFile string) *Token {
 	tb.Helper()
 	for _, tool := range []string{"softhsm2-util", "pkcs11-tool"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -52,9 +59,13 @@ func NewToken(tb testing.TB, name string) *Token {
 		tb.Fatal(err)
 	}
 	t.env = append(os.Environ(), "SOFTHSM2_CONF="+conf)
+	create := t.tool("--login", "--pin", tokenPIN, "--keypairgen", "--key-type", "rsa:2048", "--id", keyID, "--label", name)
+	if keyFile != "" {
+		create = []string{"softhsm2-util", "--import", keyFile, "--token", tokenLabel, "--label", name, "--id", keyID, "--pin", tokenPIN}
+	}
 	steps := [][]string{
 		{"softhsm2-util", "--init-token", "--free", "--label", tokenLabel, "--pin", tokenPIN, "--so-pin", "12345678"},
-		t.tool("--login", "--pin", tokenPIN, "--keypairgen", "--key-type", "rsa:2048", "--id", keyID, "--label", name),
+		create,
 		t.tool("--read-object", "--type", "pubkey", "--id", keyID, "--output-file", filepath.Join(t.dir, "pub.der")),
 	}
 	for _, args := range steps {
