@@ -206,4 +206,3 @@ func describe(ids []Identity) string {
 	}
 	return strings.Join(l, ", ")
 }
-
