@@ -6,7 +6,6 @@ import (
 
 	"github.com/cairn-build/cairn/internal/ingraph/request"
 	"github.com/moby/buildkit/client/llb"
-	"github.com/moby/buildkit/solver/pb"
 	"go.starlark.net/starlark"
 )
 
@@ -31,11 +30,9 @@ var efiSignBuiltin = Builtin{
 
 type efiSignNode struct {
 	at
-	image, cert *Artifact
-	key         *Secret
-	transit     *Transit
-	agent       *SSHAgent
-	name        string
+	image *Artifact
+	sign  *x509Signer
+	name  string
 }
 
 func efiSignFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -45,21 +42,14 @@ func efiSignFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwa
 		return nil, err
 	}
 	n := &efiSignNode{at: at{callPos(t)}}
-	switch k := key.(type) {
-	case *Secret:
-		n.key = k
-	case *Transit:
-		n.transit = k
-	case *SSHAgent:
-		n.agent = k
-	default:
+	if key == starlark.None {
 		return nil, errParam("efi_sign", "key", key.Type(), `a secret("ID") holding the key, a signer.transit(...), or an ssh_agent("ID") holding it`)
 	}
 	var err error
 	if n.image, _, err = oneFile(t, n.at, "efi_sign", "image", image, "a PE/COFF image: a project path or an artifact holding one file"); err != nil {
 		return nil, err
 	}
-	if n.cert, _, err = oneFile(t, n.at, "efi_sign", "cert", cert, "a certificate file: a project path or an artifact holding one file"); err != nil {
+	if n.sign, err = x509SignerArg(t, n.at, "efi_sign", key, cert); err != nil {
 		return nil, err
 	}
 	n.name = name
@@ -72,13 +62,6 @@ func efiSignFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwa
 	return newFileArtifact(n, fmt.Sprintf("efi_sign(%s)", quote(n.name)), n.name), nil
 }
 
-// efiKeyPath is where the signing key is mounted in the step;
-// efiAgentPath where an ssh agent's socket is.
-const (
-	efiKeyPath   = "/run/secrets/cairn-efi-signing-key"
-	efiAgentPath = "/run/cairn/ssh-agent.sock"
-)
-
 func (n *efiSignNode) compile(c *Compiler) (llb.State, error) {
 	root, err := c.helperState("efi_sign")
 	if err != nil {
@@ -88,37 +71,17 @@ func (n *efiSignNode) compile(c *Compiler) (llb.State, error) {
 	if err != nil {
 		return llb.State{}, err
 	}
-	cert, err := c.State(n.cert)
+	req := request.EFISign{In: "/in/image", Out: "/out/" + n.name, Epoch: c.epoch}
+	opts, err := n.sign.mount(c, &req.Signer, "/in/cert", "efi_sign "+n.name)
 	if err != nil {
 		return llb.State{}, err
-	}
-	req := request.EFISign{In: "/in/image", Cert: "/in/cert", Out: "/out/" + n.name, Epoch: c.epoch}
-	opts := []llb.RunOption{
-		llb.AddMount("/in/image", image, llb.SourcePath("/"+n.image.File()), llb.Readonly),
-		llb.AddMount("/in/cert", cert, llb.SourcePath("/"+n.cert.File()), llb.Readonly),
-		llb.Platform(c.helper.Platform),
-		c.loc(n.p),
-	}
-	switch {
-	case n.transit != nil:
-		// The one signing step with a network: it reaches the service.
-		var token llb.RunOption
-		req.Transit, token = n.transit.request()
-		req.Secret = n.transit.Token.ID
-		opts = append(opts, token, llb.WithCustomName(fmt.Sprintf("efi_sign %s (transit key %s)", n.name, n.transit.Key)))
-	case n.agent != nil:
-		// The agent comes through the session: no network, no key.
-		req.Agent = &request.Agent{Socket: efiAgentPath, ID: n.agent.ID}
-		opts = append(opts, sshMount(efiAgentPath, n.agent), llb.Network(pb.NetMode_NONE),
-			llb.WithCustomName(fmt.Sprintf("efi_sign %s (ssh agent %s)", n.name, n.agent.ID)))
-	default:
-		req.Key, req.Secret = efiKeyPath, n.key.ID
-		opts = append(opts, secretMount(efiKeyPath, n.key), llb.Network(pb.NetMode_NONE), llb.WithCustomName(fmt.Sprintf("efi_sign %s", n.name)))
 	}
 	args, err := request.Args(helperPath, req)
 	if err != nil {
 		return llb.State{}, errAt(n.p, "efi_sign", err)
 	}
-	es := root.Run(append(opts, llb.Args(args))...)
+	opts = append(opts, llb.AddMount("/in/image", image, llb.SourcePath("/"+n.image.File()), llb.Readonly),
+		llb.Platform(c.helper.Platform), c.loc(n.p), llb.Args(args))
+	es := root.Run(opts...)
 	return es.AddMount("/out", llb.Scratch()), nil
 }

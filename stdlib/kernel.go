@@ -25,6 +25,7 @@ var kernelBuiltin = Builtin{
 		{Name: "fragments", Type: "list of string, dict or artifact", Default: "[]", Doc: `config fragments merged in order, as scripts/kconfig/merge_config.sh does: project paths, one-file artifacts, or inline dicts like {"EXT4_FS": "y", "VIRTIO_BLK": "m"} (values y, m, n, numbers, or strings written with their quotes)`},
 		{Name: "localversion", Type: "string", Default: `""`, Doc: `appended to the kernel release (CONFIG_LOCALVERSION), e.g. "-edge"`},
 		{Name: "repos", Type: "list of repo", Default: "bookworm", Doc: "where the build tools come from (gcc, make, bison, flex, bc, libelf-dev, libssl-dev, kmod, the cross compiler); locked as any root"},
+		{Name: "module_cert", Type: "string or artifact", Default: "None", Doc: "an X.509 certificate (PEM) the kernel trusts for module signatures: sets CONFIG_MODULE_SIG (SHA-256) with the certificate built in as its module key, no key generated (so the kernel repeats) and no in-tree module signed; sign modules with kernel_module(key = ..., cert = the same file), and add {\"MODULE_SIG_FORCE\": \"y\"} to refuse unsigned ones"},
 	},
 	Returns: "artifact: boot/vmlinuz-RELEASE (bzImage or Image), boot/System.map-RELEASE, boot/config-RELEASE, usr/lib/modules/RELEASE with depmod's indexes, and for arm64 the device trees under usr/lib/linux-image-RELEASE, the layout of Debian's linux-image packages",
 	Doc: "The config step runs the base config target, merges the fragments with the kernel's own merge_config.sh and " +
@@ -58,6 +59,7 @@ type kernelNode struct {
 	names        []string // the fragments' names for messages: path, or recipe line
 	localversion string
 	repos        []pkgs.RepoSpec
+	moduleCert   *Artifact // trusted for module signatures; nil for none
 }
 
 var localversionRE = regexp.MustCompile(`^[A-Za-z0-9._+-]*$`)
@@ -68,9 +70,16 @@ func kernelFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwar
 	var archV, config starlark.Value = starlark.None, starlark.String("defconfig")
 	var fragments, repos *starlark.List
 	n := &kernelNode{at: at{callPos(t)}}
+	var moduleCert starlark.Value = starlark.None
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "source", &src, "arch?", &archV, "config?", &config,
-		"fragments?", &fragments, "localversion?", &n.localversion, "repos?", &repos); err != nil {
+		"fragments?", &fragments, "localversion?", &n.localversion, "repos?", &repos, "module_cert?", &moduleCert); err != nil {
 		return nil, err
+	}
+	if moduleCert != starlark.None {
+		var err error
+		if n.moduleCert, _, err = oneFile(t, n.at, "kernel", "module_cert", moduleCert, "an X.509 certificate file (PEM): a project path or an artifact holding one file"); err != nil {
+			return nil, err
+		}
 	}
 	n.source = src.v
 	rn := &rootfsNode{call: "kernel"}
@@ -228,12 +237,38 @@ func (n *kernelNode) compile(c *Compiler) (llb.State, error) {
 		return llb.State{}, errAt(n.p, "kernel", err)
 	}
 	key := fmt.Sprintf("cairn-kernel-%s-%s", arch, ck)
+	moduleCertMount, err := n.moduleCertMount(c)
+	if err != nil {
+		return llb.State{}, err
+	}
 	es := tools.Run(llb.Args([]string{"/bin/bash", "-c", strings.NewReplacer("@IMAGE@", ka.image, "@SRCARCH@", ka.srcarch).Replace(buildKernelScript)}),
-		llb.AddMount("/src", src, llb.Readonly), llb.AddMount("/cairn/config", config, llb.Readonly),
+		llb.AddMount("/src", src, llb.Readonly), llb.AddMount("/cairn/config", config, llb.Readonly), moduleCertMount,
 		llb.AddMount("/obj", llb.Scratch(), llb.AsPersistentCacheDir(key, llb.CacheMountLocked)),
 		env, llb.Network(pb.NetMode_NONE),
 		llb.WithCustomName(fmt.Sprintf("kernel build (%s)", arch)), c.loc(n.p))
 	return es.AddMount("/out", llb.Scratch()), nil
+}
+
+// moduleCertPath is where module_cert is mounted in the build, the path
+// CONFIG_MODULE_SIG_KEY names.
+const moduleCertPath = "/cairn/module-cert.pem"
+
+// moduleSigFragment turns module signing on with module_cert as the
+// kernel's module key: a certificate without its private key, so the
+// build generates no key (which would change every build) and signs no
+// in-tree module (MODULE_SIG_ALL off).
+const moduleSigFragment = "CONFIG_MODULE_SIG=y\nCONFIG_MODULE_SIG_SHA256=y\nCONFIG_CRYPTO_RSA=y\nCONFIG_MODULE_SIG_KEY=\"" + moduleCertPath + "\"\n# CONFIG_MODULE_SIG_ALL is not set\n"
+
+// moduleCertMount mounts module_cert for the build; nothing without one.
+func (n *kernelNode) moduleCertMount(c *Compiler) (llb.RunOption, error) {
+	if n.moduleCert == nil {
+		return runOptions(nil), nil
+	}
+	st, err := c.State(n.moduleCert)
+	if err != nil {
+		return nil, err
+	}
+	return llb.AddMount(moduleCertPath, st, llb.SourcePath("/"+n.moduleCert.File()), llb.Readonly), nil
 }
 
 // cacheKey names the object tree's cache mount by what decides which
@@ -300,16 +335,24 @@ func (n *kernelNode) configure(c *Compiler, tools, src llb.State, env llb.RunOpt
 		frags = append(frags, file)
 		check.Fragments = append(check.Fragments, request.Fragment{File: file, Name: n.names[i]})
 	}
+	// Fragments cairn writes: the local version, module signing.
+	var own [][3]string // file name, checked as, text
 	if n.localversion != "" {
-		lv := &filesNode{at: n.at, mode: 0o644, entries: []fileEntry{{dest: "localversion.cfg",
-			text: []byte(fmt.Sprintf("CONFIG_LOCALVERSION=%q\n# CONFIG_LOCALVERSION_AUTO is not set\n", n.localversion))}}}
-		st, err := c.State(newFileArtifact(lv, "localversion", "localversion.cfg"))
+		own = append(own, [3]string{"localversion", "localversion", fmt.Sprintf("CONFIG_LOCALVERSION=%q\n# CONFIG_LOCALVERSION_AUTO is not set\n", n.localversion)})
+	}
+	if n.moduleCert != nil {
+		own = append(own, [3]string{"module-sig", "module_cert", moduleSigFragment})
+	}
+	for _, f := range own {
+		fn := &filesNode{at: n.at, mode: 0o644, entries: []fileEntry{{dest: f[0] + ".cfg", text: []byte(f[2])}}}
+		st, err := c.State(newFileArtifact(fn, f[1], f[0]+".cfg"))
 		if err != nil {
 			return llb.State{}, err
 		}
-		opts = append(opts, llb.AddMount("/cairn/fragments/localversion", st, llb.SourcePath("/localversion.cfg"), llb.Readonly))
-		frags = append(frags, "/cairn/fragments/localversion")
-		check.Fragments = append(check.Fragments, request.Fragment{File: "/cairn/fragments/localversion", Name: "localversion"})
+		file := "/cairn/fragments/" + f[0]
+		opts = append(opts, llb.AddMount(file, st, llb.SourcePath("/"+f[0]+".cfg"), llb.Readonly))
+		frags = append(frags, file)
+		check.Fragments = append(check.Fragments, request.Fragment{File: file, Name: f[1]})
 	}
 	base := "make -s -C /src O=/obj " + n.base
 	if n.baseFile != nil {

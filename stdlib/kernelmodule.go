@@ -3,6 +3,7 @@ package stdlib
 import (
 	"fmt"
 
+	"github.com/cairn-build/cairn/internal/ingraph/request"
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/solver/pb"
 	"go.starlark.net/starlark"
@@ -15,12 +16,16 @@ var kernelModuleBuiltin = Builtin{
 		{Name: "source", Type: "artifact", Doc: "the module's source (a tree with a Kbuild or Makefile setting obj-m, as for `make M=`), or a tree of prebuilt `.ko` files, which are only checked"},
 		{Name: "kernel", Type: "artifact", Doc: "a kernel() with modules (CONFIG_MODULES=y), or a kernel_module() of one"},
 		{Name: "standalone", Type: "bool", Default: "False", Doc: "return only the modules (usr/lib/modules/RELEASE/updates/*.ko) instead of the kernel with them installed"},
+		{Name: "key", Type: "secret, signer or ssh_agent", Default: "None", Doc: "sign the modules with this RSA key, as for efi_sign(): a `secret(\"ID\")`, a `signer.transit(...)` or an `ssh_agent(\"ID\")`; needs `cert`"},
+		{Name: "cert", Type: "string or artifact", Default: "None", Doc: "the signing key's X.509 certificate, the one the kernel trusts (CONFIG_SYSTEM_TRUSTED_KEYS, or its module signing key)"},
 	},
 	Returns: "artifact: the kernel with the modules in usr/lib/modules/RELEASE/updates and depmod re-run, a kernel a board, initramfs() or another kernel_module() takes; or, standalone, the modules alone",
 	Doc: "The build runs `make -C usr/src/linux-headers-RELEASE M=...` in the kernel's own tools root, with its " +
 		"architecture and cross compiler, without network. Every module, built or prebuilt, must carry the vermagic a " +
 		"module built against the kernel's headers carries (release, SMP, preemption, module unloading, versions); " +
-		"a module built for another kernel fails the build naming both. Modules are stripped of debug sections.",
+		"a module built for another kernel fails the build naming both. Modules are stripped of debug sections. With `key` and `cert`, " +
+		"each module is then signed as the kernel's scripts/sign-file signs (PKCS#7, SHA-256, no signing time: the same bytes every build) " +
+		"by cairn's helper; `modinfo` shows the signer, and a kernel with CONFIG_MODULE_SIG that trusts the certificate loads them.",
 	Example: `k = kernel_module(local("drivers/hello"), kernel(linux, config = "tinyconfig", fragments = [{"MODULES": "y"}]))`,
 	fn:      kernelModuleFn,
 }
@@ -30,12 +35,18 @@ type kernelModuleNode struct {
 	source, kernel *Artifact
 	standalone     bool
 	built          *kernelNode // the kernel() under kernel
+	sign           *x509Signer // nil: unsigned
 }
 
 func kernelModuleFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	src, k := artifactArg{}, artifactArg{}
 	n := &kernelModuleNode{at: at{callPos(t)}}
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "source", &src, "kernel", &k, "standalone?", &n.standalone); err != nil {
+	var key, cert starlark.Value = starlark.None, starlark.None
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "source", &src, "kernel", &k, "standalone?", &n.standalone, "key?", &key, "cert?", &cert); err != nil {
+		return nil, err
+	}
+	var err error
+	if n.sign, err = x509SignerArg(t, n.at, b.Name(), key, cert); err != nil {
 		return nil, err
 	}
 	n.source, n.kernel = src.v, k.v
@@ -97,10 +108,38 @@ func (n *kernelModuleNode) compile(c *Compiler) (llb.State, error) {
 		n.built.env(c, arch), llb.AddEnv("STANDALONE", standalone), llb.Network(pb.NetMode_NONE),
 		llb.WithCustomName(fmt.Sprintf("kernel module (%s)", arch)), c.loc(n.p))
 	out := es.AddMount("/out", llb.Scratch())
-	if n.standalone {
-		return out, nil
+	layers := []llb.State{kernel, out}
+	if n.sign != nil {
+		signed, err := c.signModules(n, out, arch)
+		if err != nil {
+			return llb.State{}, err
+		}
+		layers = append(layers, signed)
 	}
-	return llb.Merge([]llb.State{kernel, out}, llb.WithCustomName("kernel with modules"), c.loc(n.p)), nil
+	if n.standalone {
+		return llb.Merge(layers[1:], llb.WithCustomName("signed modules"), c.loc(n.p)), nil
+	}
+	return llb.Merge(layers, llb.WithCustomName("kernel with modules"), c.loc(n.p)), nil
+}
+
+// signModules is the modules of out (those in updates/, the ones this
+// kernel_module() built) signed by the helper, at the same paths.
+func (c *Compiler) signModules(n *kernelModuleNode, out llb.State, arch string) (llb.State, error) {
+	root, err := c.helperState("kernel_module")
+	if err != nil {
+		return llb.State{}, errAt(n.p, "", err)
+	}
+	req := request.ModSign{In: "/in", Subdir: "updates", Out: "/out", Epoch: c.epoch}
+	opts, err := n.sign.mount(c, &req.Signer, "/cairn/cert", fmt.Sprintf("sign kernel modules (%s)", arch))
+	if err != nil {
+		return llb.State{}, err
+	}
+	args, err := request.Args(helperPath, req)
+	if err != nil {
+		return llb.State{}, errAt(n.p, "kernel_module", err)
+	}
+	opts = append(opts, llb.AddMount("/in", out, llb.Readonly), llb.Args(args), llb.Platform(c.helper.Platform), c.loc(n.p))
+	return root.Run(opts...).AddMount("/out", llb.Scratch()), nil
 }
 
 // kernelModuleScript builds (or takes) the modules, checks their

@@ -41,6 +41,7 @@ import (
 	"github.com/cairn-build/cairn/internal/ingraph/kconfig"
 	"github.com/cairn-build/cairn/internal/ingraph/kmod"
 	"github.com/cairn-build/cairn/internal/ingraph/mkfs"
+	"github.com/cairn-build/cairn/internal/ingraph/modsign"
 	"github.com/cairn-build/cairn/internal/ingraph/ocilayout"
 	"github.com/cairn-build/cairn/internal/ingraph/request"
 	"github.com/cairn-build/cairn/internal/ingraph/sparse"
@@ -50,7 +51,7 @@ import (
 
 // version identifies this build of the helper; bump it whenever the
 // output of any subcommand or the request format changes.
-const version = "cairn-helper 0.6.0"
+const version = "cairn-helper 0.7.0"
 
 // command is one row of the dispatch table: run decodes the request and
 // carries it out.
@@ -72,6 +73,7 @@ func commands() []command {
 		{"apt-repo", "a signed Debian archive of .deb files", serve(aptrepo.Run)},
 		{"kmods", "kernel modules with their dependencies and firmware; prints the load order", serveKmods},
 		{"efi-sign", "a PE/COFF image signed for UEFI Secure Boot", serve(authenticode.Run)},
+		{"mod-sign", "kernel modules signed as scripts/sign-file signs them", serve(modsign.Run)},
 		{"uki", "a unified kernel image: an EFI stub with the kernel, initramfs and command line", serve(uefi.RunUKI)},
 		{"efi-vars", "a UEFI variable store with PK, KEK and db enrolled for Secure Boot, and their signature lists", serve(uefi.RunVars)},
 		{"sums", "a SHA256SUMS of a tree, with a detached OpenPGP signature when given a key", serve(sums.Run)},

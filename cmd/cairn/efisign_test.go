@@ -13,9 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cairn-build/cairn/internal/ingraph/sshagent"
 	"github.com/cairn-build/cairn/internal/ingraph/sshagent/agenttest"
-	"github.com/cairn-build/cairn/internal/ingraph/transit/transittest"
 	"github.com/cairn-build/cairn/internal/testutil"
 )
 
@@ -76,15 +74,8 @@ func TestEFISign(t *testing.T) {
 func TestEFISignThroughAgent(t *testing.T) {
 	testutil.NeedTool(t, "sbverify")
 	c := shared(t)
-	tok := transittest.NewToken(t, "secure-boot-db")
-	a := agenttest.Start(t, tok.Env())
-	a.AddToken(t, tok)
-	ag, err := sshagent.Dial(a.Socket)
-	testutil.Must(t, err)
-	s, err := ag.Signer(tok.Public())
-	testutil.Must(t, err)
+	a, s := agenttest.TokenSigner(t, "secure-boot-db")
 	cert := testutil.SelfSigned(t, s, "cairn hsm db") // signed on the token too
-	ag.Close()
 
 	proj := newProject(t, strings.ReplaceAll(efiSignRecipe, `secret("db-key")`, `ssh_agent("hsm")`))
 	for _, d := range []string{"boot", "keys"} {

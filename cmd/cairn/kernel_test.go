@@ -26,7 +26,8 @@ func TestKernelFromSource(t *testing.T) {
 	}
 	recipe := filepath.Join(dir, "cairn.star")
 	outs := filepath.Join(dir, "out")
-	c.ok(t, "build", "-f", recipe, "-o", outs, "--locked", "--progress", "plain", "qemu-x86", "qemu-arm64", "rpi5")
+	c.ok(t, "build", "-f", recipe, "-o", outs, "--locked", "--progress", "plain", "qemu-x86", "qemu-arm64", "rpi5",
+		"--secret", "id=module-key,src="+filepath.Join(dir, "keys", "module.key"))
 
 	t.Run("x86-module", func(t *testing.T) { checkKernelX86(t, filepath.Join(outs, "qemu-x86")) })
 	t.Run("arm64-qemu", func(t *testing.T) { checkKernelArm64(t, filepath.Join(outs, "qemu-arm64")) })
@@ -48,7 +49,8 @@ func checkKernelX86(t *testing.T, out string) {
 	vmlinuz := only(t, filepath.Join(out, "boot", "vmlinuz-6.1.*-cairn"))
 	release := strings.TrimPrefix(filepath.Base(vmlinuz), "vmlinuz-")
 	config := readFile(t, filepath.Join(out, "boot", "config-"+release))
-	for _, want := range []string{"CONFIG_LOCALVERSION=\"-cairn\"", "CONFIG_PRINTK_TIME=y", "CONFIG_SERIAL_8250_CONSOLE=y", "CONFIG_MODULES=y"} {
+	for _, want := range []string{"CONFIG_LOCALVERSION=\"-cairn\"", "CONFIG_PRINTK_TIME=y", "CONFIG_SERIAL_8250_CONSOLE=y", "CONFIG_MODULES=y",
+		"CONFIG_MODULE_SIG=y", "CONFIG_MODULE_SIG_FORCE=y", "CONFIG_MODULE_SIG_SHA256=y"} {
 		if !strings.Contains(config, want+"\n") {
 			t.Errorf("boot/config-%s lacks %s", release, want)
 		}
@@ -67,6 +69,18 @@ func checkKernelX86(t *testing.T, out string) {
 	mods := filepath.Join(out, "usr", "lib", "modules", release)
 	if dep := readFile(t, filepath.Join(mods, "modules.dep")); !strings.Contains(dep, "updates/cairn_hello.ko:") {
 		t.Errorf("modules.dep does not list updates/cairn_hello.ko:\n%s", dep)
+	}
+	// Signed with the example's key: modinfo reads the signature, and the
+	// kernel (MODULE_SIG_FORCE) loads the module below only because it
+	// verifies with the certificate built into it.
+	ko := filepath.Join(mods, "updates", "cairn_hello.ko")
+	for field, want := range map[string]string{"sig_id": "PKCS#7", "signer": "cairn kernel example module key (demo key, do not trust)", "sig_hashalgo": "sha256"} {
+		if got := strings.TrimRight(run(t, "/usr/sbin/modinfo", "-F", field, ko), "\n"); got != want {
+			t.Errorf("modinfo -F %s cairn_hello.ko = %q, want %q", field, got, want)
+		}
+	}
+	if vm := run(t, "/usr/sbin/modinfo", "-F", "vermagic", ko); !strings.HasPrefix(vm, release+" ") {
+		t.Errorf("modinfo -F vermagic cairn_hello.ko = %q, want %s ...", vm, release)
 	}
 	console := bootUntil(t, "CAIRN-KERNEL-UP "+release, "qemu-system-x86_64", "-M", "pc", "-kernel", vmlinuz,
 		"-initrd", filepath.Join(out, "initrd.img"), "-append", "console=ttyS0 panic=-1")

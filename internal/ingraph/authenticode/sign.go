@@ -12,23 +12,16 @@ package authenticode
 import (
 	"bytes"
 	"crypto"
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/asn1"
 	"encoding/binary"
-	"errors"
-	"fmt"
-	"math/big"
+	"github.com/cairn-build/cairn/internal/ingraph/cms"
 	"slices"
 	"unicode/utf16"
 )
 
 var (
-	oidSignedData       = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 2}
-	oidSHA256           = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
-	oidRSAEncryption    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}
 	oidContentType      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 3}
 	oidMessageDigest    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 4}
 	oidSpcIndirectData  = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 2, 1, 4}
@@ -38,67 +31,20 @@ var (
 	oidIndividualCode   = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 2, 1, 21}
 )
 
-type algorithm struct {
-	Algorithm  asn1.ObjectIdentifier
-	Parameters asn1.RawValue
-}
-
-var (
-	asn1Null  = asn1.RawValue{Tag: asn1.TagNull}
-	sha256Alg = algorithm{oidSHA256, asn1Null}
-	rsaAlg    = algorithm{oidRSAEncryption, asn1Null}
-)
-
-type digestInfo struct {
-	Algorithm algorithm
-	Digest    []byte
-}
-
 type attribute struct {
 	Type   asn1.ObjectIdentifier
 	Values asn1.RawValue `asn1:"set"`
 }
 
-type issuerAndSerial struct {
-	Issuer asn1.RawValue
-	Serial *big.Int
-}
-
-type signerInfo struct {
-	Version         int
-	IssuerAndSerial issuerAndSerial
-	DigestAlgorithm algorithm
-	Attributes      asn1.RawValue
-	SignatureAlg    algorithm
-	Signature       []byte
-}
-
-type signedData struct {
-	Version          int
-	DigestAlgorithms []algorithm `asn1:"set"`
-	ContentInfo      contentInfo
-	Certificates     asn1.RawValue
-	SignerInfos      []signerInfo `asn1:"set"`
-}
-
-type contentInfo struct {
-	ContentType asn1.ObjectIdentifier
-	Content     asn1.RawValue
-}
-
 // ErrKeyMismatch is Sign's error for a key that is not the certificate's.
-var ErrKeyMismatch = errors.New("the signing key does not match the certificate's public key")
+var ErrKeyMismatch = cms.ErrKeyMismatch
 
 // Sign returns image signed for Secure Boot by signer, whose certificate
 // is cert (the db entry a verifier holds). The image is padded to 8 bytes
 // and given a certificate table holding the signature.
 func Sign(image []byte, cert *x509.Certificate, signer crypto.Signer) ([]byte, error) {
-	if _, ok := cert.PublicKey.(*rsa.PublicKey); !ok {
-		return nil, fmt.Errorf("the certificate holds a %T key; UEFI Secure Boot verifies RSA signatures", cert.PublicKey)
-	}
-	pub, ok := signer.Public().(*rsa.PublicKey)
-	if !ok || !pub.Equal(cert.PublicKey) {
-		return nil, ErrKeyMismatch
+	if err := cms.CheckKey(cert, signer); err != nil {
+		return nil, err
 	}
 	padded := make([]byte, (len(image)+7)&^7)
 	copy(padded, image)
@@ -143,35 +89,18 @@ func signedDataFor(imageHash []byte, cert *x509.Certificate, signer crypto.Signe
 	}
 	// The signature covers the attributes as a SET; they are carried
 	// as [0] IMPLICIT.
-	attrDigest := sha256.Sum256(attrs)
-	// A message, not a digest: an ssh-agent key hashes what it signs.
-	sig, err := crypto.SignMessage(signer, rand.Reader, attrs, crypto.SHA256)
-	if err != nil {
-		return nil, fmt.Errorf("signing: %w", err)
-	}
-	if err := rsa.VerifyPKCS1v15(cert.PublicKey.(*rsa.PublicKey), crypto.SHA256, attrDigest[:], sig); err != nil {
-		return nil, fmt.Errorf("the signer's signature does not verify with the certificate: %w", err)
-	}
-	implicit := append([]byte{0xa0}, attrs[1:]...)
-	sd := signedData{
-		Version:          1,
-		DigestAlgorithms: []algorithm{sha256Alg},
-		ContentInfo:      contentInfo{oidSpcIndirectData, asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: idc}},
-		Certificates:     asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: cert.Raw},
-		SignerInfos: []signerInfo{{
-			Version:         1,
-			IssuerAndSerial: issuerAndSerial{asn1.RawValue{FullBytes: cert.RawIssuer}, cert.SerialNumber},
-			DigestAlgorithm: sha256Alg,
-			Attributes:      asn1.RawValue{FullBytes: implicit},
-			SignatureAlg:    rsaAlg,
-			Signature:       sig,
-		}},
-	}
-	inner, err := asn1.Marshal(sd)
+	sig, err := cms.Sign(attrs, cert, signer)
 	if err != nil {
 		return nil, err
 	}
-	return asn1.Marshal(contentInfo{oidSignedData, asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: inner}})
+	implicit := append([]byte{0xa0}, attrs[1:]...)
+	return cms.Marshal(cms.SignedData{
+		Version:          1,
+		DigestAlgorithms: []cms.Algorithm{cms.SHA256},
+		ContentInfo:      cms.ContentInfo{ContentType: oidSpcIndirectData, Content: cms.Explicit(idc)},
+		Certificates:     cms.Explicit(cert.Raw),
+		SignerInfos:      []cms.SignerInfo{cms.SignerFor(cert, implicit, sig)},
+	})
 }
 
 // indirectData is the DER of the SpcIndirectDataContent for an image
@@ -204,13 +133,13 @@ func indirectData(imageHash []byte) ([]byte, error) {
 			Type  asn1.ObjectIdentifier
 			Value asn1.RawValue
 		}
-		MessageDigest digestInfo
+		MessageDigest cms.DigestInfo
 	}{
 		Data: struct {
 			Type  asn1.ObjectIdentifier
 			Value asn1.RawValue
 		}{oidSpcPEImageData, asn1.RawValue{FullBytes: peData}},
-		MessageDigest: digestInfo{sha256Alg, imageHash},
+		MessageDigest: cms.DigestInfo{Algorithm: cms.SHA256, Digest: imageHash},
 	})
 }
 

@@ -14,7 +14,6 @@ import (
 	"testing"
 
 	"github.com/cairn-build/cairn/internal/ingraph/authenticode"
-	"github.com/cairn-build/cairn/internal/ingraph/sshagent"
 	"github.com/cairn-build/cairn/internal/ingraph/sshagent/agenttest"
 	"github.com/cairn-build/cairn/internal/ingraph/transit"
 	"github.com/cairn-build/cairn/internal/ingraph/transit/transittest"
@@ -113,14 +112,7 @@ func TestSignThroughTransit(t *testing.T) {
 // sbverify accepts the image.
 func TestSignThroughAgent(t *testing.T) {
 	testutil.NeedTool(t, "sbverify")
-	tok := transittest.NewToken(t, "secure-boot-db")
-	a := agenttest.Start(t, tok.Env())
-	a.AddToken(t, tok)
-	ag, err := sshagent.Dial(a.Socket)
-	testutil.Must(t, err)
-	defer ag.Close()
-	s, err := ag.Signer(tok.Public())
-	testutil.Must(t, err)
+	_, s := agenttest.TokenSigner(t, "secure-boot-db")
 	cert := certFor(t, s, "cairn agent db")
 	signed, err := authenticode.Sign(testPE(t), cert, s)
 	testutil.Must(t, err)

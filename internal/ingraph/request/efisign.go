@@ -12,15 +12,35 @@ import (
 // remote signer Transit, or by the SSH agent whose socket is Agent, the
 // key's certificate being the file Cert (PEM or DER), written to Out.
 type EFISign struct {
-	In      string   `json:"in"`
+	In string `json:"in"`
+	Signer
+	Out   string      `json:"out"`
+	Epoch epoch.Epoch `json:"epoch"`
+}
+
+// Signer is an X.509 signer: the certificate file Cert and one of the
+// key file Key (a secret mount), the remote signer Transit and the SSH
+// agent Agent.
+type Signer struct {
 	Cert    string   `json:"cert"`
 	Key     string   `json:"key,omitempty"`
 	Transit *Transit `json:"transit,omitempty"`
 	Agent   *Agent   `json:"agent,omitempty"`
 	// Secret names the secret the key came from, for messages.
-	Secret string      `json:"secret,omitempty"`
-	Out    string      `json:"out"`
-	Epoch  epoch.Epoch `json:"epoch"`
+	Secret string `json:"secret,omitempty"`
+}
+
+func (s Signer) check(cmd string) error {
+	if n := btoi(s.Key != "") + btoi(s.Transit != nil) + btoi(s.Agent != nil); n != 1 {
+		return fmt.Errorf("%s request: want one of key, transit and agent", cmd)
+	}
+	if s.Agent != nil && (s.Agent.Socket == "" || s.Agent.ID == "") {
+		return fmt.Errorf("%s request: agent wants socket and id", cmd)
+	}
+	if s.Transit != nil {
+		return s.Transit.check(cmd)
+	}
+	return nil
 }
 
 // Command implements Request.
@@ -31,16 +51,8 @@ func (r EFISign) Check() error {
 	if err := required(r.Command(), "in", r.In, "cert", r.Cert, "out", r.Out); err != nil {
 		return err
 	}
-	if n := btoi(r.Key != "") + btoi(r.Transit != nil) + btoi(r.Agent != nil); n != 1 {
-		return fmt.Errorf("%s request: want one of key, transit and agent", r.Command())
-	}
-	if r.Agent != nil && (r.Agent.Socket == "" || r.Agent.ID == "") {
-		return fmt.Errorf("%s request: agent wants socket and id", r.Command())
-	}
-	if r.Transit != nil {
-		if err := r.Transit.check(r.Command()); err != nil {
-			return err
-		}
+	if err := r.Signer.check(r.Command()); err != nil {
+		return err
 	}
 	if strings.HasSuffix(r.Out, "/") {
 		return fmt.Errorf("%s request: out %q is a directory; want a file", r.Command(), r.Out)

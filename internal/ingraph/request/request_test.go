@@ -23,9 +23,10 @@ var everyRequest = []Request{
 		Partitions: []Partition{{Name: "boot", Type: "esp", Bootable: true, Image: "/in/p0/fs.img"}, {Name: "swap", Type: "swap", Size: 1 << 20}},
 		RawWrites:  []RawWrite{{Offset: 0, File: "/in/r0/mbr.bin"}}, Out: "/out"},
 	Kmods{Root: "/k", KernelVersion: "6.1.0-1-amd64", Out: "/out", Epoch: 6, Modules: []string{"ext4", "virtio_blk"}},
-	EFISign{In: "/in/image", Cert: "/in/cert", Transit: &Transit{Addr: "https://vault:8200", Key: "db", Token: "/run/secrets/t"}, Out: "/out/BOOTX64.EFI", Epoch: 7},
+	EFISign{In: "/in/image", Signer: Signer{Cert: "/in/cert", Transit: &Transit{Addr: "https://vault:8200", Key: "db", Token: "/run/secrets/t"}}, Out: "/out/BOOTX64.EFI", Epoch: 7},
 	UKI{Stub: "/in/stub", Linux: "/in/linux", Initrd: "/in/initrd", Cmdline: "console=ttyS0", Out: "/out/linux.efi", Epoch: 8},
 	EFIVars{Template: "/in/template", PK: "/in/pk", KEK: []string{"/in/kek/0"}, DB: []string{"/in/db/0", "/in/db/1"}, Out: "/out", Name: "VARS.fd", Epoch: 9},
+	ModSign{In: "/in", Signer: Signer{Cert: "/in/cert", Agent: &Agent{Socket: "/run/a.sock", ID: "hsm"}}, Out: "/out", Epoch: 11},
 	Sums{Src: "/src", Out: "/out", Name: "SHA256SUMS", Transit: &Transit{Addr: "http://127.0.0.1:8200", Key: "release", Token: "/t", OpenPGP: "/in/cert.asc"}, Epoch: 10},
 }
 
@@ -168,11 +169,13 @@ func TestChecks(t *testing.T) {
 		{Kmods{Out: "/o", Modules: []string{"ext4"}}, "root is required"},
 		{Disk{Name: "d", Table: GPT}, "out is required"},
 		{Disk{Name: "d", Table: "apm", Out: "/o"}, `table is "apm"`},
-		{EFISign{In: "/i", Cert: "/c", Out: "/o"}, "want one of key, transit and agent"},
-		{EFISign{In: "/i", Cert: "/c", Out: "/o", Key: "/k", Transit: &Transit{}}, "want one of key, transit and agent"},
-		{EFISign{In: "/i", Cert: "/c", Out: "/o", Agent: &Agent{Socket: "/s"}}, "agent wants socket and id"},
-		{EFISign{In: "/i", Cert: "/c", Out: "/o", Transit: &Transit{Addr: "https://v", Key: "db"}}, "transit.token is required"},
+		{EFISign{In: "/i", Out: "/o", Signer: Signer{Cert: "/c"}}, "want one of key, transit and agent"},
+		{EFISign{In: "/i", Out: "/o", Signer: Signer{Cert: "/c", Key: "/k", Transit: &Transit{}}}, "want one of key, transit and agent"},
+		{EFISign{In: "/i", Out: "/o", Signer: Signer{Cert: "/c", Agent: &Agent{Socket: "/s"}}}, "agent wants socket and id"},
+		{EFISign{In: "/i", Out: "/o", Signer: Signer{Cert: "/c", Transit: &Transit{Addr: "https://v", Key: "db"}}}, "transit.token is required"},
 		{UKI{Stub: "/s", Out: "/o"}, "linux is required"},
+		{ModSign{In: "/in", Out: "/in/o", Signer: Signer{Cert: "/c", Key: "/k"}}, "is inside in"},
+		{ModSign{In: "/in", Out: "/o", Signer: Signer{Cert: "/c"}}, "want one of key, transit and agent"},
 		{EFIVars{Template: "/t", PK: "/p", Out: "/o", Name: "V.fd", KEK: []string{"/k"}}, "kek and db need a certificate each"},
 		{Sums{Src: src, Out: "/o", Name: "S", Transit: &Transit{Addr: "https://v", Key: "k", Token: "/t"}}, "transit.openpgp is required"},
 	} {
@@ -217,6 +220,10 @@ func TestNoMaps(t *testing.T) {
 		case reflect.Struct:
 			for i := range ty.NumField() {
 				f := ty.Field(i)
+				if f.Anonymous && f.Type.Kind() == reflect.Struct {
+					walk(f.Type, at) // embedded: its fields are the request's
+					continue
+				}
 				if tag := f.Tag.Get("json"); tag == "" || tag == "-" {
 					t.Errorf("%s.%s has no JSON name", at, f.Name)
 				}

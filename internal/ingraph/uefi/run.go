@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/cairn-build/cairn/internal/ingraph/authenticode"
 	"github.com/cairn-build/cairn/internal/ingraph/request"
+	"github.com/cairn-build/cairn/internal/ingraph/signer"
 )
 
 // RunUKI writes the unified kernel image r asks for. The sections are
@@ -102,7 +102,7 @@ func RunVars(r request.EFIVars) error {
 
 // certDER reads a certificate file, PEM or DER, as DER.
 func certDER(p string) ([]byte, error) {
-	c, err := authenticode.ReadCert(p)
+	c, err := signer.ReadCert(p)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cairn-build/cairn/internal/ingraph/sshagent"
 	"github.com/cairn-build/cairn/internal/ingraph/transit/transittest"
 )
 
@@ -90,4 +91,24 @@ func (a *Agent) run(tb testing.TB, env []string, args ...string) string {
 		tb.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out.String())
 	}
 	return out.String()
+}
+
+// TokenSigner starts an agent holding the key of a new softhsm2 token
+// (ssh-add -s) and returns the agent and its signer for that key, as a
+// build would reach a key on a token.
+func TokenSigner(tb testing.TB, name string) (*Agent, *sshagent.Signer) {
+	tb.Helper()
+	tok := transittest.NewToken(tb, name)
+	a := Start(tb, tok.Env())
+	a.AddToken(tb, tok)
+	ag, err := sshagent.Dial(a.Socket)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { ag.Close() })
+	s, err := ag.Signer(tok.Public())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return a, s
 }
