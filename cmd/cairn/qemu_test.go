@@ -29,18 +29,18 @@ const (
 
 // consoleLog is a serial console that signals when a marker appears.
 type consoleLog struct {
-	mu     sync.Mutex
-	buf    bytes.Buffer
-	marker string
-	seen   chan struct{}
-	once   sync.Once
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	match func(string) bool
+	seen  chan struct{}
+	once  sync.Once
 }
 
 func (c *consoleLog) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.buf.Write(p)
-	if strings.Contains(c.buf.String(), c.marker) {
+	if c.match(c.buf.String()) {
 		c.once.Do(func() { close(c.seen) })
 	}
 	return len(p), nil
@@ -56,12 +56,19 @@ func (c *consoleLog) String() string {
 // fails with the console log if it does not within bootTimeout.
 func bootUntil(t *testing.T, marker string, qemu string, args ...string) string {
 	t.Helper()
+	return bootUntilMatch(t, marker, func(s string) bool { return strings.Contains(s, marker) }, qemu, args...)
+}
+
+// bootUntilMatch is bootUntil with the console matched by match (the
+// whole line a pattern ends, not its first words), marker naming it.
+func bootUntilMatch(t *testing.T, marker string, match func(string) bool, qemu string, args ...string) string {
+	t.Helper()
 	if _, err := exec.LookPath(qemu); err != nil {
 		t.Fatalf("%s not found: run make setup (Debian packages qemu-system-x86, qemu-system-arm)", qemu)
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), bootTimeout)
 	defer cancel()
-	log := &consoleLog{marker: marker, seen: make(chan struct{})}
+	log := &consoleLog{match: match, seen: make(chan struct{})}
 	cmd := exec.CommandContext(ctx, qemu, append([]string{"-nographic", "-no-reboot", "-m", "1024"}, args...)...)
 	cmd.Stdout, cmd.Stderr = log, log
 	start := time.Now()

@@ -163,7 +163,9 @@ func TestSecureBootEnforcing(t *testing.T) {
 		run(t, "mcopy", "-o", "-i", badESP, resigned, "::/EFI/Linux/cairn.efi")
 		p := tab.PartitionTable.Partitions[0]
 		run(t, "dd", "if="+badESP, "of="+disk, "bs=512", "seek="+itoa(p.Start), "conv=notrunc,sparse", "status=none")
-		log := bootUntil(t, "Error loading", "qemu-system-x86_64", qemu(disk)...)
+		// Matched whole: qemu stops once the firmware's verdict is printed,
+		// not halfway through its line.
+		log := bootUntilMatch(t, refusal.String(), refusal.MatchString, "qemu-system-x86_64", qemu(disk)...)
 		t.Logf("the refusal on the console: %q", refusal.FindString(log))
 		if strings.Contains(log, bootMarker) || !refusal.MatchString(log) {
 			t.Errorf("want the firmware to refuse the UKI signed by another key, and no system:\n%s", tail(log, 4000))
