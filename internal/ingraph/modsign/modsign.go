@@ -78,6 +78,8 @@ func Run(r request.ModSign) error {
 		switch {
 		case errors.Is(err, cms.ErrKeyMismatch):
 			return signer.Mismatch(r.Signer, cert)
+		case errors.Is(err, ErrSigned):
+			return fmt.Errorf("%s: %w: a prebuilt module signed elsewhere; drop key and cert from this kernel_module(), or give it unsigned", rel, err)
 		case err != nil:
 			return fmt.Errorf("%s: %w", rel, err)
 		}
