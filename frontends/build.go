@@ -44,6 +44,17 @@ type Request struct {
 	// git commits, http files, what it builds), for the SBOM and the
 	// provenance the CLI writes beside the output.
 	Bill func(ocispecs.Platform, *attest.Bill)
+	// Sign, when set, asks not for the target but for its statements
+	// signed (stdlib.Compiler.SignStatements): one platform, the
+	// engine's, whatever Platforms says.
+	Sign *SignRequest
+}
+
+// SignRequest is a target's in-toto statements, in order, and the name
+// of the file of envelopes.
+type SignRequest struct {
+	Statements []stdlib.Statement
+	Out        string
 }
 
 // HelperLocal is the session local the CLI serves cairn's helper binaries
@@ -58,7 +69,7 @@ func Build(req Request) gateway.BuildFunc {
 	return func(ctx context.Context, c gateway.Client) (*gateway.Result, error) {
 		native := nativePlatform(c)
 		plats := req.Platforms
-		if len(plats) == 0 {
+		if len(plats) == 0 || req.Sign != nil {
 			plats = []ocispecs.Platform{native}
 		}
 		refs := make([]gateway.Reference, len(plats))
@@ -114,7 +125,12 @@ func compile(ctx context.Context, req Request, p, helperPlatform ocispecs.Platfo
 	opts := req.CompileOptions
 	opts.Platform, opts.Helper, opts.Context = p, h, ctx
 	c := req.Recipe.NewCompiler(opts)
-	def, err := c.Marshal(ctx, t.Artifact)
+	var def *llb.Definition
+	if req.Sign != nil {
+		def, err = c.SignStatements(ctx, t, req.Sign.Statements, req.Sign.Out)
+	} else {
+		def, err = c.Marshal(ctx, t.Artifact)
+	}
 	if err == nil && req.Rewrite != nil {
 		def, err = req.Rewrite(ctx, def, h)
 	}

@@ -46,6 +46,7 @@ func (c *Compiler) helperState(fn string) (llb.State, error) {
 	}
 	if h.Digest == "" {
 		h.Digest = digest.FromBytes(h.Binary)
+		c.helper.Digest = h.Digest
 	}
 	name := llb.WithCustomName("cairn-helper " + h.Digest.Encoded()[:12])
 	var fa *llb.FileAction

@@ -2,6 +2,7 @@ package stdlib
 
 import (
 	"fmt"
+	"github.com/cairn-build/cairn/internal/attest"
 	"strings"
 
 	"github.com/cairn-build/cairn/internal/ingraph/request"
@@ -167,16 +168,24 @@ func (n *ociNode) compile(c *Compiler) (llb.State, error) {
 		opts = append(opts, llb.AddMount("/sbom", sb, llb.Readonly))
 		req.SBOM = "/sbom/sbom.spdx.json"
 	}
+	var plats []string
 	for i, cc := range cs {
 		st, err := cc.State(n.rootfs)
 		if err != nil {
 			return llb.State{}, err
 		}
+		plats = append(plats, platforms.Format(cc.platform))
 		dir := fmt.Sprintf("/in/%d", i)
 		p := cc.platform
 		req.Images = append(req.Images, request.OCIImage{OS: p.OS, Architecture: p.Architecture, Variant: p.Variant, Root: dir})
 		opts = append(opts, llb.AddMount(dir, st, llb.Readonly))
 	}
+	prov, err := n.provenance(c, plats)
+	if err != nil {
+		return llb.State{}, errAt(n.p, "oci_image", err)
+	}
+	opts = append(opts, llb.AddMount("/provenance", prov, llb.Readonly))
+	req.Provenance = "/provenance/provenance.json"
 	args, err := request.Args(helperPath, req)
 	if err != nil {
 		return llb.State{}, errAt(n.p, "", err)
@@ -184,6 +193,25 @@ func (n *ociNode) compile(c *Compiler) (llb.State, error) {
 	opts = append(opts, llb.Args(args), llb.Network(pb.NetMode_NONE), llb.Platform(c.helper.Platform),
 		llb.WithCustomName(fmt.Sprintf("oci image (%d platforms)", len(cs))), c.loc(n.p))
 	return helper.Run(opts...).AddMount("/out", llb.Scratch()), nil
+}
+
+// provenance is the SLSA v1 predicate attached to each image: what the
+// image was built from (the bill so far: its root filesystems, their
+// build roots and sources), the image's name and platforms and the
+// epoch. It names no recipe digest or line, so that an edit elsewhere
+// in the recipe does not write the image again; the target's
+// TARGET.provenance.json, whose subjects are the layout's blobs, does.
+func (n *ociNode) provenance(c *Compiler, plats []string) (llb.State, error) {
+	ext := map[string]any{"source_date_epoch": int64(c.epoch), "platforms": plats}
+	if n.ref != "" {
+		ext["image"] = n.ref
+	}
+	versions := map[string]string{"helper-" + platforms.Format(c.helper.Platform): c.helper.Digest.String()}
+	doc, err := attest.Predicate(ext, c.Bill(), versions)
+	if err != nil {
+		return llb.State{}, err
+	}
+	return llb.Scratch().File(llb.Mkfile("/provenance.json", 0o644, doc, c.created(), rootOwner()), llb.WithCustomName("provenance")), nil
 }
 
 func (n *sbomNode) compile(c *Compiler) (llb.State, error) {

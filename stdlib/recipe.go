@@ -16,6 +16,8 @@ type Target struct {
 	Doc      string
 	Pos      syntax.Position
 	Artifact *Artifact
+	// attest signs the target's SBOM and provenance, when set.
+	attest *x509Signer
 }
 
 // Recipe is an evaluated recipe: its targets and the sources they came from.

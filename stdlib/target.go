@@ -13,9 +13,13 @@ var targetBuiltin = Builtin{
 		{Name: "name", Type: "string", Doc: "target name: lower-case letters, digits, '.', '_' and '-'"},
 		{Name: "artifact", Type: "artifact", Doc: "the tree written to the output directory"},
 		{Name: "doc", Type: "string", Default: `""`, Doc: "one line shown by `cairn targets`"},
+		{Name: "attest_key", Type: "secret or signer", Default: "None", Doc: "signs the output's SBOM and provenance (DSSE envelopes in `DIR/NAME.intoto.jsonl`): an RSA key as `secret(\"ID\")`, a `signer.transit(...)` or an `ssh_agent(\"ID\")`, as efi_sign() takes it"},
+		{Name: "attest_cert", Type: "string or artifact", Default: "None", Doc: "the key's X.509 certificate (PEM or DER), a project path or an artifact holding one file; given with attest_key"},
 	},
 	Returns: "None",
-	Doc:     "`cairn build NAME -o DIR` writes the artifact's tree into DIR (default ./out/NAME), replacing the previous output only when the build succeeds.",
+	Doc: "`cairn build NAME -o DIR` writes the artifact's tree into DIR (default ./out/NAME), replacing the previous output only when the build succeeds, " +
+		"and beside it DIR/NAME.spdx.json (SPDX 2.3 SBOM) and DIR/NAME.provenance.json (SLSA v1 provenance). With attest_key and attest_cert, a step after the build " +
+		"signs both, as in-toto statements, into DSSE envelopes in DIR/NAME.intoto.jsonl (see docs/provenance.md).",
 	Example: `target("hello", out, doc = "a greeting, built by a static binary")`,
 	fn:      targetFn,
 }
@@ -25,7 +29,12 @@ var targetName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 func targetFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var name, doc string
 	art := artifactArg{}
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "name", &name, "artifact", &art, "doc?", &doc); err != nil {
+	var key, cert starlark.Value = starlark.None, starlark.None
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "name", &name, "artifact", &art, "doc?", &doc, "attest_key?", &key, "attest_cert?", &cert); err != nil {
+		return nil, err
+	}
+	signer, err := x509SignerParams(t, at{callPos(t)}, "target", "attest_key", key, "attest_cert", cert)
+	if err != nil {
 		return nil, err
 	}
 	if !targetName.MatchString(name) {
@@ -38,6 +47,6 @@ func targetFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwar
 	if prev, ok := st.targets[name]; ok {
 		return nil, errDuplicateTarget(name, prev.Pos.String())
 	}
-	st.targets[name] = &Target{Name: name, Doc: doc, Pos: callPos(t), Artifact: art.v}
+	st.targets[name] = &Target{Name: name, Doc: doc, Pos: callPos(t), Artifact: art.v, attest: signer}
 	return starlark.None, nil
 }

@@ -24,11 +24,16 @@ type x509Signer struct {
 // x509SignerArg reads fn's key and cert parameters; both None is no
 // signer, one without the other an error.
 func x509SignerArg(t *starlark.Thread, pos at, fn string, key, cert starlark.Value) (*x509Signer, error) {
+	return x509SignerParams(t, pos, fn, "key", key, "cert", cert)
+}
+
+// x509SignerParams is x509SignerArg for parameters of other names.
+func x509SignerParams(t *starlark.Thread, pos at, fn, keyName string, key starlark.Value, certName string, cert starlark.Value) (*x509Signer, error) {
 	if key == starlark.None && cert == starlark.None {
 		return nil, nil
 	}
 	if key == starlark.None || cert == starlark.None {
-		return nil, errAt(pos.p, fn, fmt.Errorf("give key and cert together: the key signs, the certificate names it to the verifier"))
+		return nil, errAt(pos.p, fn, fmt.Errorf("give %s and %s together: the key signs, the certificate names it to the verifier", keyName, certName))
 	}
 	s := &x509Signer{at: pos}
 	switch k := key.(type) {
@@ -39,10 +44,10 @@ func x509SignerArg(t *starlark.Thread, pos at, fn string, key, cert starlark.Val
 	case *SSHAgent:
 		s.agent = k
 	default:
-		return nil, errParam(fn, "key", key.Type(), `a secret("ID") holding the key, a signer.transit(...), or an ssh_agent("ID") holding it`)
+		return nil, errParam(fn, keyName, key.Type(), `a secret("ID") holding the key, a signer.transit(...), or an ssh_agent("ID") holding it`)
 	}
 	var err error
-	if s.cert, _, err = oneFile(t, pos, fn, "cert", cert, "a certificate file: a project path or an artifact holding one file"); err != nil {
+	if s.cert, _, err = oneFile(t, pos, fn, certName, cert, "a certificate file: a project path or an artifact holding one file"); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -37,6 +37,7 @@ import (
 	"github.com/cairn-build/cairn/internal/ingraph/authenticode"
 	"github.com/cairn-build/cairn/internal/ingraph/debunpack"
 	"github.com/cairn-build/cairn/internal/ingraph/diskimg"
+	"github.com/cairn-build/cairn/internal/ingraph/dsse"
 	"github.com/cairn-build/cairn/internal/ingraph/iso9660"
 	"github.com/cairn-build/cairn/internal/ingraph/kconfig"
 	"github.com/cairn-build/cairn/internal/ingraph/kmod"
@@ -74,6 +75,7 @@ func commands() []command {
 		{"kmods", "kernel modules with their dependencies and firmware; prints the load order", serveKmods},
 		{"efi-sign", "a PE/COFF image signed for UEFI Secure Boot", serve(authenticode.Run)},
 		{"mod-sign", "kernel modules signed as scripts/sign-file signs them", serve(modsign.Run)},
+		{"attest-sign", "in-toto statements signed into DSSE envelopes, one a line", serve(dsse.Run)},
 		{"uki", "a unified kernel image: an EFI stub with the kernel, initramfs and command line", serve(uefi.RunUKI)},
 		{"efi-vars", "a UEFI variable store with PK, KEK and db enrolled for Secure Boot, and their signature lists", serve(uefi.RunVars)},
 		{"sums", "a SHA256SUMS of a tree, with a detached OpenPGP signature when given a key", serve(sums.Run)},

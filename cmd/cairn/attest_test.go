@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -83,5 +84,80 @@ func checkAttestations(t *testing.T, out, target string, want []string) {
 	}
 	if _, err := os.Stat(filepath.Join(out, target+".cairn.json")); err != nil {
 		t.Error(err)
+	}
+}
+
+// checkImageProvenance finds the provenance statements attached to the
+// images of an OCI layout (artifact manifests of type
+// application/vnd.in-toto+json inside its nested index), one per image,
+// and checks each with the in-toto validators: its subject is its
+// image's manifest, and it resolves Debian packages by digest.
+func checkImageProvenance(t *testing.T, layout string, images int) {
+	t.Helper()
+	type desc struct {
+		MediaType, Digest, ArtifactType string
+	}
+	var idx, nested struct{ Manifests []desc }
+	var m struct {
+		Subject *desc
+		Layers  []desc
+	}
+	blob := func(d desc, v any) []byte {
+		data := []byte(readFile(t, filepath.Join(layout, "blobs", "sha256", strings.TrimPrefix(d.Digest, "sha256:"))))
+		if v != nil {
+			if err := json.Unmarshal(data, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return data
+	}
+	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(layout, "index.json"))), &idx); err != nil || len(idx.Manifests) != 1 {
+		t.Fatalf("index.json: %v %+v", err, idx)
+	}
+	blob(idx.Manifests[0], &nested)
+	imageDigests := map[string]bool{}
+	for _, d := range nested.Manifests[:images] {
+		imageDigests[d.Digest] = true
+	}
+	n := 0
+	for _, d := range nested.Manifests {
+		if d.ArtifactType != "application/vnd.in-toto+json" {
+			continue
+		}
+		n++
+		blob(d, &m)
+		if m.Subject == nil || !imageDigests[m.Subject.Digest] || len(m.Layers) != 1 {
+			t.Fatalf("provenance artifact %s: %+v", d.Digest, m)
+		}
+		var st intoto.Statement
+		if err := protojson.Unmarshal(blob(m.Layers[0], nil), &st); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Validate(); err != nil {
+			t.Errorf("image provenance: %v", err)
+		}
+		if len(st.Subject) != 1 || "sha256:"+st.Subject[0].Digest["sha256"] != m.Subject.Digest {
+			t.Errorf("image provenance subject %v, want %s", st.Subject, m.Subject.Digest)
+		}
+		pj, _ := protojson.Marshal(st.Predicate)
+		var prov provv1.Provenance
+		if err := protojson.Unmarshal(pj, &prov); err != nil {
+			t.Fatal(err)
+		}
+		if err := prov.Validate(); err != nil {
+			t.Errorf("image provenance predicate: %v", err)
+		}
+		debs := 0
+		for _, r := range prov.GetBuildDefinition().GetResolvedDependencies() {
+			if strings.HasPrefix(r.GetUri(), "pkg:deb/") && len(r.GetDigest()["sha256"]) == 64 {
+				debs++
+			}
+		}
+		if debs == 0 {
+			t.Errorf("image provenance resolves no Debian package")
+		}
+	}
+	if n != images {
+		t.Errorf("%d provenance statements attached, want %d", n, images)
 	}
 }

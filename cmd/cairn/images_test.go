@@ -17,7 +17,9 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/cairn-build/cairn/internal/ingraph/signer"
 	"github.com/cairn-build/cairn/internal/ingraph/transit/transittest"
+	"github.com/cairn-build/cairn/internal/testutil"
 )
 
 // edgeExample is the flagship example, as the tests reach it.
@@ -50,10 +52,14 @@ func TestEdgeImages(t *testing.T) {
 			checkPackedExport(t, r.stderr, sums[i])
 			checkEdgeImages(t, dir)
 			checkEdgeSecureBoot(t, dir, sums[i])
+			cert, err := signer.ReadCert(filepath.Join(edgeKeys, "db.pem"))
+			testutil.Must(t, err)
+			checkEnvelopes(t, dir, "iso-sb", cert)
+			checkEnvelopes(t, dir, "qemu-sb-service", cert)
 		}
 	}
-	if n := len(svc.Signed()); n != 8 {
-		t.Errorf("the service signed %d digests, want 8 (systemd-boot and the UKI, for two architectures, in two engines)", n)
+	if n := len(svc.Signed()); n != 12 {
+		t.Errorf("the service signed %d digests, want 12 (systemd-boot and the UKI, for two architectures, and the arm64 image's two statements, in two engines)", n)
 	}
 	for p, s := range sums[0] {
 		if sums[1][p] != s {

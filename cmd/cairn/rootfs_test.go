@@ -199,9 +199,10 @@ func TestRootfsReproducible(t *testing.T) {
 	dir := lockedRootfsProject(t, shared(t))
 	orders := [2][][]string{{{"image", "tar"}, {"amd64-plus"}}, {{"amd64-plus"}, {"image", "tar"}}}
 	var sums [2]map[string]string
+	var out string
 	for i := range sums {
 		c := freshEngine(t)
-		out := filepath.Join(t.TempDir(), "out")
+		out = filepath.Join(t.TempDir(), "out")
 		for _, targets := range orders[i] {
 			c.ok(t, append([]string{"build", "-f", filepath.Join(dir, "cairn.star"), "-o", out, "--locked", "--progress", "plain"}, targets...)...)
 		}
@@ -221,6 +222,7 @@ func TestRootfsReproducible(t *testing.T) {
 			t.Errorf("output lacks %s", p)
 		}
 	}
+	checkImageProvenance(t, filepath.Join(out, "image"), 2)
 }
 
 // treeSums maps every regular file under root (except cairn's records and

@@ -2,6 +2,7 @@ package attest
 
 import (
 	"encoding/json"
+	"fmt"
 	"github.com/cairn-build/cairn/internal/pkgs"
 	"sort"
 )
@@ -63,9 +64,6 @@ type provenance struct {
 // and http file the bill lists. It holds no time and no invocation ID:
 // the same build gives the same bytes.
 func Provenance(r Run, b *Bill, files []File) ([]byte, error) {
-	b = Merge(b)
-	var p provenance
-	p.BuildDefinition.BuildType = BuildType
 	ext := map[string]any{
 		"target":            r.Target,
 		"recipe":            resource{URI: r.Recipe, Digest: map[string]string{"sha256": r.RecipeSHA256}},
@@ -77,15 +75,28 @@ func Provenance(r Run, b *Bill, files []File) ([]byte, error) {
 	if r.Lock != "" {
 		ext["lock"] = resource{URI: r.Lock, Digest: map[string]string{"sha256": r.LockSHA256}}
 	}
-	p.BuildDefinition.ExternalParameters = ext
-	p.BuildDefinition.ResolvedDependencies = dependencies(b)
-	p.RunDetails.Builder.ID, p.RunDetails.Builder.Version = BuilderID, r.Versions
-	st := statement{Type: StatementType, Subject: []resource{}, PredicateType: ProvenanceType, Predicate: p}
+	st := statement{Type: StatementType, Subject: []resource{}, PredicateType: ProvenanceType, Predicate: predicate(ext, b, r.Versions)}
 	for _, f := range sortedFiles(files) {
 		st.Subject = append(st.Subject, resource{Name: f.Path, Digest: map[string]string{"sha256": f.SHA256}})
 	}
 	out, err := json.MarshalIndent(st, "", "  ")
 	return append(out, '\n'), err
+}
+
+// Predicate is a SLSA v1 provenance predicate alone, for a statement
+// written where its subjects are known (an OCI image's manifests, inside
+// the graph): ext are its external parameters, versions the builder's.
+func Predicate(ext map[string]any, b *Bill, versions map[string]string) ([]byte, error) {
+	return json.Marshal(predicate(ext, b, versions))
+}
+
+func predicate(ext map[string]any, b *Bill, versions map[string]string) provenance {
+	var p provenance
+	p.BuildDefinition.BuildType = BuildType
+	p.BuildDefinition.ExternalParameters = ext
+	p.BuildDefinition.ResolvedDependencies = dependencies(Merge(b))
+	p.RunDetails.Builder.ID, p.RunDetails.Builder.Version = BuilderID, versions
+	return p
 }
 
 func dependencies(b *Bill) []resource {
@@ -105,4 +116,19 @@ func sortedFiles(files []File) []File {
 	out := append([]File(nil), files...)
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out
+}
+
+// SBOMStatement wraps an SPDX document in an in-toto Statement v1 whose
+// subjects are the output's files, so that it can be signed (DSSE) and
+// checked against the output as the provenance is.
+func SBOMStatement(sbom []byte, files []File) ([]byte, error) {
+	if !json.Valid(sbom) {
+		return nil, fmt.Errorf("the SBOM is not JSON")
+	}
+	st := statement{Type: StatementType, Subject: []resource{}, PredicateType: SPDXPredicateType, Predicate: json.RawMessage(sbom)}
+	for _, f := range sortedFiles(files) {
+		st.Subject = append(st.Subject, resource{Name: f.Path, Digest: map[string]string{"sha256": f.SHA256}})
+	}
+	out, err := json.Marshal(st)
+	return append(out, '\n'), err
 }

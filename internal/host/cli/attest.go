@@ -76,7 +76,12 @@ func (b *bills) merged() *attest.Bill {
 }
 
 // documents are a target's SBOM and provenance, ready to be written.
-type documents struct{ sbom, provenance []byte }
+type documents struct {
+	sbom, provenance []byte
+	// envelopes are both signed (DSSE, a line each), when the target
+	// asks for it.
+	envelopes []byte
+}
 
 // attestations writes the documents of res from the bill and the output's
 // file index (the SHA-256 of each regular file, taken while unpacking).
@@ -93,7 +98,7 @@ func (b *buildPlan) attestations(res *targetResult, bill *attest.Bill) (document
 	if err != nil {
 		return documents{}, fmt.Errorf("provenance of %s: %w", res.Target, err)
 	}
-	return documents{sbom, prov}, nil
+	return documents{sbom: sbom, provenance: prov}, nil
 }
 
 // outputFiles are the output's regular files; an output with none is
@@ -125,8 +130,16 @@ func builderVersions() map[string]string {
 
 // write puts the documents beside the output, each replaced whole.
 func (d documents) write(root, target string) error {
-	for suffix, data := range map[string][]byte{sbomSuffix: d.sbom, provenanceSuffix: d.provenance} {
+	for suffix, data := range map[string][]byte{sbomSuffix: d.sbom, provenanceSuffix: d.provenance, envelopeSuffix: d.envelopes} {
 		path := filepath.Join(root, target+suffix)
+		if data == nil {
+			// Unsigned now: envelopes of an earlier build would vouch
+			// for another output.
+			if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
+				return fmt.Errorf("removing %s: %w", path, err)
+			}
+			continue
+		}
 		if err := os.WriteFile(path+".tmp", data, 0o644); err != nil {
 			return fmt.Errorf("writing %s: %w", path, err)
 		}
@@ -137,10 +150,15 @@ func (d documents) write(root, target string) error {
 	return nil
 }
 
-// haveDocuments says both documents of a target are there (an up-to-date
-// output without them is built again).
-func haveDocuments(root, target string) bool {
-	for _, suffix := range []string{sbomSuffix, provenanceSuffix} {
+// haveDocuments says the documents of a target are there, the envelopes
+// too when it is signed (an up-to-date output without them is built
+// again).
+func haveDocuments(root, target string, signed bool) bool {
+	suffixes := []string{sbomSuffix, provenanceSuffix}
+	if signed {
+		suffixes = append(suffixes, envelopeSuffix)
+	}
+	for _, suffix := range suffixes {
 		if _, err := os.Stat(filepath.Join(root, target+suffix)); err != nil {
 			return false
 		}

@@ -47,7 +47,13 @@ func (b *buildPlan) buildTarget(ctx context.Context, c *client.Client, name stri
 		return nil, b.flags.cache.explainRegistry(fmt.Errorf("building %s: %w", name, err))
 	}
 	res := &targetResult{Target: name, Recipe: b.project.recipe.File, Epoch: b.opts.Epoch, Platforms: platformIDs(b.opts.Platforms), Graph: key, Withheld: ex.withheld}
-	docs := func(r *targetResult) (documents, error) { return b.attestations(r, bill.merged()) }
+	docs := func(r *targetResult) (documents, error) {
+		d, err := b.attestations(r, bill.merged())
+		if t := b.project.recipe.Target(name); err == nil && t.Signed() {
+			d.envelopes, err = b.signDocuments(ctx, c, t, d, outputFiles(r), prog)
+		}
+		return d, err
+	}
 	if err := out.commit(res, ex.sums, docs); err != nil {
 		return nil, err
 	}

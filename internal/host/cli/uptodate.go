@@ -81,7 +81,7 @@ func (b *buildPlan) upToDate(name, key string) (*targetResult, bool) {
 		return nil, false
 	}
 	var rec targetResult
-	if json.Unmarshal(data, &rec) != nil || rec.Graph != key || !haveDocuments(b.flags.out, name) {
+	if json.Unmarshal(data, &rec) != nil || rec.Graph != key || !haveDocuments(b.flags.out, name, b.project.recipe.Target(name).Signed()) {
 		return nil, false
 	}
 	rec.Files = readIndex(indexPath(b.flags.out, name))

@@ -31,6 +31,9 @@ func errRefName(ref string) error {
 // errSBOM reports an SBOM that is not JSON.
 func errSBOM() error { return fmt.Errorf("ocilayout: SBOM is not valid JSON") }
 
+// errProvenance reports a provenance predicate that is not JSON.
+func errProvenance() error { return fmt.Errorf("ocilayout: provenance is not valid JSON") }
+
 // errNotEmpty reports an output directory that already has content.
 func errNotEmpty(dir string, err error) error {
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/cairn-build/cairn/internal/ingraph/archive"
 )
@@ -23,6 +24,10 @@ type Options struct {
 	// SBOM, when not nil, is an SPDX 2.3 JSON document attached to every
 	// image as an artifact manifest.
 	SBOM []byte
+	// Provenance, when not nil, is a SLSA v1 provenance predicate: each
+	// image gets an artifact manifest holding an in-toto Statement v1
+	// with it, whose subject is the image's manifest.
+	Provenance []byte
 	// Config, when not nil, is every image's runtime configuration
 	// instead of the default one: a shell (/bin/bash if the root file
 	// system has it, else /bin/sh) and the usual PATH.
@@ -104,6 +109,8 @@ func check(images []image, opts Options) error {
 		return errRefName(opts.Ref)
 	case opts.SBOM != nil && !json.Valid(opts.SBOM):
 		return errSBOM()
+	case opts.Provenance != nil && !json.Valid(opts.Provenance):
+		return errProvenance()
 	}
 	return nil
 }
@@ -139,6 +146,13 @@ func writeImages(s blobStore, images []image, opts Options) ([]descriptor, error
 			return nil, err
 		}
 		manifests = append(manifests, sboms...)
+	}
+	if opts.Provenance != nil {
+		provs, err := writeProvenance(s, manifests[:len(images)], opts)
+		if err != nil {
+			return nil, err
+		}
+		manifests = append(manifests, provs...)
 	}
 	if len(images) == 1 {
 		annotate(&manifests[0], opts.Ref)
@@ -178,26 +192,57 @@ func annotate(d *descriptor, ref string) {
 // writeSBOMs stores the SBOM and one artifact manifest per image
 // manifest, and returns the artifact manifests' descriptors.
 func writeSBOMs(s blobStore, images []descriptor, sbom []byte) ([]descriptor, error) {
-	empty, err := s.put(mediaTypeEmpty, []byte(emptyJSON))
+	layer, err := s.put(mediaTypeSPDX, sbom)
 	if err != nil {
 		return nil, err
 	}
-	layer, err := s.put(mediaTypeSPDX, sbom)
+	return writeArtifacts(s, images, mediaTypeSPDX, func(descriptor) (descriptor, error) { return layer, nil })
+}
+
+// writeProvenance stores, for each image manifest, an in-toto statement
+// of the provenance predicate whose subject is that manifest, in an
+// artifact manifest, and returns their descriptors.
+func writeProvenance(s blobStore, images []descriptor, opts Options) ([]descriptor, error) {
+	name := opts.Ref
+	if name == "" {
+		name = "image"
+	}
+	return writeArtifacts(s, images, mediaTypeInToto, func(img descriptor) (descriptor, error) {
+		st := statement{Type: "https://in-toto.io/Statement/v1", PredicateType: "https://slsa.dev/provenance/v1",
+			Predicate: json.RawMessage(opts.Provenance)}
+		sub := name
+		if img.Platform != nil {
+			sub += "@" + img.Platform.String()
+		}
+		st.Subject = []statementSubject{{Name: sub, Digest: map[string]string{"sha256": strings.TrimPrefix(img.Digest, "sha256:")}}}
+		return s.putJSON(mediaTypeInToto, st)
+	})
+}
+
+// writeArtifacts writes an artifact manifest of type artifactType for
+// each image, its one layer what layer gives for it, and returns their
+// descriptors.
+func writeArtifacts(s blobStore, images []descriptor, artifactType string, layer func(descriptor) (descriptor, error)) ([]descriptor, error) {
+	empty, err := s.put(mediaTypeEmpty, []byte(emptyJSON))
 	if err != nil {
 		return nil, err
 	}
 	var out []descriptor
 	for _, img := range images {
+		l, err := layer(img)
+		if err != nil {
+			return nil, err
+		}
 		subject := descriptor{MediaType: img.MediaType, Digest: img.Digest, Size: img.Size}
 		m := manifest{
-			ArtifactType: mediaTypeSPDX, Config: empty, Layers: []descriptor{layer},
+			ArtifactType: artifactType, Config: empty, Layers: []descriptor{l},
 			MediaType: mediaTypeManifest, SchemaVersion: 2, Subject: &subject,
 		}
 		d, err := s.putJSON(mediaTypeManifest, m)
 		if err != nil {
 			return nil, err
 		}
-		d.ArtifactType = mediaTypeSPDX
+		d.ArtifactType = artifactType
 		out = append(out, d)
 	}
 	return out, nil

@@ -15,6 +15,12 @@ func Run(req request.OCI) error {
 			return err
 		}
 	}
+	if req.Provenance != "" {
+		var err error
+		if opts.Provenance, err = os.ReadFile(req.Provenance); err != nil {
+			return err
+		}
+	}
 	images := make([]Image, len(req.Images))
 	for i, img := range req.Images {
 		images[i] = Image{Platform: Platform{OS: img.OS, Architecture: img.Architecture, Variant: img.Variant}, Rootfs: img.Root}

@@ -8,6 +8,7 @@ const (
 	mediaTypeLayer    = "application/vnd.oci.image.layer.v1.tar+gzip"
 	mediaTypeEmpty    = "application/vnd.oci.empty.v1+json"
 	mediaTypeSPDX     = "application/spdx+json"
+	mediaTypeInToto   = "application/vnd.in-toto+json"
 
 	// annotationRefName names an image in index.json.
 	annotationRefName = "org.opencontainers.image.ref.name"
@@ -82,4 +83,19 @@ type history struct {
 type rootFS struct {
 	DiffIDs []string `json:"diff_ids"`
 	Type    string   `json:"type"`
+}
+
+// statement is an in-toto Statement v1 (the provenance's predicate is
+// written as given).
+type statement struct {
+	Type          string             `json:"_type"`
+	Predicate     any                `json:"predicate"`
+	PredicateType string             `json:"predicateType"`
+	Subject       []statementSubject `json:"subject"`
+}
+
+// statementSubject names an image manifest by its digest.
+type statementSubject struct {
+	Digest map[string]string `json:"digest"`
+	Name   string            `json:"name"`
 }

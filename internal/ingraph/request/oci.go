@@ -16,8 +16,11 @@ type OCI struct {
 	// for none.
 	Ref string `json:"ref,omitempty"`
 	// SBOM is an SPDX JSON file attached to every image; empty for none.
-	SBOM   string     `json:"sbom,omitempty"`
-	Images []OCIImage `json:"images"`
+	SBOM string `json:"sbom,omitempty"`
+	// Provenance is a SLSA v1 provenance predicate (JSON) attached to
+	// every image in an in-toto statement naming it; empty for none.
+	Provenance string     `json:"provenance,omitempty"`
+	Images     []OCIImage `json:"images"`
 }
 
 // OCIImage is one platform's root file system, the directory Root.

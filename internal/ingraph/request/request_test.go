@@ -27,6 +27,7 @@ var everyRequest = []Request{
 	UKI{Stub: "/in/stub", Linux: "/in/linux", Initrd: "/in/initrd", Cmdline: "console=ttyS0", Out: "/out/linux.efi", Epoch: 8},
 	EFIVars{Template: "/in/template", PK: "/in/pk", KEK: []string{"/in/kek/0"}, DB: []string{"/in/db/0", "/in/db/1"}, Out: "/out", Name: "VARS.fd", Epoch: 9},
 	ModSign{In: "/in", Signer: Signer{Cert: "/in/cert", Agent: &Agent{Socket: "/run/a.sock", ID: "hsm"}}, Out: "/out", Epoch: 11},
+	AttestSign{In: []string{"/in/provenance.json", "/in/sbom.json"}, Signer: Signer{Cert: "/in/cert", Key: "/run/secrets/k"}, Out: "/out/t.intoto.jsonl", Epoch: 12},
 	Sums{Src: "/src", Out: "/out", Name: "SHA256SUMS", Transit: &Transit{Addr: "http://127.0.0.1:8200", Key: "release", Token: "/t", OpenPGP: "/in/cert.asc"}, Epoch: 10},
 }
 
