@@ -25,6 +25,8 @@ type Artifact struct {
 	// path; files() copies such an artifact as a file rather than a tree.
 	file string
 	what string
+	// vm, when set, says how `cairn vm` boots it (vm_profile()).
+	vm *VMProfile
 }
 
 var _ starlark.Value = (*Artifact)(nil)

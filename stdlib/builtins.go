@@ -68,6 +68,7 @@ func Builtins() []Builtin {
 		sshAgentBuiltin,
 		transitBuiltin,
 		ukiBuiltin,
+		vmProfileBuiltin,
 		targetBuiltin,
 	}
 	sort.Slice(table, func(i, j int) bool { return table[i].Name < table[j].Name })

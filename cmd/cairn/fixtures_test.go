@@ -153,8 +153,8 @@ func snapshot(tb testing.TB, root string) map[string]entry {
 			return err
 		}
 		rel, _ := filepath.Rel(root, p)
-		if rel == ".cairn-index" {
-			return filepath.SkipDir // the machine's file index (inodes, ctimes), not the build's
+		if rel == ".cairn-index" || rel == ".cairn-why" {
+			return filepath.SkipDir // the machine's file index (inodes, ctimes) and build history, not the build's
 		}
 		e, err := entryOf(p)
 		m[filepath.ToSlash(rel)] = e

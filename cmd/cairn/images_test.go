@@ -7,6 +7,7 @@ package main
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -50,8 +51,8 @@ func TestEdgeImages(t *testing.T) {
 		sums[i] = treeSums(t, dir)
 		if i == 0 {
 			checkPackedExport(t, r.stderr, sums[i])
-			checkEdgeImages(t, dir)
-			checkEdgeSecureBoot(t, dir, sums[i])
+			checkEdgeImages(t, c, dir)
+			checkEdgeSecureBoot(t, c, dir, sums[i])
 			cert, err := signer.ReadCert(filepath.Join(edgeKeys, "db.pem"))
 			testutil.Must(t, err)
 			checkEnvelopes(t, dir, "iso-sb", cert)
@@ -118,7 +119,7 @@ func checkPackedExport(t *testing.T, progress string, sums map[string]string) {
 // checkEdgeSecureBoot: the signed images carry a boot chain sbverify
 // accepts with the example's certificate, and signing through the
 // service gives the same bytes as signing with the key file.
-func checkEdgeSecureBoot(t *testing.T, out string, sums map[string]string) {
+func checkEdgeSecureBoot(t *testing.T, c cairn, out string, sums map[string]string) {
 	cert := filepath.Join(edgeKeys, "db.pem")
 	checkSignedESP(t, filepath.Join(out, "qemu-sb", "qemu_virt_arm64.img"), "BOOTAA64.EFI", cert)
 	for _, p := range []string{"iso-sb/pc_x86_64.iso", "qemu-sb/qemu_virt_arm64.img"} {
@@ -131,11 +132,19 @@ func checkEdgeSecureBoot(t *testing.T, out string, sums map[string]string) {
 			t.Errorf("%s is the unsigned %s", p, unsigned)
 		}
 	}
-	checkVars(t, filepath.Join(out, "sb-vars-amd64"))
+	vars := checkVars(t, filepath.Join(out, "sb-vars-amd64"))
 	checkVars(t, filepath.Join(out, "sb-vars-arm64"))
+	t.Run("iso-sb boots enforcing", func(t *testing.T) {
+		if log := bootEdgeVM(t, c, out, "iso-sb", bootMarker+" x86_64 edge", "--vars", vars); !strings.Contains(log, "Secure boot enabled") {
+			t.Errorf("the kernel did not report Secure Boot enabled:\n%s", tail(log, 4000))
+		}
+	})
+	if r := c.run(t, "vm", "-f", edgeExample, "-o", out, "--no-build", "iso-sb", "--expect", "x"); r.code != 1 || !strings.Contains(r.stderr, "give --vars FILE") {
+		t.Errorf("cairn vm of a Secure Boot image without --vars: %s", r)
+	}
 }
 
-func checkEdgeImages(t *testing.T, out string) {
+func checkEdgeImages(t *testing.T, c cairn, out string) {
 	// The export writes zero blocks as holes: the disk images cost the
 	// host the disk their data needs, as the standard tools' would.
 	for _, img := range []string{"rpi4/raspberrypi4.img", "qemu/qemu_virt_arm64.img"} {
@@ -148,8 +157,19 @@ func checkEdgeImages(t *testing.T, out string) {
 		}
 	}
 	t.Run("rpi4", func(t *testing.T) { checkRPi(t, filepath.Join(out, "rpi4", "raspberrypi4.img")) })
-	t.Run("qemu", func(t *testing.T) { checkQemuArm64(t, filepath.Join(out, "qemu", "qemu_virt_arm64.img")) })
-	t.Run("iso", func(t *testing.T) { checkLiveISO(t, filepath.Join(out, "iso", "pc_x86_64.iso")) })
+	t.Run("qemu", func(t *testing.T) {
+		checkQemuArm64(t, filepath.Join(out, "qemu", "qemu_virt_arm64.img"))
+		bootEdgeVM(t, c, out, "qemu", bootMarker+" aarch64 edge")
+	})
+	t.Run("iso", func(t *testing.T) {
+		checkLiveISO(t, filepath.Join(out, "iso", "pc_x86_64.iso"))
+		for _, fw := range []string{"bios", "uefi"} {
+			t.Run(fw, func(t *testing.T) { bootEdgeVM(t, c, out, "iso", bootMarker+" x86_64 edge", "--firmware", fw) })
+		}
+	})
+	if r := c.run(t, "vm", "-f", edgeExample, "-o", out, "--no-build", "rpi4"); r.code != 1 || !strings.Contains(r.stderr, "has no emulator profile") {
+		t.Errorf("cairn vm rpi4: %s", r)
+	}
 }
 
 // sfdiskTable is `sfdisk --json`'s answer.
@@ -224,9 +244,6 @@ func checkQemuArm64(t *testing.T, img string) {
 	run(t, "fsck.fat", "-n", esp)
 	run(t, "mtype", "-i", esp, "::/loader/entries/cairn.conf")
 	checkRootExt4(t, extract(t, img, tab, 1))
-	disk := copyImage(t, img)
-	bootEdge(t, bootMarker+" aarch64 edge", "qemu-system-aarch64", append(pflash(aavmfCode, varsCopy(t, aavmfVars)),
-		"-M", "virt", "-cpu", "max", "-drive", "if=virtio,format=raw,file="+disk)...)
 }
 
 func checkLiveISO(t *testing.T, iso string) {
@@ -243,12 +260,6 @@ func checkLiveISO(t *testing.T, iso string) {
 			t.Errorf("ISO lacks %s:\n%s", f, files)
 		}
 	}
-	t.Run("bios", func(t *testing.T) {
-		bootEdge(t, bootMarker+" x86_64 edge", "qemu-system-x86_64", "-M", "pc", "-cdrom", iso)
-	})
-	t.Run("uefi", func(t *testing.T) {
-		bootEdge(t, bootMarker+" x86_64 edge", "qemu-system-x86_64", append(pflash(ovmfCode, varsCopy(t, ovmfVars)), "-M", "pc", "-cdrom", iso)...)
-	})
 }
 
 // edgeGreeting is what the edge systems' init prints from the hello the
@@ -256,14 +267,25 @@ func checkLiveISO(t *testing.T, iso string) {
 // for arm64).
 const edgeGreeting = "CAIRN-HELLO Hello from the cairn edge image!"
 
-// bootEdge boots an edge image until its marker and checks that the
-// system's own hello greeted first.
-func bootEdge(t *testing.T, marker, qemu string, args ...string) {
+// bootEdgeVM boots a built edge target with `cairn vm --expect` until its
+// marker, checks that the system's own hello greeted first and that the
+// output was not written, and returns the console.
+func bootEdgeVM(t *testing.T, c cairn, out, target, marker string, args ...string) string {
 	t.Helper()
-	log := bootUntil(t, marker, qemu, args...)
-	if !strings.Contains(log, edgeGreeting) {
-		t.Errorf("the console lacks %q before %q:\n%s", edgeGreeting, marker, tail(log, 3000))
+	before := treeSums(t, filepath.Join(out, target))
+	r := c.run(t, append([]string{"vm", "-f", edgeExample, "-o", out, "--locked", "--no-build", target,
+		"--expect", regexp.QuoteMeta(marker), "--timeout", bootTimeout.String()}, args...)...)
+	if r.code != 0 {
+		t.Fatalf("cairn vm %s: %s", target, r)
 	}
+	t.Logf("%s", lastLine(r.stderr))
+	if !strings.Contains(r.stdout, edgeGreeting) {
+		t.Errorf("the console lacks %q before %q:\n%s", edgeGreeting, marker, tail(r.stdout, 3000))
+	}
+	if after := treeSums(t, filepath.Join(out, target)); !maps.Equal(before, after) {
+		t.Errorf("booting %s changed its output", target)
+	}
+	return r.stdout
 }
 
 // copyImage is a scratch copy of a disk image qemu may write to.

@@ -231,8 +231,8 @@ func treeSums(t testing.TB, root string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	err := filepath.Walk(root, func(p string, info os.FileInfo, err error) error {
-		if err == nil && info.IsDir() && info.Name() == ".cairn-index" {
-			return filepath.SkipDir // the machine's file index, not the build's
+		if err == nil && info.IsDir() && (info.Name() == ".cairn-index" || info.Name() == ".cairn-why") {
+			return filepath.SkipDir // the machine's file index and build history, not the build's
 		}
 		if err != nil || !info.Mode().IsRegular() || strings.HasSuffix(p, ".cairn.json") {
 			return err

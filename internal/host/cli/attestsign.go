@@ -31,7 +31,9 @@ func (b *buildPlan) signDocuments(ctx context.Context, c *client.Client, t *stdl
 		Sign: &frontends.SignRequest{Out: out, Statements: []stdlib.Statement{
 			{Name: "provenance.json", Data: d.provenance}, {Name: "sbom.json", Data: sbom}}}}
 	req.Target = t.Name
-	tmp, err := os.MkdirTemp(b.flags.out, ".sign-"+t.Name+"-")
+	// Named as output.go names its temporaries, so an interrupted
+	// build's is cleaned as theirs are.
+	tmp, err := os.MkdirTemp(b.flags.out, "."+t.Name+".sign.tmp-")
 	if err != nil {
 		return nil, fmt.Errorf("output directory: %w", err)
 	}

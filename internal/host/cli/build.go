@@ -215,7 +215,7 @@ func (b *buildPlan) summary(e *env, results []*targetResult, prog *progress, d t
 		}
 	}
 	total, cached := prog.counts()
-	fmt.Fprintf(e.stderr, "built %d target(s) in %.1fs; %d of %d exec steps cached\n", len(results), d.Seconds(), cached, total)
+	fmt.Fprintf(e.stderr, "built %d target(s) in %.1fs; %d of %d exec steps cached%s\n", len(results), d.Seconds(), cached, total, firstCause(results))
 }
 
 // solveOpt exports the result as a tar stream that untar unpacks into tmp

@@ -31,6 +31,8 @@ func commands() map[string]command {
 		"build":   {"build targets of a recipe into ./out/<target>", runBuild},
 		"targets": {"list a recipe's targets and their docs", runTargets},
 		"graph":   {"print a target's LLB as JSON or dot (no engine needed)", runGraph},
+		"vm":      {"build a target and boot its image in qemu-system (the console on the terminal, or --expect for CI)", runVM},
+		"why":     {"say why the last build of a target ran what it ran, at recipe lines", runWhy},
 		"lock":    {"resolve every target's packages and write cairn.lock", runLock},
 		"engine":  {"manage the embedded BuildKit engine: status | stop | prune | du", runEngine},
 		"docs":    {"write the generated recipe reference (docs/reference.md)", runDocs},

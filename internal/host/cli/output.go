@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/cairn-build/cairn/internal/host/why"
 	"os"
 	"path/filepath"
 
@@ -33,6 +34,8 @@ type targetResult struct {
 	Dir   string    `json:"-"`
 	// Fresh is set when the output was already up to date.
 	Fresh bool `json:"-"`
+	// why is what changed since the build before, when it was recorded.
+	why *why.Report
 }
 
 // output is a target's output directory being replaced atomically: the

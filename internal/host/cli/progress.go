@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/sha256"
 	"io"
 	"sync"
 
@@ -32,6 +33,17 @@ type progress struct {
 	// cached is each vertex's first outcome: true when it came from the
 	// cache, false when it completed otherwise (see record).
 	cached map[digest.Digest]bool
+	// logged are the log chunks forwarded, so that a step two targets
+	// share prints its log once (see dedup).
+	logged map[logKey]bool
+}
+
+// logKey names a log chunk: its step, stream, time and content.
+type logKey struct {
+	vertex digest.Digest
+	stream int
+	at     int64
+	sum    [8]byte
 }
 
 // checkProgressMode reports a --progress mode the display cannot show,
@@ -62,6 +74,7 @@ func newProgress(e *env, mode string) (*progress, error) {
 		logs:     map[digest.Digest]*tail{},
 		execs:    map[digest.Digest]bool{},
 		cached:   map[digest.Digest]bool{},
+		logged:   map[logKey]bool{},
 	}
 	go func() {
 		d.UpdateFrom(context.Background(), p.main)
@@ -77,6 +90,7 @@ func (p *progress) channel() chan *client.SolveStatus {
 	go func() {
 		defer p.fwd.Done()
 		for s := range ch {
+			p.dedup(s)
 			p.mask.status(s)
 			p.record(s)
 			p.main <- s
@@ -94,6 +108,23 @@ func (p *progress) wait() {
 	p.fwd.Wait()
 	close(p.main)
 	<-p.done
+}
+
+// dedup drops the log chunks another build's channel forwarded already:
+// every solve that shares a step streams that step's log.
+func (p *progress) dedup(s *client.SolveStatus) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	logs := s.Logs[:0]
+	for _, l := range s.Logs {
+		sum := sha256.Sum256(l.Data)
+		k := logKey{l.Vertex, l.Stream, l.Timestamp.UnixNano(), [8]byte(sum[:8])}
+		if !p.logged[k] {
+			p.logged[k] = true
+			logs = append(logs, l)
+		}
+	}
+	s.Logs = logs
 }
 
 func (p *progress) record(s *client.SolveStatus) {

@@ -11,7 +11,8 @@ import (
 // buildTarget solves one target into a temporary directory beside its output
 // and swaps it in only when the solve succeeded.
 func (b *buildPlan) buildTarget(ctx context.Context, c *client.Client, name string, prog *progress) (*targetResult, error) {
-	req := frontends.Request{Options: *b.opts, Recipe: b.project.recipe, Observe: prog.observe, HelperLocal: frontends.HelperLocal}
+	steps := &defs{}
+	req := frontends.Request{Options: *b.opts, Recipe: b.project.recipe, Observe: steps.observe(prog.observe), HelperLocal: frontends.HelperLocal}
 	req.Target = name
 	req.PackSparse = true // untar unpacks them
 	bill := &bills{}
@@ -55,6 +56,9 @@ func (b *buildPlan) buildTarget(ctx context.Context, c *client.Client, name stri
 		return d, err
 	}
 	if err := out.commit(res, ex.sums, docs); err != nil {
+		return nil, err
+	}
+	if res.why, err = b.recordSteps(ctx, name, steps, prog); err != nil {
 		return nil, err
 	}
 	return res, nil

@@ -90,6 +90,18 @@ func opKind(op *pb.Op) string {
 		return "source " + v.Source.Identifier
 	case *pb.Op_Exec:
 		return "exec " + strings.Join(v.Exec.Meta.Args, " ")
+	}
+	return Kind(op)
+}
+
+// Kind names an op's kind: source, exec, file, merge, diff, build, or
+// result for the definition's terminal vertex.
+func Kind(op *pb.Op) string {
+	switch op.Op.(type) {
+	case *pb.Op_Source:
+		return "source"
+	case *pb.Op_Exec:
+		return "exec"
 	case *pb.Op_File:
 		return "file"
 	case *pb.Op_Merge:

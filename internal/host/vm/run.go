@@ -1,0 +1,102 @@
+package vm
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+)
+
+// ErrNoMatch is the error of an Expect that did not see its pattern.
+var ErrNoMatch = errors.New("the console did not print the pattern")
+
+// Expect runs qemu until its console prints a line matching re, echoing
+// the console to w. It stops qemu on a match; it fails with the last
+// console lines when qemu exits first or timeout passes.
+func Expect(ctx context.Context, w io.Writer, re *regexp.Regexp, timeout time.Duration, name string, args ...string) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	con := &console{w: w, re: re, seen: make(chan struct{})}
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Stdout, cmd.Stderr = con, con
+	cmd.WaitDelay = 5 * time.Second
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("%s: %w (Debian packages qemu-system-x86, qemu-system-arm; make setup installs them)", name, err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-con.seen:
+		cancel()
+		<-done
+		return nil
+	case err := <-done:
+		return fmt.Errorf("%w: qemu exited (%v) first; the console's last lines:\n%s", ErrNoMatch, err, con.tail(40))
+	case <-ctx.Done():
+		<-done
+		if ctx.Err() == context.DeadlineExceeded {
+			return fmt.Errorf("%w %q within --timeout %s (the bound fired; under TCG on a busy machine a boot can take minutes: raise it); the console's last lines:\n%s", ErrNoMatch, re, timeout, con.tail(40))
+		}
+		return ctx.Err()
+	}
+}
+
+// Interactive runs qemu with the terminal as its serial console.
+func Interactive(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, name string, args ...string) error {
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+// console keeps what qemu prints, echoes it, and signals the first
+// match.
+type console struct {
+	mu   sync.Mutex
+	w    io.Writer
+	buf  bytes.Buffer
+	re   *regexp.Regexp
+	seen chan struct{}
+	once sync.Once
+	// scanned is how much of buf's whole lines re has seen.
+	scanned int
+}
+
+func (c *console) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.w != nil {
+		c.w.Write(p)
+	}
+	c.buf.Write(p)
+	// Matched line by line, each line once it is whole: a pattern is
+	// not seen halfway through its line.
+	b := c.buf.Bytes()
+	if end := bytes.LastIndexByte(b, '\n') + 1; end > c.scanned {
+		for _, line := range bytes.Split(b[c.scanned:end], []byte("\n")) {
+			if c.re.Match(line) {
+				c.once.Do(func() { close(c.seen) })
+			}
+		}
+		c.scanned = end
+	}
+	return len(p), nil
+}
+
+func (c *console) tail(n int) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	lines := strings.Split(strings.TrimRight(c.buf.String(), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return "  " + strings.Join(lines, "\n  ")
+}

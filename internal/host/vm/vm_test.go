@@ -1,0 +1,103 @@
+package vm
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cairn-build/cairn/stdlib"
+)
+
+func fakeFirmware(t *testing.T) string {
+	dir := t.TempDir()
+	for _, p := range []*string{&ovmfCode, &ovmfVars, &ovmfSecureBoot, &aavmfCode, &aavmfVars} {
+		f := filepath.Join(dir, filepath.Base(*p))
+		os.WriteFile(f, []byte("firmware"), 0o644)
+		old := *p
+		*p = f
+		t.Cleanup(func() { *p = old })
+	}
+	return dir
+}
+
+// TestCommand: the command lines for each kind of image, as the boot
+// tests ran them by hand before.
+func TestCommand(t *testing.T) {
+	fakeFirmware(t)
+	arm := stdlib.VMProfile{File: "q.img", System: "qemu-system-aarch64", Machine: "virt", CPU: "max", Firmware: []string{"uefi"}, Media: "disk", Bus: "virtio", Memory: 1024}
+	iso := stdlib.VMProfile{File: "pc.iso", System: "qemu-system-x86_64", Machine: "q35", CPU: "max", Firmware: []string{"bios", "uefi"}, Media: "cdrom", Bus: "virtio", Memory: 1024}
+	scratch := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		o    Options
+		want []string
+		not  []string
+	}{
+		{"arm64 disk", Options{Profile: arm, Image: "/o/q.img", Scratch: scratch, SSHPort: 2222},
+			[]string{"-M virt", "-cpu max", "if=pflash,format=raw,readonly=on,file=" + aavmfCode, "-snapshot", "-drive if=virtio,format=raw,file=/o/q.img", "hostfwd=tcp:127.0.0.1:2222-:22"}, []string{"-enable-kvm"}},
+		{"iso bios", Options{Profile: iso, Image: "/o/pc.iso", Scratch: scratch},
+			[]string{"-M q35", "-drive media=cdrom,readonly=on,format=raw,file=/o/pc.iso", "-nic user,model=virtio-net-pci"}, []string{"pflash", "-cpu"}},
+		{"iso uefi", Options{Profile: iso, Image: "/o/pc.iso", Scratch: scratch, Firmware: "uefi", KVM: true, Memory: 2048, CPUs: 2},
+			[]string{"file=" + ovmfCode, "-enable-kvm -cpu host", "-m 2048", "-smp 2"}, nil},
+	} {
+		name, args, err := Command(tc.o)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		line := name + " " + strings.Join(args, " ")
+		for _, w := range tc.want {
+			if !strings.Contains(line, w) {
+				t.Errorf("%s: lacks %q:\n%s", tc.name, w, line)
+			}
+		}
+		for _, w := range tc.not {
+			if strings.Contains(line, w) {
+				t.Errorf("%s: has %q:\n%s", tc.name, w, line)
+			}
+		}
+	}
+
+	sb := iso
+	sb.SecureBoot = true
+	if _, _, err := Command(Options{Profile: sb, Image: "x", Scratch: scratch}); err == nil || !strings.Contains(err.Error(), "--vars") {
+		t.Errorf("Secure Boot without --vars: %v", err)
+	}
+	vars := filepath.Join(t.TempDir(), "VARS.fd")
+	os.WriteFile(vars, []byte("enrolled"), 0o644)
+	_, args, err := Command(Options{Profile: sb, Image: "x", Scratch: scratch, Vars: vars})
+	if err != nil || !slices.Contains(args, "q35,smm=on") || !slices.Contains(args, "if=pflash,format=raw,readonly=on,file="+ovmfSecureBoot) {
+		t.Errorf("Secure Boot: %v %q", err, args)
+	}
+	if _, _, err := Command(Options{Profile: sb, Image: "x", Scratch: scratch, Vars: vars, Firmware: "bios"}); err == nil {
+		t.Error("Secure Boot with bios")
+	}
+	if _, _, err := Command(Options{Profile: arm, Image: "x", Scratch: scratch, Firmware: "bios"}); err == nil || !strings.Contains(err.Error(), "boots with uefi") {
+		t.Errorf("bios on arm64: %v", err)
+	}
+}
+
+// TestExpect runs a stand-in for qemu: a shell printing lines.
+func TestExpect(t *testing.T) {
+	ctx := context.Background()
+	var echo strings.Builder
+	if err := Expect(ctx, &echo, regexp.MustCompile(`^SYSTEM-UP x86_64$`), time.Minute, "sh", "-c", "echo booting; printf 'SYSTEM-'; sleep 0.2; echo 'UP x86_64'; exec sleep 60"); err != nil {
+		t.Fatalf("expect: %v", err)
+	}
+	if !strings.Contains(echo.String(), "booting") {
+		t.Errorf("the console was not echoed: %q", echo.String())
+	}
+	err := Expect(ctx, nil, regexp.MustCompile(`never`), time.Minute, "sh", "-c", "echo one; echo two; exit 3")
+	if !errors.Is(err, ErrNoMatch) || !strings.Contains(err.Error(), "  two") {
+		t.Errorf("qemu exiting first: %v", err)
+	}
+	err = Expect(ctx, nil, regexp.MustCompile(`never`), 300*time.Millisecond, "sh", "-c", "echo waiting; exec sleep 60")
+	if !errors.Is(err, ErrNoMatch) || !strings.Contains(err.Error(), "the bound fired") {
+		t.Errorf("timeout: %v", err)
+	}
+}
