@@ -32,6 +32,7 @@ func commands() map[string]command {
 		"targets": {"list a recipe's targets and their docs", runTargets},
 		"graph":   {"print a target's LLB as JSON or dot (no engine needed)", runGraph},
 		"vm":      {"build a target and boot its image in qemu-system (the console on the terminal, or --expect for CI)", runVM},
+		"watch":   {"build a target, and again each time a file it reads changes (--vm boots it after each build)", runWatch},
 		"why":     {"say why the last build of a target ran what it ran, at recipe lines", runWhy},
 		"lock":    {"resolve every target's packages and write cairn.lock", runLock},
 		"engine":  {"manage the embedded BuildKit engine: status | stop | prune | du", runEngine},
