@@ -44,6 +44,10 @@ type Request struct {
 	// git commits, http files, what it builds), for the SBOM and the
 	// provenance the CLI writes beside the output.
 	Bill func(ocispecs.Platform, *attest.Bill)
+	// OnFail, when set, sees a failed solve while its session still holds
+	// the failed step's mounts (the CLI's --debug-on-fail opens a shell
+	// there); it returns the error the build ends with.
+	OnFail func(ctx context.Context, c gateway.Client, err error) error
 	// Sign, when set, asks not for the target but for its statements
 	// signed (stdlib.Compiler.SignStatements): one platform, the
 	// engine's, whatever Platforms says.
@@ -102,6 +106,9 @@ func solve(ctx context.Context, c gateway.Client, req Request, p, native ocispec
 		ignoreCache(def)
 	}
 	res, err := c.Solve(ctx, gateway.SolveRequest{Definition: def.ToPB(), Evaluate: true, CacheImports: req.CacheImports})
+	if err != nil && req.OnFail != nil {
+		return nil, req.OnFail(ctx, c, err)
+	}
 	if err != nil {
 		return nil, err
 	}

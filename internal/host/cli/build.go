@@ -29,6 +29,8 @@ type buildFlags struct {
 	// verify re-hashes every output file when checking whether an output
 	// is up to date, instead of trusting unchanged stat data.
 	verify bool
+	// debugOnFail opens a shell in a failed run() step (debugshell.go).
+	debugOnFail bool
 }
 
 func runBuild(e *env) error {
@@ -43,9 +45,13 @@ func runBuild(e *env) error {
 	f.cache = addCacheFlags(fs)
 	fs.BoolVar(&f.verify, "verify", false, "re-read every output file to decide whether it is up to date, instead of trusting the files whose size, times and inode are as the file index (OUT/.cairn-index) has them")
 	fs.Var(&f.contexts, "context", "named context `NAME=DIR`: the directory the recipe's context(\"NAME\") reads (repeatable)")
+	fs.BoolVar(&f.debugOnFail, "debug-on-fail", false, "when a run() step fails, open a shell in it (its mounts as it left them, its environment and working directory); leaving the shell ends the build with the step's error. Needs a terminal; plain progress")
 	names, err := parse(fs, e.args)
 	if err != nil {
 		return err
+	}
+	if f.debugOnFail && f.progress == "auto" {
+		f.progress = "plain" // the tty display would draw over the shell
 	}
 	plan, err := planBuild(e, f, names)
 	if err != nil {
@@ -68,6 +74,8 @@ type buildPlan struct {
 	attach []session.Attachable
 	// inputs are the recipe and lock, by digest, for the provenance.
 	inputs inputs
+	// shell, with --debug-on-fail, opens in a failed step.
+	shell *debugShell
 }
 
 func planBuild(e *env, f buildFlags, names []string) (*buildPlan, error) {
@@ -161,6 +169,9 @@ func (b *buildPlan) run(e *env) error {
 		return err
 	}
 	prog.mask = newMasker(b.flags.session.secretValues())
+	if b.flags.debugOnFail {
+		b.shell = &debugShell{stdin: os.Stdin, stdout: e.stdout, stderr: e.stderr}
+	}
 	// A failed step's whole log goes here; the last build's failures only.
 	prog.failedDir = filepath.Join(b.flags.out, failedLogDir)
 	if err := os.RemoveAll(prog.failedDir); err != nil {

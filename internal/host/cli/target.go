@@ -15,6 +15,9 @@ func (b *buildPlan) buildTarget(ctx context.Context, c *client.Client, name stri
 	req := frontends.Request{Options: *b.opts, Recipe: b.project.recipe, Observe: steps.observe(prog.observe), HelperLocal: frontends.HelperLocal}
 	req.Target = name
 	req.PackSparse = true // untar unpacks them
+	if b.shell != nil {
+		req.OnFail = b.shell.onFail
+	}
 	bill := &bills{}
 	req.Bill = bill.add
 	key, err := b.graphKey(ctx, c, req)
