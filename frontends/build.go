@@ -181,6 +181,9 @@ func result(plats []ocispecs.Platform, refs []gateway.Reference, ep epoch.Epoch)
 	return res, nil
 }
 
+// NativePlatform is the engine's own platform: its first worker's first.
+func NativePlatform(c gateway.Client) ocispecs.Platform { return nativePlatform(c) }
+
 // nativePlatform is the engine's own platform: its first worker's first.
 func nativePlatform(c gateway.Client) ocispecs.Platform {
 	if ws := c.BuildOpts().Workers; len(ws) > 0 && len(ws[0].Platforms) > 0 {

@@ -31,6 +31,7 @@ func commands() map[string]command {
 		"build":   {"build targets of a recipe into ./out/<target>", runBuild},
 		"targets": {"list a recipe's targets and their docs", runTargets},
 		"graph":   {"print a target's LLB as JSON or dot (no engine needed)", runGraph},
+		"shell":   {"open a shell in the inputs of a target's command step at a recipe line", runShell},
 		"vm":      {"build a target and boot its image in qemu-system (the console on the terminal, or --expect for CI)", runVM},
 		"watch":   {"build a target, and again each time a file it reads changes (--vm boots it after each build)", runWatch},
 		"why":     {"say why the last build of a target ran what it ran, at recipe lines", runWhy},

@@ -111,8 +111,11 @@ func FromDefs(ctx context.Context, target string, defs []*llb.Definition, o Opti
 	return r, nil
 }
 
-// positions maps each vertex to the first recipe position its source
-// map gives.
+// Positions maps each vertex of def (by digest) to the first recipe
+// position (file:line) its source map gives, files under root relative
+// to it.
+func Positions(def *llb.Definition, root string) map[string]string { return positions(def, root) }
+
 func positions(def *llb.Definition, root string) map[string]string {
 	out := map[string]string{}
 	if def.Source == nil {
