@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/cairn-build/cairn/internal/ingraph/request"
@@ -314,6 +315,7 @@ func configureScript(ps []pkgs.Locked, arch string, onTop bool) string {
 		script = strings.Replace(script, "arch=$(dpkg --print-architecture)\nfor p in @IDS@; do\n",
 			add+"for p in @IDS@; do\n  arch=$(dpkg --print-architecture); case $p in *:*) arch=${p#*:} ;; esac\n", 1)
 	}
+	script = strings.ReplaceAll(script, "@N@", strconv.Itoa(len(ids)))
 	return strings.ReplaceAll(script, "@IDS@", strings.Join(ids, " "))
 }
 
@@ -334,7 +336,11 @@ for p in @IDS@; do
       DPKG_MAINTSCRIPT_PACKAGE_REFCOUNT=1 DPKG_ROOT= "info/$p.preinst" install
   fi
 done
-` + passwdLine + `dpkg --configure -a
+` + passwdLine + `# Progress for a configure that takes minutes (a foreign root under qemu-user).
+(while sleep 20; do echo "cairn: configured $(grep -c ' status installed ' /var/log/dpkg.log 2>/dev/null) of @N@ packages"; done) &
+progress=$!
+dpkg --configure -a
+kill $progress 2>/dev/null || true
 if command -v ldconfig >/dev/null; then ldconfig; fi
 if [ -s /etc/machine-id ]; then : > /etc/machine-id; fi
 rm -f /var/log/dpkg.log /var/log/alternatives.log /var/log/bootstrap.log /var/cache/ldconfig/aux-cache \
