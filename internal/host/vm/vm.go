@@ -131,7 +131,9 @@ func Command(o Options) (string, []string, error) {
 	default:
 		args = append(args, "-drive", "if="+p.Bus+",format=raw,file="+o.Image)
 	}
-	nic := "user,model=virtio-net-pci"
+	// No option ROM: the firmware does not try to boot from the network
+	// before the disk.
+	nic := "user,model=virtio-net-pci,romfile="
 	if o.SSHPort != 0 {
 		nic += ",hostfwd=tcp:127.0.0.1:" + strconv.Itoa(o.SSHPort) + "-:22"
 	}
