@@ -131,13 +131,13 @@ func Command(o Options) (string, []string, error) {
 	default:
 		args = append(args, "-drive", "if="+p.Bus+",format=raw,file="+o.Image)
 	}
-	// No option ROM: the firmware does not try to boot from the network
-	// before the disk.
-	nic := "user,model=virtio-net-pci,romfile="
+	// User-mode networking; the NIC carries no option ROM, so the
+	// firmware does not try to boot from the network before the disk.
+	netdev := "user,id=net0"
 	if o.SSHPort != 0 {
-		nic += ",hostfwd=tcp:127.0.0.1:" + strconv.Itoa(o.SSHPort) + "-:22"
+		netdev += ",hostfwd=tcp:127.0.0.1:" + strconv.Itoa(o.SSHPort) + "-:22"
 	}
-	args = append(args, "-nic", nic)
+	args = append(args, "-netdev", netdev, "-device", "virtio-net-pci,netdev=net0,romfile=")
 	return p.System, args, nil
 }
 

@@ -42,7 +42,7 @@ func TestCommand(t *testing.T) {
 		{"arm64 disk", Options{Profile: arm, Image: "/o/q.img", Scratch: scratch, SSHPort: 2222},
 			[]string{"-M virt", "-cpu max", "if=pflash,format=raw,readonly=on,file=" + aavmfCode, "-snapshot", "-drive if=virtio,format=raw,file=/o/q.img", "hostfwd=tcp:127.0.0.1:2222-:22"}, []string{"-enable-kvm"}},
 		{"iso bios", Options{Profile: iso, Image: "/o/pc.iso", Scratch: scratch},
-			[]string{"-M q35", "-drive media=cdrom,readonly=on,format=raw,file=/o/pc.iso", "-nic user,model=virtio-net-pci,romfile="}, []string{"pflash", "-cpu"}},
+			[]string{"-M q35", "-drive media=cdrom,readonly=on,format=raw,file=/o/pc.iso", "-netdev user,id=net0 -device virtio-net-pci,netdev=net0,romfile="}, []string{"pflash", "-cpu"}},
 		{"iso uefi", Options{Profile: iso, Image: "/o/pc.iso", Scratch: scratch, Firmware: "uefi", KVM: true, Memory: 2048, CPUs: 2},
 			[]string{"file=" + ovmfCode, "-enable-kvm -cpu host", "-m 2048", "-smp 2"}, nil},
 	} {
