@@ -159,7 +159,9 @@ func checkEdgeImages(t *testing.T, c cairn, out string) {
 	t.Run("rpi4", func(t *testing.T) { checkRPi(t, filepath.Join(out, "rpi4", "raspberrypi4.img")) })
 	t.Run("qemu", func(t *testing.T) {
 		checkQemuArm64(t, filepath.Join(out, "qemu", "qemu_virt_arm64.img"))
-		bootEdgeVM(t, c, out, "qemu", bootMarker+" aarch64 edge")
+		// --halt: the edge init (a shell) ignores the ACPI power button;
+		// the kernel powers off on SysRq o over the PL011 console.
+		bootEdgeVM(t, c, out, "qemu", bootMarker+" aarch64 edge", "--halt")
 	})
 	t.Run("iso", func(t *testing.T) {
 		checkLiveISO(t, filepath.Join(out, "iso", "pc_x86_64.iso"))
@@ -279,6 +281,9 @@ func bootEdgeVM(t *testing.T, c cairn, out, target, marker string, args ...strin
 		t.Fatalf("cairn vm %s: %s", target, r)
 	}
 	t.Logf("%s", lastLine(r.stderr))
+	if slices.Contains(args, "--halt") && !strings.Contains(r.stderr, "cairn vm: the guest powered off") {
+		t.Errorf("cairn vm --halt did not say how the guest powered off:\n%s", r.stderr)
+	}
 	if !strings.Contains(r.stdout, edgeGreeting) {
 		t.Errorf("the console lacks %q before %q:\n%s", edgeGreeting, marker, tail(r.stdout, 3000))
 	}

@@ -41,6 +41,7 @@ examples:
   cairn vm -f examples/edge/cairn.star -o out/edge iso-sb --vars out/edge/sb-vars-amd64/VARS.fd \
     --secret id=edge-db-key,src=examples/edge/keys/db.key
   cairn vm ... qemu --expect 'CAIRN-SYSTEM-UP' --timeout 10m     # CI: exit 0 once booted
+  cairn vm ... qemu --expect 'CAIRN-SYSTEM-UP' --halt             # ... then power it off
 
 flags:
 `)
@@ -56,6 +57,9 @@ flags:
 	re, err := vf.pattern()
 	if err != nil {
 		return err
+	}
+	if vf.halt && re == nil {
+		return errUsage("--halt powers off after --expect matched: give --expect REGEX")
 	}
 	plan, err := planBuild(e, f, names)
 	if err != nil {
@@ -77,7 +81,11 @@ flags:
 	defer boot.cleanup()
 	if re != nil {
 		start := time.Now()
-		if err := vm.Expect(e.ctx, e.stdout, re, vf.timeout, boot.qemu, boot.args...); err != nil {
+		var halt func(string)
+		if vf.halt {
+			halt = func(how string) { fmt.Fprintf(e.stderr, "\ncairn vm: the guest %s\n", how) }
+		}
+		if err := vm.Expect(e.ctx, e.stdout, re, vf.timeout, halt, boot.qemu, boot.args...); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 		fmt.Fprintf(e.stderr, "\ncairn vm: %q after %s\n", vf.expect, time.Since(start).Round(time.Second))
@@ -93,6 +101,7 @@ type vmFlags struct {
 	expect  string
 	timeout time.Duration
 	noKVM   bool
+	halt    bool
 }
 
 func addVMFlags(fs *flag.FlagSet) *vmFlags {
@@ -105,6 +114,7 @@ func addVMFlags(fs *flag.FlagSet) *vmFlags {
 	fs.StringVar(&vf.expect, "expect", "", "for CI: exit 0 once a console line matches `REGEX`, 1 with the last console lines if qemu stops or --timeout passes first")
 	fs.DurationVar(&vf.timeout, "timeout", 10*time.Minute, "with --expect, how long to wait (TCG on a busy 2-core machine boots in minutes)")
 	fs.BoolVar(&vf.noKVM, "no-kvm", false, "emulate (TCG) even when /dev/kvm is usable")
+	fs.BoolVar(&vf.halt, "halt", false, "with --expect, power the guest off after the match (the ACPI power button, then SysRq s, u, o over the serial console) instead of stopping qemu; fails if it does not power off")
 	return vf
 }
 

@@ -17,15 +17,23 @@ import (
 var ErrNoMatch = errors.New("the console did not print the pattern")
 
 // Expect runs qemu until its console prints a line matching re, echoing
-// the console to w. It stops qemu on a match; it fails with the last
+// the console to w. On a match it stops qemu, or with halt powers the
+// guest off (see powerOff) and says how in halted; it fails with the last
 // console lines when qemu exits first or timeout passes.
-func Expect(ctx context.Context, w io.Writer, re *regexp.Regexp, timeout time.Duration, name string, args ...string) error {
+func Expect(ctx context.Context, w io.Writer, re *regexp.Regexp, timeout time.Duration, halt func(string), name string, args ...string) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	con := &console{w: w, re: re, seen: make(chan struct{})}
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Stdout, cmd.Stderr = con, con
 	cmd.WaitDelay = 5 * time.Second
+	var stdin io.WriteCloser
+	if halt != nil {
+		var err error
+		if stdin, err = cmd.StdinPipe(); err != nil {
+			return err
+		}
+	}
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("%s: %w (Debian packages qemu-system-x86, qemu-system-arm; make setup installs them)", name, err)
 	}
@@ -33,6 +41,16 @@ func Expect(ctx context.Context, w io.Writer, re *regexp.Regexp, timeout time.Du
 	go func() { done <- cmd.Wait() }()
 	select {
 	case <-con.seen:
+		if halt != nil {
+			how, err := powerOff(stdin, done)
+			if err != nil {
+				cancel()
+				<-done
+				return fmt.Errorf("%w; the console's last lines:\n%s", err, con.tail(20))
+			}
+			halt(how)
+			return nil
+		}
 		cancel()
 		<-done
 		return nil
@@ -99,4 +117,38 @@ func (c *console) tail(n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return "  " + strings.Join(lines, "\n  ")
+}
+
+// halt bounds how long a guest gets to power off after each request.
+var haltWait = 30 * time.Second
+
+// powerOff asks the guest to power off through qemu's console mux: the
+// ACPI power button (the monitor's system_powerdown), then, for a guest
+// that ignores it (no acpid, a shell as init), the kernel's magic SysRq
+// over the serial console: a break then s (sync), u (remount read-only),
+// o (power off). It returns which worked, once qemu has exited.
+func powerOff(stdin io.Writer, done <-chan error) (string, error) {
+	exited := func() bool {
+		select {
+		case <-done:
+			return true
+		case <-time.After(haltWait):
+			return false
+		}
+	}
+	// Ctrl-A c toggles between the serial console and the monitor.
+	io.WriteString(stdin, "\x01csystem_powerdown\n\x01c")
+	if exited() {
+		return "powered off (ACPI power button)", nil
+	}
+	for _, key := range []string{"s", "u", "o"} {
+		io.WriteString(stdin, "\x01b") // Ctrl-A b: a break on the serial line
+		time.Sleep(300 * time.Millisecond)
+		io.WriteString(stdin, key)
+		time.Sleep(time.Second)
+	}
+	if exited() {
+		return "powered off (SysRq s, u, o over the serial console: the guest ignores the ACPI power button)", nil
+	}
+	return "", fmt.Errorf("--halt: the guest did not power off within %s of the ACPI power button nor of SysRq o", 2*haltWait)
 }

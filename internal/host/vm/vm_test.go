@@ -86,18 +86,41 @@ func TestCommand(t *testing.T) {
 func TestExpect(t *testing.T) {
 	ctx := context.Background()
 	var echo strings.Builder
-	if err := Expect(ctx, &echo, regexp.MustCompile(`^SYSTEM-UP x86_64$`), time.Minute, "sh", "-c", "echo booting; printf 'SYSTEM-'; sleep 0.2; echo 'UP x86_64'; exec sleep 60"); err != nil {
+	if err := Expect(ctx, &echo, regexp.MustCompile(`^SYSTEM-UP x86_64$`), time.Minute, nil, "sh", "-c", "echo booting; printf 'SYSTEM-'; sleep 0.2; echo 'UP x86_64'; exec sleep 60"); err != nil {
 		t.Fatalf("expect: %v", err)
 	}
 	if !strings.Contains(echo.String(), "booting") {
 		t.Errorf("the console was not echoed: %q", echo.String())
 	}
-	err := Expect(ctx, nil, regexp.MustCompile(`never`), time.Minute, "sh", "-c", "echo one; echo two; exit 3")
+	err := Expect(ctx, nil, regexp.MustCompile(`never`), time.Minute, nil, "sh", "-c", "echo one; echo two; exit 3")
 	if !errors.Is(err, ErrNoMatch) || !strings.Contains(err.Error(), "  two") {
 		t.Errorf("qemu exiting first: %v", err)
 	}
-	err = Expect(ctx, nil, regexp.MustCompile(`never`), 300*time.Millisecond, "sh", "-c", "echo waiting; exec sleep 60")
+	err = Expect(ctx, nil, regexp.MustCompile(`never`), 300*time.Millisecond, nil, "sh", "-c", "echo waiting; exec sleep 60")
 	if !errors.Is(err, ErrNoMatch) || !strings.Contains(err.Error(), "the bound fired") {
 		t.Errorf("timeout: %v", err)
+	}
+}
+
+// TestHalt: a stand-in guest that powers off on the monitor's
+// system_powerdown, and one that only answers SysRq (u: the command
+// has an o in it).
+func TestHalt(t *testing.T) {
+	old := haltWait
+	haltWait = 2 * time.Second
+	defer func() { haltWait = old }()
+	ctx := context.Background()
+	up := regexp.MustCompile("UP")
+	var how string
+	acpi := `echo UP; while read -r l; do case $l in *system_powerdown*) exit 0;; esac; done`
+	if err := Expect(ctx, nil, up, time.Minute, func(s string) { how = s }, "sh", "-c", acpi); err != nil || !strings.Contains(how, "ACPI") {
+		t.Errorf("ACPI: %v, %q", err, how)
+	}
+	sysrq := "echo UP; while true; do c=$(dd bs=1 count=1 2>/dev/null); [ \"$c\" = u ] && exit 0; [ -z \"$c\" ] && sleep 1; done"
+	if err := Expect(ctx, nil, up, time.Minute, func(s string) { how = s }, "sh", "-c", sysrq); err != nil || !strings.Contains(how, "SysRq") {
+		t.Errorf("SysRq: %v, %q", err, how)
+	}
+	if err := Expect(ctx, nil, up, time.Minute, func(string) {}, "sh", "-c", "echo UP; exec sleep 60"); err == nil || !strings.Contains(err.Error(), "did not power off") {
+		t.Errorf("a guest that does not power off: %v", err)
 	}
 }
