@@ -84,7 +84,7 @@ func checkTimes(t *testing.T, dir string, epoch int64) {
 }
 
 // summaryRE matches the build summary line on stderr.
-var summaryRE = regexp.MustCompile(`(?m)^built (\d+) target\(s\) in [0-9.]+s; (\d+) of (\d+) exec steps cached$`)
+var summaryRE = regexp.MustCompile(`(?m)^built (\d+) target\(s\) in [0-9.]+s; (\d+) of (\d+) exec steps cached(?:; first cause: .*)?$`)
 
 // TestSecondBuildIsCached rebuilds an unchanged project: every exec step
 // must come from cache, whatever the progress mode.
