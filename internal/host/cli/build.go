@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -33,18 +34,57 @@ type buildFlags struct {
 	debugOnFail bool
 }
 
-func runBuild(e *env) error {
-	routeClientLog(e.stderr)
-	fs := newFlags("build", e.stderr)
-	f := buildFlags{recipe: addRecipeFlags(fs), engine: engineFlags(fs)}
+// addBuildFlags registers the flags of every command that builds a
+// target (build, vm, watch, shell): the recipe, the engine, the output
+// directory, progress, packages, secrets and ssh, caches, named contexts.
+// They are bound to f's fields, so f must be the caller's own.
+func addBuildFlags(fs *flag.FlagSet, f *buildFlags, progress string) {
+	f.recipe, f.engine = addRecipeFlags(fs), engineFlags(fs)
 	fs.StringVar(&f.out, "o", "out", "output `dir`: each target is written to DIR/<target>")
-	fs.StringVar(&f.platform, "platform", "", "target `platforms`, comma separated (default: the engine's)")
-	fs.StringVar(&f.progress, "progress", "auto", "progress `mode`: auto, plain, tty, rawjson or quiet")
+	fs.StringVar(&f.progress, "progress", progress, "progress `mode`: auto, plain, tty, rawjson or quiet")
 	f.packages = addPackageFlags(fs, &f.recipe.opts, true)
 	f.session = addSessionFlags(fs)
 	f.cache = addCacheFlags(fs)
-	fs.BoolVar(&f.verify, "verify", false, "re-read every output file to decide whether it is up to date, instead of trusting the files whose size, times and inode are as the file index (OUT/.cairn-index) has them")
 	fs.Var(&f.contexts, "context", "named context `NAME=DIR`: the directory the recipe's context(\"NAME\") reads (repeatable)")
+}
+
+// oneTarget parses a command's arguments, which name exactly one target.
+func oneTarget(fs *flag.FlagSet, args []string, usage string) (string, error) {
+	names, err := parse(fs, args)
+	if err != nil {
+		return "", err
+	}
+	if len(names) != 1 {
+		return "", errUsage("usage: %s (one target; %s -h)", usage, fs.Name())
+	}
+	return names[0], nil
+}
+
+// connect readies the package and git sources and the engine for a
+// solve; the caller closes the client.
+func (b *buildPlan) connect(e *env) (*client.Client, engine.Config, error) {
+	cfg := *b.flags.engine
+	cfg.Log = e.stderr
+	var err error
+	if b.helperDir, err = helperbin.Dir(homeOf(cfg)); err != nil {
+		return nil, cfg, err
+	}
+	src, lf, err := newSource(b.project.dir, homeOf(cfg), b.opts.Mirrors, b.flags.packages, sourceOptions{}, e.stderr)
+	if err != nil {
+		return nil, cfg, err
+	}
+	b.opts.Packages, b.opts.Git = src, newGitSource(lf, b.flags.packages.locked, false, b.flags.session.secrets, e.stderr)
+	c, err := engine.Connect(e.ctx, cfg)
+	return c, cfg, err
+}
+
+func runBuild(e *env) error {
+	routeClientLog(e.stderr)
+	fs := newFlags("build", e.stderr)
+	var f buildFlags
+	addBuildFlags(fs, &f, "auto")
+	fs.StringVar(&f.platform, "platform", "", "target `platforms`, comma separated (default: the engine's)")
+	fs.BoolVar(&f.verify, "verify", false, "re-read every output file to decide whether it is up to date, instead of trusting the files whose size, times and inode are as the file index (OUT/.cairn-index) has them")
 	fs.BoolVar(&f.debugOnFail, "debug-on-fail", false, "when a run() step fails, open a shell in it (its mounts as it left them, its environment and working directory); leaving the shell ends the build with the step's error. Needs a terminal; plain progress")
 	names, err := parse(fs, e.args)
 	if err != nil {
@@ -142,18 +182,7 @@ func (b *buildPlan) run(e *env) error {
 	if err := engine.CheckPlatforms(b.opts.Platforms); err != nil {
 		return err
 	}
-	cfg := *b.flags.engine
-	cfg.Log = e.stderr
-	var err error
-	if b.helperDir, err = helperbin.Dir(homeOf(cfg)); err != nil {
-		return err
-	}
-	src, lf, err := newSource(b.project.dir, homeOf(cfg), b.opts.Mirrors, b.flags.packages, sourceOptions{}, e.stderr)
-	if err != nil {
-		return err
-	}
-	b.opts.Packages, b.opts.Git = src, newGitSource(lf, b.flags.packages.locked, false, b.flags.session.secrets, e.stderr)
-	c, err := engine.Connect(e.ctx, cfg)
+	c, cfg, err := b.connect(e)
 	if err != nil {
 		return err
 	}

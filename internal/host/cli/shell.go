@@ -4,12 +4,11 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/cairn-build/cairn/frontends"
-	"github.com/cairn-build/cairn/internal/host/engine"
-	"github.com/cairn-build/cairn/internal/host/helperbin"
 	"github.com/cairn-build/cairn/internal/host/llbdump"
 	"github.com/cairn-build/cairn/internal/host/why"
 	"github.com/moby/buildkit/client/llb"
@@ -26,13 +25,8 @@ import (
 
 func runShell(e *env) error {
 	fs := newFlags("shell", e.stderr)
-	f := buildFlags{recipe: addRecipeFlags(fs), engine: engineFlags(fs)}
-	fs.StringVar(&f.out, "o", "out", "output `dir` (for the build's failed-step logs)")
-	fs.StringVar(&f.progress, "progress", "plain", "progress `mode` while the inputs build")
-	f.packages = addPackageFlags(fs, &f.recipe.opts, true)
-	f.session = addSessionFlags(fs)
-	f.cache = addCacheFlags(fs)
-	fs.Var(&f.contexts, "context", "named context `NAME=DIR`, as for cairn build (repeatable)")
+	var f buildFlags
+	addBuildFlags(fs, &f, "plain")
 	at := fs.String("at", "", "the recipe `LINE` of the step (cairn.star:27, or 27 in the main recipe; a loaded file by its path: lib/x.star:12)")
 	fs.Usage = func() {
 		fmt.Fprint(e.stderr, `usage: cairn shell [-f FILE] TARGET --at LINE
@@ -49,17 +43,17 @@ flags:
 `)
 		fs.PrintDefaults()
 	}
-	names, err := parse(fs, e.args)
+	name, err := oneTarget(fs, e.args, "cairn shell [-f FILE] TARGET --at LINE")
 	if err != nil {
 		return err
 	}
-	if len(names) != 1 || *at == "" {
-		return errUsage("usage: cairn shell [-f FILE] TARGET --at LINE (cairn shell -h)")
+	if *at == "" {
+		return errUsage("usage: cairn shell [-f FILE] TARGET --at LINE: give the step's recipe line")
 	}
 	if !term.IsTerminal(int(os.Stdin.Fd())) {
 		return fmt.Errorf("cairn shell needs a terminal on stdin: run it from one")
 	}
-	plan, err := planBuild(e, f, names)
+	plan, err := planBuild(e, f, []string{name})
 	if err != nil {
 		return err
 	}
@@ -67,23 +61,12 @@ flags:
 	if !strings.Contains(want, ":") {
 		want = "cairn.star:" + want
 	}
-	return plan.openShellAt(e, names[0], want)
+	return plan.openShellAt(e, name, want)
 }
 
 // openShellAt connects to the engine and opens the shell in a build function.
 func (b *buildPlan) openShellAt(e *env, name, at string) error {
-	cfg := *b.flags.engine
-	cfg.Log = e.stderr
-	var err error
-	if b.helperDir, err = helperbin.Dir(homeOf(cfg)); err != nil {
-		return err
-	}
-	src, lf, err := newSource(b.project.dir, homeOf(cfg), b.opts.Mirrors, b.flags.packages, sourceOptions{}, e.stderr)
-	if err != nil {
-		return err
-	}
-	b.opts.Packages, b.opts.Git = src, newGitSource(lf, b.flags.packages.locked, false, b.flags.session.secrets, e.stderr)
-	c, err := engine.Connect(e.ctx, cfg)
+	c, _, err := b.connect(e)
 	if err != nil {
 		return err
 	}
@@ -139,7 +122,7 @@ func (b *buildPlan) openShell(ctx context.Context, gc gateway.Client, sh *debugS
 		if p == at && found == nil {
 			found = &ops[i]
 		}
-		if p != "" && !contains(lines, p) {
+		if p != "" && !slices.Contains(lines, p) {
 			lines = append(lines, p)
 		}
 	}
@@ -181,13 +164,4 @@ func inputDef(def *llb.Definition, in *pb.Input) *pb.Definition {
 	dt, _ := term.MarshalVT()
 	d.Def = append(d.Def[:len(d.Def)-1:len(d.Def)-1], dt)
 	return d
-}
-
-func contains(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -17,12 +17,8 @@ import (
 
 func runVM(e *env) error {
 	fs := newFlags("vm", e.stderr)
-	f := buildFlags{recipe: addRecipeFlags(fs), engine: engineFlags(fs)}
-	fs.StringVar(&f.out, "o", "out", "output `dir`: the target is built into and booted from DIR/<target>")
-	fs.StringVar(&f.progress, "progress", "auto", "build progress `mode`: auto, plain, tty, rawjson or quiet")
-	f.packages = addPackageFlags(fs, &f.recipe.opts, true)
-	f.session = addSessionFlags(fs)
-	f.cache = addCacheFlags(fs)
+	var f buildFlags
+	addBuildFlags(fs, &f, "auto")
 	vf := addVMFlags(fs)
 	noBuild := fs.Bool("no-build", false, "boot the output as it is, without building it first")
 	fs.Usage = func() {
@@ -47,12 +43,9 @@ flags:
 `)
 		fs.PrintDefaults()
 	}
-	names, err := parse(fs, e.args)
+	name, err := oneTarget(fs, e.args, "cairn vm [-f FILE] [-o DIR] TARGET [flags]")
 	if err != nil {
 		return err
-	}
-	if len(names) != 1 {
-		return errUsage("usage: cairn vm [-f FILE] [-o DIR] TARGET [flags] (one target; cairn vm -h)")
 	}
 	re, err := vf.pattern()
 	if err != nil {
@@ -61,11 +54,10 @@ flags:
 	if vf.halt && re == nil {
 		return errUsage("--halt powers off after --expect matched: give --expect REGEX")
 	}
-	plan, err := planBuild(e, f, names)
+	plan, err := planBuild(e, f, []string{name})
 	if err != nil {
 		return err
 	}
-	name := names[0]
 	if _, err := plan.vmProfile(name); err != nil {
 		return err
 	}

@@ -25,13 +25,8 @@ const pollInterval = 250 * time.Millisecond
 
 func runWatch(e *env) error {
 	fs := newFlags("watch", e.stderr)
-	f := buildFlags{recipe: addRecipeFlags(fs), engine: engineFlags(fs)}
-	fs.StringVar(&f.out, "o", "out", "output `dir`: the target is written to DIR/<target>")
-	fs.StringVar(&f.progress, "progress", "plain", "progress `mode`: auto, plain, tty, rawjson or quiet")
-	f.packages = addPackageFlags(fs, &f.recipe.opts, true)
-	f.session = addSessionFlags(fs)
-	f.cache = addCacheFlags(fs)
-	fs.Var(&f.contexts, "context", "named context `NAME=DIR`, as for cairn build (repeatable)")
+	var f buildFlags
+	addBuildFlags(fs, &f, "plain")
 	debounce := fs.Duration("debounce", 300*time.Millisecond, "how long the files must be still after a change before the rebuild")
 	withVM := fs.Bool("vm", false, "boot the target with cairn vm after each successful build, stopping the previous boot first")
 	vf := addVMFlags(fs)
@@ -52,14 +47,10 @@ flags:
 `)
 		fs.PrintDefaults()
 	}
-	names, err := parse(fs, e.args)
+	name, err := oneTarget(fs, e.args, "cairn watch [-f FILE] [-o DIR] TARGET [--vm]")
 	if err != nil {
 		return err
 	}
-	if len(names) != 1 {
-		return errUsage("usage: cairn watch [-f FILE] [-o DIR] TARGET [--vm] (one target; cairn watch -h)")
-	}
-	name := names[0]
 	var qemu *exec.Cmd
 	stopVM := func() {
 		if qemu != nil {

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -73,7 +74,7 @@ func Command(o Options) (string, []string, error) {
 			fw = "uefi"
 		}
 	}
-	if !contains(p.Firmware, fw) {
+	if !slices.Contains(p.Firmware, fw) {
 		return "", nil, fmt.Errorf("--firmware %s: this image boots with %s", fw, strings.Join(p.Firmware, " or "))
 	}
 	if p.SecureBoot && fw != "uefi" {
@@ -139,15 +140,6 @@ func Command(o Options) (string, []string, error) {
 	}
 	args = append(args, "-netdev", netdev, "-device", "virtio-net-pci,netdev=net0,romfile=")
 	return p.System, args, nil
-}
-
-func contains(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func copyFile(from, to string) (string, error) {
