@@ -69,6 +69,7 @@ func Builtins() []Builtin {
 		transitBuiltin,
 		ukiBuiltin,
 		vmProfileBuiltin,
+		vmSSHKeyBuiltin,
 		targetBuiltin,
 	}
 	sort.Slice(table, func(i, j int) bool { return table[i].Name < table[j].Name })

@@ -26,6 +26,8 @@ type Recipe struct {
 	File    string
 	targets map[string]*Target
 	sources func(filename string) ([]byte, bool)
+	// vmSSHKey: the recipe called vm_ssh_key().
+	vmSSHKey bool
 }
 
 // Targets returns the recipe's targets sorted by name.
@@ -82,7 +84,7 @@ func Evaluate(opts Options) (*Recipe, error) {
 	if _, err := ev.Load(opts.File); err != nil {
 		return nil, err
 	}
-	return &Recipe{File: displayName(opts.Display, opts.File), targets: st.targets, sources: ev.Source}, nil
+	return &Recipe{File: displayName(opts.Display, opts.File), targets: st.targets, sources: ev.Source, vmSSHKey: st.vmSSHKey}, nil
 }
 
 func displayName(prefix, file string) string {
@@ -99,6 +101,8 @@ type evalState struct {
 	targets map[string]*Target
 	// callStart maps a call's "(" to the start of the call.
 	callStart func(syntax.Position) syntax.Position
+	// vmSSHKey: vm_ssh_key() was called.
+	vmSSHKey bool
 }
 
 const stateKey = "cairn.stdlib.state"

@@ -29,8 +29,11 @@ func TestKernelFromSource(t *testing.T) {
 	c.ok(t, "build", "-f", recipe, "-o", outs, "--locked", "--progress", "plain", "qemu-x86", "qemu-arm64", "rpi5",
 		"--secret", "id=module-key,src="+filepath.Join(dir, "keys", "module.key"))
 
-	t.Run("x86-module", func(t *testing.T) { checkKernelX86(t, filepath.Join(outs, "qemu-x86")) })
-	t.Run("arm64-qemu", func(t *testing.T) { checkKernelArm64(t, filepath.Join(outs, "qemu-arm64")) })
+	boot := func(t *testing.T, target, marker string) string {
+		return vmExpect(t, c, recipe, outs, target, marker, "--locked", "--secret", "id=module-key,src="+filepath.Join(dir, "keys", "module.key"))
+	}
+	t.Run("x86-module", func(t *testing.T) { checkKernelX86(t, filepath.Join(outs, "qemu-x86"), boot) })
+	t.Run("arm64-qemu", func(t *testing.T) { checkKernelArm64(t, filepath.Join(outs, "qemu-arm64"), boot) })
 	t.Run("rpi5", func(t *testing.T) { checkKernelRPi5(t, filepath.Join(outs, "rpi5", "raspberrypi5.img")) })
 	t.Run("refused", func(t *testing.T) { checkKernelRefusals(t, c, recipe, outs) })
 }
@@ -45,7 +48,10 @@ func only(t *testing.T, pattern string) string {
 	return m[0]
 }
 
-func checkKernelX86(t *testing.T, out string) {
+// vmBoot boots a target with cairn vm until a marker, returning the console.
+type vmBoot func(t *testing.T, target, marker string) string
+
+func checkKernelX86(t *testing.T, out string, boot vmBoot) {
 	vmlinuz := only(t, filepath.Join(out, "boot", "vmlinuz-6.1.*-cairn"))
 	release := strings.TrimPrefix(filepath.Base(vmlinuz), "vmlinuz-")
 	config := readFile(t, filepath.Join(out, "boot", "config-"+release))
@@ -82,14 +88,13 @@ func checkKernelX86(t *testing.T, out string) {
 	if vm := run(t, "/usr/sbin/modinfo", "-F", "vermagic", ko); !strings.HasPrefix(vm, release+" ") {
 		t.Errorf("modinfo -F vermagic cairn_hello.ko = %q, want %s ...", vm, release)
 	}
-	console := bootUntil(t, "CAIRN-KERNEL-UP "+release, "qemu-system-x86_64", "-M", "pc", "-kernel", vmlinuz,
-		"-initrd", filepath.Join(out, "initrd.img"), "-append", "console=ttyS0 panic=-1")
+	console := boot(t, "qemu-x86", "CAIRN-KERNEL-UP "+release)
 	if !strings.Contains(console, "cairn_hello: hello from an out-of-tree module") {
 		t.Errorf("the module's greeting is not on the console:\n%s", tail(console, 3000))
 	}
 }
 
-func checkKernelArm64(t *testing.T, out string) {
+func checkKernelArm64(t *testing.T, out string, boot vmBoot) {
 	vmlinuz := only(t, filepath.Join(out, "boot", "vmlinuz-6.12.*-qemu"))
 	release := strings.TrimPrefix(filepath.Base(vmlinuz), "vmlinuz-")
 	// Drivers built in: no module in the initramfs, and none to build.
@@ -97,11 +102,7 @@ func checkKernelArm64(t *testing.T, out string) {
 		t.Errorf("the initramfs holds modules:\n%s", list)
 	}
 	run(t, "e2fsck", "-fn", filepath.Join(out, "root.img"))
-	disk := copyImage(t, filepath.Join(out, "root.img"))
-	bootUntil(t, "CAIRN-ROOT-UP "+release, "qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a57",
-		"-kernel", vmlinuz, "-initrd", filepath.Join(out, "initrd.img"),
-		"-drive", "if=none,format=raw,id=root,file="+disk, "-device", "virtio-blk-device,drive=root",
-		"-append", "console=ttyAMA0 root=/dev/vda panic=-1")
+	boot(t, "qemu-arm64", "CAIRN-ROOT-UP "+release)
 }
 
 func checkKernelRPi5(t *testing.T, img string) {

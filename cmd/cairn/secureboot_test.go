@@ -72,6 +72,14 @@ type signedProject struct {
 	targets      []string
 }
 
+// boot boots target's signed image in out with cairn vm, Secure Boot
+// enforcing with the variable store vars, until marker; it returns the
+// console.
+func (p signedProject) boot(t *testing.T, out, target, marker, vars string) string {
+	t.Helper()
+	return vmExpect(t, shared(t), filepath.Join(p.dir, "cairn.star"), out, target, marker, "--vars", vars, "--secret", "id=db-key,src="+p.keyFile)
+}
+
 // rebuildFresh builds p's targets again on a fresh engine and fails
 // unless every output file has the bytes it had in out.
 func rebuildFresh(t *testing.T, p signedProject, out string) {
@@ -142,7 +150,7 @@ func TestSecureBootEnforcing(t *testing.T) {
 			append(pflash(ovmfSecureBoot, varsCopy(t, vars)), "-drive", "if=virtio,format=raw,file="+disk)...)
 	}
 	t.Run("boots", func(t *testing.T) {
-		log := bootUntil(t, bootMarker+" x86_64 edge", "qemu-system-x86_64", qemu(copyImage(t, img))...)
+		log := proj.boot(t, out, "disk", bootMarker+" x86_64 edge", vars)
 		if m := regexp.MustCompile(`.*Secure boot enabled.*`).FindString(log); m != "" {
 			t.Logf("the kernel: %q", strings.TrimSpace(m))
 		} else {
@@ -180,12 +188,11 @@ func TestSecureBootEnforcing(t *testing.T) {
 // under AAVMF with the key enrolled by cairn's variable store.
 func TestSecureBootEnforcingArm64(t *testing.T) {
 	needEmulation(t, "arm64")
-	out, cert, _, _ := signedBuild(t, "disk-arm64", "vars-arm64")
+	out, cert, _, proj := signedBuild(t, "disk-arm64", "vars-arm64")
 	img := filepath.Join(out, "disk-arm64", "sb.img")
 	checkSignedESP(t, img, "BOOTAA64.EFI", cert)
 	vars := checkVars(t, filepath.Join(out, "vars-arm64"))
-	log := bootUntil(t, bootMarker+" aarch64 edge", "qemu-system-aarch64", append(pflash(aavmfCode, varsCopy(t, vars)),
-		"-M", "virt", "-cpu", "max", "-drive", "if=virtio,format=raw,file="+copyImage(t, img))...)
+	log := proj.boot(t, out, "disk-arm64", bootMarker+" aarch64 edge", vars)
 	t.Logf("the console on Secure Boot: %q", regexp.MustCompile(`.*[Ss]ecure ?[Bb]oot.*`).FindAllString(log, -1))
 	if !strings.Contains(log, "Secure boot enabled") {
 		t.Errorf("the kernel did not report Secure Boot enabled:\n%s", tail(log, 4000))
@@ -195,10 +202,8 @@ func TestSecureBootEnforcingArm64(t *testing.T) {
 // TestSecureBootISO: the live ISO's UEFI boot chain is signed too, and
 // boots from a CD with Secure Boot enforcing.
 func TestSecureBootISO(t *testing.T) {
-	out, _, _, _ := signedBuild(t, "iso", "vars")
-	args := append([]string{"-M", "q35,smm=on", "-global", "driver=cfi.pflash01,property=secure,value=on"},
-		append(pflash(ovmfSecureBoot, varsCopy(t, filepath.Join(out, "vars", "VARS.fd"))), "-cdrom", filepath.Join(out, "iso", "sb.iso"))...)
-	log := bootUntil(t, bootMarker+" x86_64 edge", "qemu-system-x86_64", args...)
+	out, _, _, proj := signedBuild(t, "iso", "vars")
+	log := proj.boot(t, out, "iso", bootMarker+" x86_64 edge", filepath.Join(out, "vars", "VARS.fd"))
 	if !strings.Contains(log, "Secure boot enabled") {
 		t.Errorf("the kernel did not report Secure Boot enabled:\n%s", tail(log, 4000))
 	}
@@ -230,9 +235,9 @@ func TestSecureBootTransit(t *testing.T) {
 	}
 	img := filepath.Join(out, "disk", "sb.img")
 	checkSignedESP(t, img, "BOOTX64.EFI", cert)
-	args := append([]string{"-M", "q35,smm=on", "-global", "driver=cfi.pflash01,property=secure,value=on"},
-		append(pflash(ovmfSecureBoot, varsCopy(t, checkVars(t, filepath.Join(out, "vars")))), "-drive", "if=virtio,format=raw,file="+copyImage(t, img))...)
-	if log := bootUntil(t, bootMarker+" x86_64 edge", "qemu-system-x86_64", args...); !strings.Contains(log, "Secure boot enabled") {
+	vars := checkVars(t, filepath.Join(out, "vars"))
+	log := vmExpect(t, c, filepath.Join(proj, "cairn.star"), out, "disk", bootMarker+" x86_64 edge", "--vars", vars, "--secret", "id=vault-token,src="+token)
+	if !strings.Contains(log, "Secure boot enabled") {
 		t.Errorf("the kernel did not report Secure Boot enabled:\n%s", tail(log, 4000))
 	}
 }

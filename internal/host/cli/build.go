@@ -80,7 +80,7 @@ func (b *buildPlan) connect(e *env) (*client.Client, engine.Config, error) {
 
 func runBuild(e *env) error {
 	routeClientLog(e.stderr)
-	fs := newFlags("build", e.stderr)
+	fs := newFlags("build", e)
 	var f buildFlags
 	addBuildFlags(fs, &f, "auto")
 	fs.StringVar(&f.platform, "platform", "", "target `platforms`, comma separated (default: the engine's)")
@@ -137,6 +137,9 @@ func planBuild(e *env, f buildFlags, names []string) (*buildPlan, error) {
 		return nil, err
 	}
 	if err := applyConfig(f); err != nil {
+		return nil, err
+	}
+	if err := f.provideVMKey(p); err != nil {
 		return nil, err
 	}
 	attach, err := f.session.attachables()

@@ -5,6 +5,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"sort"
@@ -19,6 +20,9 @@ type env struct {
 	args   []string
 	stdout io.Writer
 	stderr io.Writer
+	// flags, when set, collects the flag sets the command makes (cairn
+	// completion asks each command for its flags this way).
+	flags *[]*flag.FlagSet
 }
 
 type command struct {
@@ -28,25 +32,36 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"build":   {"build targets of a recipe into ./out/<target>", runBuild},
-		"targets": {"list a recipe's targets and their docs", runTargets},
-		"graph":   {"print a target's LLB as JSON or dot (no engine needed)", runGraph},
-		"shell":   {"open a shell in the inputs of a target's command step at a recipe line", runShell},
-		"vm":      {"build a target and boot its image in qemu-system (the console on the terminal, or --expect for CI)", runVM},
-		"watch":   {"build a target, and again each time a file it reads changes (--vm boots it after each build)", runWatch},
-		"why":     {"say why the last build of a target ran what it ran, at recipe lines", runWhy},
-		"lock":    {"resolve every target's packages and write cairn.lock", runLock},
-		"engine":  {"manage the embedded BuildKit engine: status | stop | prune | du", runEngine},
-		"docs":    {"write the generated recipe reference (docs/reference.md)", runDocs},
-		"version": {"print versions", runVersion},
+		"build":      {"build targets of a recipe into ./out/<target>", runBuild},
+		"targets":    {"list a recipe's targets and their docs", runTargets},
+		"graph":      {"print a target's LLB as JSON or dot (no engine needed)", runGraph},
+		"shell":      {"open a shell in the inputs of a target's command step at a recipe line", runShell},
+		"vm":         {"build a target and boot its image in qemu-system (the console on the terminal, or --expect for CI)", runVM},
+		"watch":      {"build a target, and again each time a file it reads changes (--vm boots it after each build)", runWatch},
+		"why":        {"say why the last build of a target ran what it ran, at recipe lines", runWhy},
+		"lock":       {"resolve every target's packages and write cairn.lock", runLock},
+		"engine":     {"manage the embedded BuildKit engine: status | stop | prune | du", runEngine},
+		"docs":       {"write the generated recipe reference (docs/reference.md)", runDocs},
+		"completion": {"print a shell completion script: bash, zsh or fish", runCompletion},
+		"version":    {"print versions", runVersion},
 	}
 }
 
 // Main runs cairn with args and returns the process exit code.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
 		usage(stdout)
 		return 0
+	}
+	switch args[0] {
+	case "--version":
+		args[0] = "version"
+	case "help":
+		if len(args) == 1 {
+			usage(stdout)
+			return 0
+		}
+		args = []string{args[1], "--help"} // cairn help build
 	}
 	cmd, ok := commands()[args[0]]
 	if !ok {
@@ -70,9 +85,9 @@ func usage(w io.Writer) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-8s %s\n", n, cmds[n].summary)
+		fmt.Fprintf(w, "  %-10s %s\n", n, cmds[n].summary)
 	}
-	fmt.Fprintln(w, "\nRun 'cairn COMMAND -h' for a command's flags.")
+	fmt.Fprintln(w, "\nRun 'cairn COMMAND -h' for a command's synopsis, examples and flags; 'cairn --version' for versions.")
 }
 
 // suggestCommand names the command s abbreviates or misspells.

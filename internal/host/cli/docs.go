@@ -5,8 +5,8 @@ import (
 )
 
 func runDocs(e *env) error {
-	fs := newFlags("docs", e.stderr)
-	if _, err := parse(fs, e.args); err != nil {
+	fs := newFlags("docs", e)
+	if err := parseNone(fs, e.args); err != nil {
 		return err
 	}
 	return stdlib.WriteReference(e.stdout)

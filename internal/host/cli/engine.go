@@ -2,9 +2,13 @@ package cli
 
 import (
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/cairn-build/cairn/internal/host/engine"
+	"github.com/cairn-build/cairn/internal/suggest"
 	"github.com/containerd/platforms"
 	"github.com/docker/go-units"
 )
@@ -17,15 +21,25 @@ var engineCommands = map[string]func(e *env, cfg engine.Config, all bool) error{
 }
 
 func runEngine(e *env) error {
-	fs := newFlags("engine", e.stderr)
+	fs := newFlags("engine", e)
 	cfg := engineFlags(fs)
 	all := fs.Bool("all", false, "prune: remove all cache, not only what is unused")
 	args, err := parse(fs, e.args)
 	if err != nil {
 		return err
 	}
-	if len(args) != 1 || engineCommands[args[0]] == nil {
-		return errUsage("usage: cairn engine status|stop|prune|du")
+	switch {
+	case len(args) == 0:
+		return errUsage("usage: cairn engine status|stop|prune|du: name a subcommand (cairn engine -h)")
+	case engineCommands[args[0]] == nil:
+		names := slices.Sorted(maps.Keys(engineCommands))
+		hint := ""
+		if n := suggest.One(args[0], names); n != "" {
+			hint = fmt.Sprintf(" (did you mean %q?)", n)
+		}
+		return errUsage("cairn engine: unknown subcommand %q%s; the subcommands are %s", args[0], hint, strings.Join(names, ", "))
+	case len(args) > 1:
+		return errUsage("cairn engine %s takes no arguments, got %q", args[0], strings.Join(args[1:], " "))
 	}
 	cfg.Log = e.stderr
 	return engineCommands[args[0]](e, *cfg, *all)

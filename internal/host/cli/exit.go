@@ -36,7 +36,7 @@ func (r *reported) Error() string { return r.err.Error() }
 func (r *reported) Unwrap() error { return r.err }
 
 func report(w io.Writer, err error) int {
-	if err == nil {
+	if err == nil || isHelp(err) {
 		return exitOK
 	}
 	var setup *engine.SetupError

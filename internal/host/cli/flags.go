@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,17 +11,14 @@ import (
 	"github.com/cairn-build/cairn/internal/host/engine"
 )
 
-// newFlags returns a FlagSet for a command that reports errors as usage errors.
-func newFlags(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("cairn "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return fs
-}
-
 // parse accepts flags before and after positional arguments
 // (`cairn build hello -o dir`), returning the positional ones.
 func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
+	if asksHelp(fs, args) {
+		fs.Usage()
+		return nil, &reported{flag.ErrHelp}
+	}
 	for {
 		if err := fs.Parse(args); err != nil {
 			if err == flag.ErrHelp {

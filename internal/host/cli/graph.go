@@ -11,7 +11,7 @@ import (
 )
 
 func runGraph(e *env) error {
-	fs := newFlags("graph", e.stderr)
+	fs := newFlags("graph", e)
 	rf := addRecipeFlags(fs)
 	format := fs.String("format", "json", "output `format`: json or dot")
 	plat := fs.String("platform", "", "target `platform` (default: this host's)")

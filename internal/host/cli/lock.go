@@ -14,7 +14,7 @@ import (
 // runLock resolves every target's package requests and writes cairn.lock.
 // It needs no engine: compiling a target is what asks the questions.
 func runLock(e *env) error {
-	fs := newFlags("lock", e.stderr)
+	fs := newFlags("lock", e)
 	rf := addRecipeFlags(fs)
 	plat := fs.String("platform", "", "`platforms` to lock rootfs() calls without arch= for, comma separated (default: this host's)")
 	update := fs.Bool("update", false, "re-resolve every package and git() ref, or only the packages named as arguments")

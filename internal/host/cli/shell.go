@@ -24,25 +24,10 @@ import (
 // away. It is --debug-on-fail for a step that did not fail.
 
 func runShell(e *env) error {
-	fs := newFlags("shell", e.stderr)
+	fs := newFlags("shell", e)
 	var f buildFlags
 	addBuildFlags(fs, &f, "plain")
 	at := fs.String("at", "", "the recipe `LINE` of the step (cairn.star:27, or 27 in the main recipe; a loaded file by its path: lib/x.star:12)")
-	fs.Usage = func() {
-		fmt.Fprint(e.stderr, `usage: cairn shell [-f FILE] TARGET --at LINE
-
-Opens /bin/sh in a container holding the inputs of TARGET's command step
-at recipe line LINE, as the step would start: its root filesystem and
-mounts, environment, working directory and platform. The inputs are built
-first if they need to be; what the shell writes is thrown away.
-
-example:
-  cairn shell -f examples/edge/cairn.star --locked qemu --at cairn.star:40
-
-flags:
-`)
-		fs.PrintDefaults()
-	}
 	name, err := oneTarget(fs, e.args, "cairn shell [-f FILE] TARGET --at LINE")
 	if err != nil {
 		return err

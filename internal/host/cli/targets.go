@@ -6,9 +6,9 @@ import (
 )
 
 func runTargets(e *env) error {
-	fs := newFlags("targets", e.stderr)
+	fs := newFlags("targets", e)
 	rf := addRecipeFlags(fs)
-	if _, err := parse(fs, e.args); err != nil {
+	if err := parseNone(fs, e.args); err != nil {
 		return err
 	}
 	p, err := loadRecipe(e.ctx, rf, e.stderr)

@@ -12,6 +12,10 @@ import (
 var Version = "dev"
 
 func runVersion(e *env) error {
+	fs := newFlags("version", e)
+	if err := parseNone(fs, e.args); err != nil {
+		return err
+	}
 	fmt.Fprintf(e.stdout, "cairn %s (%s, %s/%s)\n", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	fmt.Fprintf(e.stdout, "buildkit %s\n", moduleVersion("github.com/moby/buildkit"))
 	for _, arch := range []string{"amd64", "arm64"} {

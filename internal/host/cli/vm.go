@@ -1,49 +1,32 @@
 package cli
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
-	"strings"
-
-	"github.com/cairn-build/cairn/stdlib"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/cairn-build/cairn/internal/host/vm"
+	"github.com/cairn-build/cairn/stdlib"
 )
 
 func runVM(e *env) error {
-	fs := newFlags("vm", e.stderr)
+	fs := newFlags("vm", e)
 	var f buildFlags
 	addBuildFlags(fs, &f, "auto")
 	vf := addVMFlags(fs)
 	noBuild := fs.Bool("no-build", false, "boot the output as it is, without building it first")
-	fs.Usage = func() {
-		fmt.Fprint(e.stderr, `usage: cairn vm [-f FILE] [-o DIR] TARGET [flags]
-
-Builds TARGET if it is not up to date, then boots its image in qemu-system
-as its board's profile says (vm_profile(), board(emulator = ...)): the
-firmware (OVMF, AAVMF, SeaBIOS), the serial console on this terminal
-(Ctrl-A X quits), user-mode networking, KVM when /dev/kvm is usable and
-emulation otherwise. The image is opened read-only (-snapshot): the output
-is never modified.
-
-examples:
-  cairn vm -f examples/edge/cairn.star -o out/edge --locked qemu
-  cairn vm -f examples/edge/cairn.star -o out/edge --locked iso --firmware uefi --ssh-port 2222
-  cairn vm -f examples/edge/cairn.star -o out/edge iso-sb --vars out/edge/sb-vars-amd64/VARS.fd \
-    --secret id=edge-db-key,src=examples/edge/keys/db.key
-  cairn vm ... qemu --expect 'CAIRN-SYSTEM-UP' --timeout 10m     # CI: exit 0 once booted
-  cairn vm ... qemu --expect 'CAIRN-SYSTEM-UP' --halt             # ... then power it off
-
-flags:
-`)
-		fs.PrintDefaults()
+	args, remote := e.args, []string(nil)
+	if i := slices.Index(args, "--"); i >= 0 {
+		args, remote = args[:i], args[i+1:]
 	}
-	name, err := oneTarget(fs, e.args, "cairn vm [-f FILE] [-o DIR] TARGET [flags]")
+	name, err := oneTarget(fs, args, "cairn vm [-f FILE] [-o DIR] TARGET [flags] [-- COMMAND...]")
 	if err != nil {
 		return err
 	}
@@ -51,8 +34,13 @@ flags:
 	if err != nil {
 		return err
 	}
-	if vf.halt && re == nil {
+	switch {
+	case vf.halt && re == nil:
 		return errUsage("--halt powers off after --expect matched: give --expect REGEX")
+	case vf.login && re != nil:
+		return errUsage("--login and --expect: --login logs in over ssh, --expect watches the console; give one")
+	case len(remote) > 0 && !vf.login:
+		return errUsage("a command after -- runs in the guest over ssh: add --login")
 	}
 	plan, err := planBuild(e, f, []string{name})
 	if err != nil {
@@ -66,11 +54,19 @@ flags:
 			return err
 		}
 	}
+	if vf.login && vf.o.SSHPort == 0 {
+		if vf.o.SSHPort, err = vm.FreePort(); err != nil {
+			return err
+		}
+	}
 	boot, err := plan.vmBoot(e, name, vf)
 	if err != nil {
 		return err
 	}
 	defer boot.cleanup()
+	if vf.login {
+		return plan.vmLogin(e, name, vf, boot, remote)
+	}
 	if re != nil {
 		start := time.Now()
 		var halt func(string)
@@ -87,6 +83,27 @@ flags:
 	return vm.Interactive(e.ctx, os.Stdin, e.stdout, e.stderr, boot.qemu, boot.args...)
 }
 
+// provideVMKey serves cairn vm's public key as the context vm_ssh_key()
+// reads, when the recipe calls it and --context did not give one.
+func (f *buildFlags) provideVMKey(p *project) error {
+	if !p.recipe.UsesVMSSHKey() {
+		return nil
+	}
+	if _, given := f.contexts[stdlib.VMSSHKeyContext]; given {
+		return nil
+	}
+	k, err := vm.KeyIn(homeOf(*f.engine))
+	if err != nil {
+		return err
+	}
+	if f.contexts == nil {
+		f.contexts = contextFlag{}
+	}
+	f.contexts[stdlib.VMSSHKeyContext] = k.Dir
+	f.recipe.opts.Contexts = f.contexts.states()
+	return nil
+}
+
 // vmFlags are cairn vm's boot flags (cairn watch --vm takes them too).
 type vmFlags struct {
 	o       vm.Options
@@ -94,6 +111,9 @@ type vmFlags struct {
 	timeout time.Duration
 	noKVM   bool
 	halt    bool
+	// login is --login: ssh into the guest (--ssh is every building
+	// command's ssh-agent forwarding, as in buildctl).
+	login bool
 }
 
 func addVMFlags(fs *flag.FlagSet) *vmFlags {
@@ -107,7 +127,27 @@ func addVMFlags(fs *flag.FlagSet) *vmFlags {
 	fs.DurationVar(&vf.timeout, "timeout", 10*time.Minute, "with --expect, how long to wait (TCG on a busy 2-core machine boots in minutes)")
 	fs.BoolVar(&vf.noKVM, "no-kvm", false, "emulate (TCG) even when /dev/kvm is usable")
 	fs.BoolVar(&vf.halt, "halt", false, "with --expect, power the guest off after the match (the ACPI power button, then SysRq s, u, o over the serial console) instead of stopping qemu; fails if it does not power off")
+	fs.BoolVar(&vf.login, "login", false, "log in over ssh (as root, with the key cairn generated for this machine: the image's recipe adds vm_ssh_key()) once the guest's sshd answers, the console going to a file; a command after -- runs instead of a shell. --timeout bounds the wait")
 	return vf
+}
+
+// vmLogin is cairn vm --login: boot in the background, log in, stop.
+func (b *buildPlan) vmLogin(e *env, name string, vf *vmFlags, bt *boot, remote []string) error {
+	k, err := vm.KeyIn(homeOf(*b.flags.engine))
+	if err != nil {
+		return err
+	}
+	l := vm.Login{Qemu: bt.qemu, Args: bt.args, Port: vf.o.SSHPort, Key: k.Private, User: "root",
+		Console: filepath.Join(bt.scratch, "console.log"), Timeout: vf.timeout, Command: remote,
+		Stdin: os.Stdin, Stdout: e.stdout, Stderr: e.stderr, Log: e.stderr}
+	code, err := l.Run(e.ctx)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if code != 0 {
+		return fmt.Errorf("%s: the command in the guest exited with status %d", name, code)
+	}
+	return nil
 }
 
 func (vf *vmFlags) pattern() (*regexp.Regexp, error) {
@@ -134,6 +174,7 @@ func (b *buildPlan) vmProfile(name string) (*stdlib.VMProfile, error) {
 type boot struct {
 	qemu    string
 	args    []string
+	scratch string
 	cleanup func()
 }
 
@@ -143,13 +184,25 @@ func (b *buildPlan) vmBoot(e *env, name string, vf *vmFlags) (*boot, error) {
 	if err != nil {
 		return nil, err
 	}
-	matches, _ := filepath.Glob(filepath.Join(b.outDir(name), prof.File))
-	sort.Strings(matches)
-	if len(matches) == 0 {
-		return nil, fmt.Errorf("%s has no %s to boot: build it (without --no-build)", b.outDir(name), prof.File)
-	}
 	o := vf.o
-	o.Profile, o.Image = *prof, matches[0]
+	o.Profile = *prof
+	for _, f := range []struct {
+		glob string
+		to   *string
+	}{{prof.File, &o.Image}, {prof.Kernel, &o.Kernel}, {prof.Initrd, &o.Initrd}} {
+		if f.glob == "" {
+			continue
+		}
+		matches, _ := filepath.Glob(filepath.Join(b.outDir(name), f.glob))
+		sort.Strings(matches)
+		if len(matches) == 0 {
+			return nil, fmt.Errorf("%s has no %s to boot: build it (without --no-build)", b.outDir(name), f.glob)
+		}
+		*f.to = matches[0]
+		if f.to == &o.Image && prof.Media == "cdrom" {
+			o.Volumes = matches[1:] // a volume set: every volume in a drive
+		}
+	}
 	o.KVM = !vf.noKVM && vm.KVMUsable(*prof)
 	if o.Scratch, err = os.MkdirTemp("", "cairn-vm-"); err != nil {
 		return nil, err
@@ -164,6 +217,6 @@ func (b *buildPlan) vmBoot(e *env, name string, vf *vmFlags) (*boot, error) {
 	if o.KVM {
 		accel = "KVM"
 	}
-	fmt.Fprintf(e.stderr, "cairn vm: %s, %s\n  %s %s\n", o.Image, accel, qemu, strings.Join(args, " "))
-	return &boot{qemu, args, cleanup}, nil
+	fmt.Fprintf(e.stderr, "cairn vm: %s, %s\n  %s %s\n", cmp.Or(o.Kernel, o.Image), accel, qemu, strings.Join(args, " "))
+	return &boot{qemu, args, o.Scratch, cleanup}, nil
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cairn-build/cairn/internal/host/why"
+	"github.com/cairn-build/cairn/stdlib"
 )
 
 // cairn watch rebuilds a target when a file it reads changes: the recipe
@@ -24,32 +25,18 @@ import (
 const pollInterval = 250 * time.Millisecond
 
 func runWatch(e *env) error {
-	fs := newFlags("watch", e.stderr)
+	fs := newFlags("watch", e)
 	var f buildFlags
 	addBuildFlags(fs, &f, "plain")
 	debounce := fs.Duration("debounce", 300*time.Millisecond, "how long the files must be still after a change before the rebuild")
 	withVM := fs.Bool("vm", false, "boot the target with cairn vm after each successful build, stopping the previous boot first")
 	vf := addVMFlags(fs)
-	fs.Usage = func() {
-		fmt.Fprint(e.stderr, `usage: cairn watch [-f FILE] [-o DIR] TARGET [--vm [vm flags]] [flags]
-
-Builds TARGET, then builds it again each time a file it reads changes: the
-recipe, the project's .star files, the files of its local() trees. A burst
-of edits is one rebuild. With --vm, the image boots after each successful
-build (as cairn vm), the previous boot stopped first. Ctrl-C stops the
-build or the boot in progress and leaves nothing running.
-
-examples:
-  cairn watch -f examples/edge/cairn.star -o out/edge --locked qemu
-  cairn watch -f examples/edge/cairn.star -o out/edge --locked qemu --vm --ssh-port 2222
-
-flags:
-`)
-		fs.PrintDefaults()
-	}
 	name, err := oneTarget(fs, e.args, "cairn watch [-f FILE] [-o DIR] TARGET [--vm]")
 	if err != nil {
 		return err
+	}
+	if vf.login || vf.expect != "" || vf.halt {
+		return errUsage("cairn watch --vm boots with the console on this terminal: --login, --expect and --halt are cairn vm's")
 	}
 	var qemu *exec.Cmd
 	stopVM := func() {
@@ -113,7 +100,7 @@ func startVM(e *env, plan *buildPlan, name string, vf *vmFlags) (*exec.Cmd, erro
 }
 
 // watchedFiles are the recipe, the project's .star files and the files
-// the target's local trees sent in its last build.
+// the target's local trees and named contexts sent in its last build.
 func watchedFiles(f buildFlags, name string) []string {
 	recipe, _ := filepath.Abs(f.recipe.file)
 	dir := filepath.Dir(recipe)
@@ -134,8 +121,12 @@ func watchedFiles(f buildFlags, name string) []string {
 	cur, _ := whyPaths(f.out, name)
 	if rec, err := why.Read(cur); err == nil {
 		for _, s := range rec.Steps {
+			base := dir
+			if name, ok := strings.CutPrefix(s.Local(), stdlib.ContextLocalName("")); ok && f.contexts[name] != "" {
+				base = f.contexts[name]
+			}
 			for p := range s.Files {
-				seen[filepath.Join(dir, p)] = true
+				seen[filepath.Join(base, p)] = true
 			}
 		}
 	}

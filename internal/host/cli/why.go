@@ -94,30 +94,11 @@ func (p *progress) ran(d string) bool {
 }
 
 func runWhy(e *env) error {
-	fs := newFlags("why", e.stderr)
+	fs := newFlags("why", e)
 	out := fs.String("o", "out", "output `dir` the target was built into")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	since := fs.String("since", "", "compare with this step `record` instead of the build before the last (a copy of OUT/.cairn-why/TARGET.json)")
 	project := fs.String("C", ".", "project `dir` whose cairn.lock names the pins")
-	fs.Usage = func() {
-		fmt.Fprint(e.stderr, `usage: cairn why [-o DIR] [--json] [--since RECORD] TARGET
-
-Says why the last build of TARGET ran what it ran: the first steps whose
-definition changed since the build before (or since RECORD), at their
-recipe lines, in the terms of what changed, and how many steps below them
-changed too.
-
-example:
-  $ cairn build image && cairn why image
-  image: 14 exec steps ran; 16 of 212 steps are new since the build before
-  └─ cairn.star:27: source "openssl" changed
-       package openssl changed 3.0.15-1 -> 3.0.17-1 (cairn.lock:212)
-       15 step(s) below it changed as a consequence
-
-flags:
-`)
-		fs.PrintDefaults()
-	}
 	args, err := parse(fs, e.args)
 	if err != nil {
 		return err

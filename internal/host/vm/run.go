@@ -55,6 +55,16 @@ func Expect(ctx context.Context, w io.Writer, re *regexp.Regexp, timeout time.Du
 		<-done
 		return nil
 	case err := <-done:
+		select {
+		case <-con.seen:
+			// The guest printed the pattern and powered itself off
+			// (a test system's init often does both at once).
+			if halt != nil {
+				halt("powered itself off")
+			}
+			return nil
+		default:
+		}
 		return fmt.Errorf("%w: qemu exited (%v) first; the console's last lines:\n%s", ErrNoMatch, err, con.tail(40))
 	case <-ctx.Done():
 		<-done
@@ -112,7 +122,12 @@ func (c *console) Write(p []byte) (int, error) {
 func (c *console) tail(n int) string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	lines := strings.Split(strings.TrimRight(c.buf.String(), "\n"), "\n")
+	return lastLines(c.buf.String(), n)
+}
+
+// lastLines is s's last n lines, indented.
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	if len(lines) > n {
 		lines = lines[len(lines)-n:]
 	}

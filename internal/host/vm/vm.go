@@ -9,6 +9,7 @@
 package vm
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -32,8 +33,14 @@ var (
 // Options are one boot.
 type Options struct {
 	Profile stdlib.VMProfile
-	// Image is the image file.
+	// Image is the image file (empty: a kernel booted without a disk).
 	Image string
+	// Volumes are the further volumes of a CD set (media cdrom), each in
+	// a drive of its own after Image's.
+	Volumes []string
+	// Kernel and Initrd are the files of a profile that boots a kernel
+	// directly.
+	Kernel, Initrd string
 	// Firmware is "uefi" or "bios"; empty for the profile's first.
 	Firmware string
 	// Vars is a UEFI variable store to start from (required with
@@ -67,6 +74,12 @@ func KVMUsable(p stdlib.VMProfile) bool {
 // Command is the qemu binary and its arguments for o.
 func Command(o Options) (string, []string, error) {
 	p := o.Profile
+	if p.Kernel != "" {
+		if o.Firmware != "" || o.Vars != "" {
+			return "", nil, fmt.Errorf("--firmware, --vars: this target boots its kernel directly (vm_profile(kernel = ...)), without firmware")
+		}
+		return p.System, direct(o), nil
+	}
 	fw := o.Firmware
 	if fw == "" {
 		fw = p.Firmware[0]
@@ -83,25 +96,14 @@ func Command(o Options) (string, []string, error) {
 	if p.SecureBoot && o.Vars == "" {
 		return "", nil, fmt.Errorf("the image is Secure Boot signed: give --vars FILE, a UEFI variable store enrolling its key (efi_vars(), or a board's uefi_secure_boot_vars(); the edge example's sb-vars-amd64 and sb-vars-arm64 targets)")
 	}
-	mem := o.Memory
-	if mem == 0 {
-		mem = p.Memory
-	}
-	cpus := max(o.CPUs, 1)
 	machine := p.Machine
-	var args []string
+	var sb []string
 	if p.SecureBoot && p.System == "qemu-system-x86_64" {
 		// OVMF's Secure Boot build keeps its variables in SMM.
 		machine += ",smm=on"
-		args = append(args, "-global", "driver=cfi.pflash01,property=secure,value=on")
+		sb = []string{"-global", "driver=cfi.pflash01,property=secure,value=on"}
 	}
-	args = append([]string{"-M", machine, "-m", strconv.Itoa(mem), "-smp", strconv.Itoa(cpus), "-nographic", "-no-reboot"}, args...)
-	if o.KVM {
-		args = append(args, "-enable-kvm", "-cpu", "host")
-	} else if p.System == "qemu-system-aarch64" || p.CPU != "max" {
-		// x86_64 TCG keeps qemu's default CPU unless the profile names one.
-		args = append(args, "-cpu", p.CPU)
-	}
+	args := append(machineArgs(o, machine), sb...)
 	if fw == "uefi" {
 		code, vars := ovmfCode, ovmfVars
 		switch {
@@ -122,13 +124,53 @@ func Command(o Options) (string, []string, error) {
 		}
 		args = append(args, "-drive", "if=pflash,format=raw,readonly=on,file="+code, "-drive", "if=pflash,format=raw,file="+copyVars)
 	}
-	// The image is read through a snapshot: the output is never written.
-	args = append(args, "-snapshot")
+	return p.System, append(args, devices(o)...), nil
+}
+
+// machineArgs are the machine, its memory, CPUs and accelerator.
+func machineArgs(o Options, machine string) []string {
+	p := o.Profile
+	args := []string{"-M", machine, "-m", strconv.Itoa(cmp.Or(o.Memory, p.Memory)), "-smp", strconv.Itoa(max(o.CPUs, 1)), "-nographic", "-no-reboot"}
+	if o.KVM {
+		return append(args, "-enable-kvm", "-cpu", "host")
+	}
+	if p.System == "qemu-system-aarch64" || p.CPU != "max" {
+		// x86_64 TCG keeps qemu's default CPU unless the profile names one.
+		args = append(args, "-cpu", p.CPU)
+	}
+	return args
+}
+
+// direct is the command line of a kernel booted by qemu itself.
+func direct(o Options) []string {
+	p := o.Profile
+	args := append(machineArgs(o, p.Machine), "-kernel", o.Kernel)
+	if o.Initrd != "" {
+		args = append(args, "-initrd", o.Initrd)
+	}
+	if p.Cmdline != "" {
+		args = append(args, "-append", p.Cmdline)
+	}
+	return append(args, devices(o)...)
+}
+
+// devices are the disk, read through a snapshot so the output is never
+// written, and the network.
+func devices(o Options) []string {
+	p := o.Profile
+	args := []string{"-snapshot"}
 	switch {
+	case o.Image == "":
+	case p.Media == "cdrom" && len(o.Volumes) > 0:
+		for i, v := range append([]string{o.Image}, o.Volumes...) {
+			args = append(args, "-drive", "media=cdrom,readonly=on,format=raw,index="+strconv.Itoa(i)+",file="+v)
+		}
 	case p.Media == "cdrom":
 		args = append(args, "-drive", "media=cdrom,readonly=on,format=raw,file="+o.Image)
 	case p.Bus == "nvme":
 		args = append(args, "-drive", "if=none,id=disk0,format=raw,file="+o.Image, "-device", "nvme,serial=cairn,drive=disk0")
+	case p.Bus == "virtio-mmio":
+		args = append(args, "-drive", "if=none,id=disk0,format=raw,file="+o.Image, "-device", "virtio-blk-device,drive=disk0")
 	default:
 		args = append(args, "-drive", "if="+p.Bus+",format=raw,file="+o.Image)
 	}
@@ -138,8 +180,11 @@ func Command(o Options) (string, []string, error) {
 	if o.SSHPort != 0 {
 		netdev += ",hostfwd=tcp:127.0.0.1:" + strconv.Itoa(o.SSHPort) + "-:22"
 	}
-	args = append(args, "-netdev", netdev, "-device", "virtio-net-pci,netdev=net0,romfile=")
-	return p.System, args, nil
+	nic := "virtio-net-pci,netdev=net0,romfile="
+	if p.Bus == "virtio-mmio" {
+		nic = "virtio-net-device,netdev=net0"
+	}
+	return append(args, "-netdev", netdev, "-device", nic)
 }
 
 func copyFile(from, to string) (string, error) {

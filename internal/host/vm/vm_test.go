@@ -32,6 +32,8 @@ func TestCommand(t *testing.T) {
 	fakeFirmware(t)
 	arm := stdlib.VMProfile{File: "q.img", System: "qemu-system-aarch64", Machine: "virt", CPU: "max", Firmware: []string{"uefi"}, Media: "disk", Bus: "virtio", Memory: 1024}
 	iso := stdlib.VMProfile{File: "pc.iso", System: "qemu-system-x86_64", Machine: "q35", CPU: "max", Firmware: []string{"bios", "uefi"}, Media: "cdrom", Bus: "virtio", Memory: 1024}
+	kernel := stdlib.VMProfile{System: "qemu-system-x86_64", Machine: "pc", CPU: "max", Bus: "virtio", Memory: 512, Kernel: "boot/vmlinuz-*", Initrd: "initrd.img", Cmdline: "console=ttyS0 panic=-1"}
+	kernelDisk := stdlib.VMProfile{File: "root.img", System: "qemu-system-aarch64", Machine: "virt", CPU: "cortex-a57", Bus: "virtio-mmio", Memory: 1024, Kernel: "Image"}
 	scratch := t.TempDir()
 	for _, tc := range []struct {
 		name string
@@ -45,6 +47,12 @@ func TestCommand(t *testing.T) {
 			[]string{"-M q35", "-drive media=cdrom,readonly=on,format=raw,file=/o/pc.iso", "-netdev user,id=net0 -device virtio-net-pci,netdev=net0,romfile="}, []string{"pflash", "-cpu"}},
 		{"iso uefi", Options{Profile: iso, Image: "/o/pc.iso", Scratch: scratch, Firmware: "uefi", KVM: true, Memory: 2048, CPUs: 2},
 			[]string{"file=" + ovmfCode, "-enable-kvm -cpu host", "-m 2048", "-smp 2"}, nil},
+		{"volume set", Options{Profile: iso, Image: "/o/set-1.iso", Volumes: []string{"/o/set-2.iso"}, Scratch: scratch},
+			[]string{"-drive media=cdrom,readonly=on,format=raw,index=0,file=/o/set-1.iso -drive media=cdrom,readonly=on,format=raw,index=1,file=/o/set-2.iso"}, nil},
+		{"kernel", Options{Profile: kernel, Kernel: "/o/boot/vmlinuz-6", Initrd: "/o/initrd.img", Scratch: scratch},
+			[]string{"qemu-system-x86_64 -M pc -m 512", "-kernel /o/boot/vmlinuz-6 -initrd /o/initrd.img -append console=ttyS0 panic=-1 -snapshot -netdev"}, []string{"pflash", "-drive"}},
+		{"kernel and disk", Options{Profile: kernelDisk, Kernel: "/o/Image", Image: "/o/root.img", Scratch: scratch},
+			[]string{"-cpu cortex-a57", "-kernel /o/Image", "-drive if=none,id=disk0,format=raw,file=/o/root.img -device virtio-blk-device,drive=disk0", "-device virtio-net-device,netdev=net0"}, []string{"pflash", "-initrd", "-append"}},
 	} {
 		name, args, err := Command(tc.o)
 		if err != nil {
@@ -76,6 +84,9 @@ func TestCommand(t *testing.T) {
 	}
 	if _, _, err := Command(Options{Profile: sb, Image: "x", Scratch: scratch, Vars: vars, Firmware: "bios"}); err == nil {
 		t.Error("Secure Boot with bios")
+	}
+	if _, _, err := Command(Options{Profile: stdlib.VMProfile{System: "qemu-system-x86_64", Machine: "pc", Kernel: "k"}, Kernel: "/k", Firmware: "uefi"}); err == nil || !strings.Contains(err.Error(), "boots its kernel directly") {
+		t.Errorf("--firmware with a kernel profile: %v", err)
 	}
 	if _, _, err := Command(Options{Profile: arm, Image: "x", Scratch: scratch, Firmware: "bios"}); err == nil || !strings.Contains(err.Error(), "boots with uefi") {
 		t.Errorf("bios on arm64: %v", err)

@@ -58,6 +58,15 @@ type Step struct {
 	Files map[string]string `json:"files,omitempty"`
 }
 
+// Local is the session local a source step reads ("" for another step).
+func (s Step) Local() string {
+	name, _ := strings.CutPrefix(s.Def[identifierKey], "local://")
+	if name == s.Def[identifierKey] {
+		return ""
+	}
+	return name
+}
+
 // Options say where local sources live and which steps ran.
 type Options struct {
 	// LocalDir maps a session local's name to its directory on this
