@@ -3,6 +3,7 @@ package stdlib
 import (
 	"os"
 	"path"
+	"strings"
 
 	"github.com/moby/buildkit/client/llb"
 	"go.starlark.net/starlark"
@@ -12,7 +13,7 @@ var filesBuiltin = Builtin{
 	Name:    "files",
 	Summary: "A tree assembled from text and other artifacts.",
 	Params: []Param{
-		{Name: "entries", Type: "dict of string to (string | bytes | artifact)", Doc: "destination path (relative) to content: text becomes a file; an artifact holding one file is copied to that path; any other artifact's contents are copied under that directory"},
+		{Name: "entries", Type: "dict of string to (string | bytes | artifact)", Doc: "destination path (`etc/motd`, or `/etc/motd`: a leading / is the tree's root) to content: text becomes a file; an artifact holding one file is copied to that path; any other artifact's contents are copied under that directory"},
 		{Name: "mode", Type: "int", Default: "0o644", Doc: "permission of files created from text (copied files keep theirs)"},
 	},
 	Returns: "artifact",
@@ -60,7 +61,15 @@ func filesFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwarg
 }
 
 func fileEntryOf(k string, v starlark.Value) (fileEntry, error) {
-	dest, err := cleanRel(k)
+	// "/etc/motd" is "etc/motd": the tree's root is the system's.
+	rel := k
+	if path.IsAbs(k) {
+		rel = strings.TrimLeft(k, "/")
+		if rel == "" {
+			return fileEntry{}, errParam("files", "entries", "key "+quote(k), `a file's path like "/etc/motd" or "etc/motd", not the root`)
+		}
+	}
+	dest, err := cleanRel(rel)
 	if err != nil {
 		return fileEntry{}, errParam("files", "entries", "key "+quote(k), err.Error())
 	}

@@ -70,6 +70,17 @@ func checkRecord(t *testing.T, out, target string, epoch int64) record {
 	if rec.Target != target || rec.Epoch != epoch || !digestRE.MatchString(rec.Digest) {
 		t.Errorf("%s.cairn.json = %+v; want target %q, source_date_epoch %d and a sha256 digest", target, rec, target, epoch)
 	}
+	// Each file's sum, as sha256sum -c checks it in the output.
+	var list strings.Builder
+	for p, sum := range rec.Sums {
+		fmt.Fprintf(&list, "%s  %s\n", sum, p)
+	}
+	if len(rec.Sums) == 0 {
+		t.Errorf("%s.cairn.json lists no file sums", target)
+	}
+	sums := filepath.Join(t.TempDir(), "SUMS")
+	writeFile(t, sums, list.String())
+	run(t, "sh", "-c", "cd "+filepath.Join(out, target)+" && sha256sum -c --quiet --strict "+sums)
 	return rec
 }
 

@@ -125,6 +125,8 @@ type record struct {
 	Platforms []string `json:"platforms"`
 	Epoch     int64    `json:"source_date_epoch"`
 	Digest    string   `json:"digest"`
+	// Sums are each file's sha256, hex, by path inside the output.
+	Sums map[string]string `json:"files_sha256"`
 }
 
 func readRecord(tb testing.TB, out, target string) record {

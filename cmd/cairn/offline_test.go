@@ -24,6 +24,10 @@ func TestGraphIsOffline(t *testing.T) {
 			if !strings.HasPrefix(out, "digraph") {
 				t.Errorf("--format dot does not print a digraph:\n%s", clip(out))
 			}
+			// Nodes are labelled with the recipe line they come from.
+			if !regexp.MustCompile(`label="[^"]*cairn\.star:[0-9]+\\n`).MatchString(out) {
+				t.Errorf("--format dot labels no node with its .star line:\n%s", clip(out))
+			}
 		}},
 	}
 	for _, tt := range tests {
@@ -94,6 +98,7 @@ func TestEngineCommands(t *testing.T) {
 	}{
 		{[]string{"engine", "status"}, []string{`running\s+true`, `embedded\s+true`, `version\s+` + regexp.QuoteMeta(buildkitVersion(t))}},
 		{[]string{"engine", "du"}, []string{`records\t[1-9][0-9]*`, `total\t.+`}},
+		{[]string{"engine", "du", "--verbose"}, []string{`records\t[1-9][0-9]*`, `ID +SIZE +LAST USED +USES +TYPE +IN USE +DESCRIPTION`}},
 		{[]string{"version"}, []string{`cairn .+`, `buildkit ` + regexp.QuoteMeta(buildkitVersion(t)), `helper linux/amd64 ` + helper, `helper linux/arm64 ` + helper}},
 	}
 	for _, tt := range tests {

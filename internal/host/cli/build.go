@@ -239,7 +239,7 @@ func (b *buildPlan) run(e *env) error {
 func (b *buildPlan) landed(e *env, results []*targetResult) {
 	for _, r := range results {
 		if r != nil {
-			fmt.Fprintf(e.stderr, "%s -> %s (%s); other targets failed:\n", r.Target, r.Dir, r.Digest)
+			fmt.Fprintf(e.stderr, "%s -> %s (tree digest %s); other targets failed:\n", r.Target, r.Dir, r.Digest)
 		}
 	}
 }
@@ -250,7 +250,7 @@ func (b *buildPlan) summary(e *env, results []*targetResult, prog *progress, d t
 		if r.Fresh {
 			note = ", up to date"
 		}
-		fmt.Fprintf(e.stderr, "%s -> %s (%s%s)\n", r.Target, r.Dir, r.Digest, note)
+		fmt.Fprintf(e.stderr, "%s -> %s (tree digest %s, each file's sha256 in %s%s)\n", r.Target, r.Dir, r.Digest, filepath.Base(r.Dir)+".cairn.json", note)
 		fmt.Fprintf(e.stderr, "  SBOM %s, provenance %s\n", r.Dir+sbomSuffix, r.Dir+provenanceSuffix)
 		if len(r.Withheld) > 0 && !r.Fresh {
 			fmt.Fprintf(e.stderr, "  %s: a directory output on the host %s (listed in %s; archive() or oci_image() keep them)\n",

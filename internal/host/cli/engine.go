@@ -1,19 +1,29 @@
 package cli
 
 import (
+	"cmp"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/cairn-build/cairn/internal/host/engine"
 	"github.com/cairn-build/cairn/internal/suggest"
 	"github.com/containerd/platforms"
 	"github.com/docker/go-units"
+	"github.com/moby/buildkit/client"
 )
 
-var engineCommands = map[string]func(e *env, cfg engine.Config, all bool) error{
+// engineOpts are the engine subcommands' own flags.
+type engineOpts struct {
+	prune   engine.PruneOptions
+	verbose bool
+}
+
+var engineCommands = map[string]func(e *env, cfg engine.Config, o engineOpts) error{
 	"status": engineStatus,
 	"stop":   engineStop,
 	"prune":  enginePrune,
@@ -23,7 +33,15 @@ var engineCommands = map[string]func(e *env, cfg engine.Config, all bool) error{
 func runEngine(e *env) error {
 	fs := newFlags("engine", e)
 	cfg := engineFlags(fs)
-	all := fs.Bool("all", false, "prune: remove all cache, not only what is unused")
+	var o engineOpts
+	fs.BoolVar(&o.prune.All, "all", false, "prune: remove all cache not in use, internal records too")
+	fs.DurationVar(&o.prune.KeepDuration, "keep-duration", 0, "prune: keep the records used within this `duration` (24h: keep what the last day's builds used, such as the long configure layers)")
+	keepStorage := fs.String("keep-storage", "", "prune: keep this much cache (`size`, like 10GB), removing the least recently used first")
+	fs.Func("filter", "prune: BuildKit's `filter` (type==regular, description~=configure; repeatable)", func(v string) error {
+		o.prune.Filters = append(o.prune.Filters, v)
+		return nil
+	})
+	fs.BoolVar(&o.verbose, "verbose", false, "du: list every record, largest first: size, last use, uses, type and what made it")
 	args, err := parse(fs, e.args)
 	if err != nil {
 		return err
@@ -41,11 +59,18 @@ func runEngine(e *env) error {
 	case len(args) > 1:
 		return errUsage("cairn engine %s takes no arguments, got %q", args[0], strings.Join(args[1:], " "))
 	}
+	if *keepStorage != "" {
+		n, err := units.RAMInBytes(*keepStorage)
+		if err != nil || n < 0 {
+			return errUsage("cairn engine prune: --keep-storage %q: want a size like 10GB", *keepStorage)
+		}
+		o.prune.KeepStorage = n
+	}
 	cfg.Log = e.stderr
-	return engineCommands[args[0]](e, *cfg, *all)
+	return engineCommands[args[0]](e, *cfg, o)
 }
 
-func engineStatus(e *env, cfg engine.Config, _ bool) error {
+func engineStatus(e *env, cfg engine.Config, _ engineOpts) error {
 	info, err := engine.Status(e.ctx, cfg)
 	if err != nil {
 		return err
@@ -64,17 +89,17 @@ func engineStatus(e *env, cfg engine.Config, _ bool) error {
 	return tw.Flush()
 }
 
-func engineStop(e *env, cfg engine.Config, _ bool) error {
+func engineStop(e *env, cfg engine.Config, _ engineOpts) error {
 	return engine.Stop(e.ctx, cfg)
 }
 
-func enginePrune(e *env, cfg engine.Config, all bool) error {
+func enginePrune(e *env, cfg engine.Config, o engineOpts) error {
 	c, err := engine.Connect(e.ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	n, err := engine.Prune(e.ctx, c, all)
+	n, err := engine.Prune(e.ctx, c, o.prune)
 	if err != nil {
 		return lostOr(e, cfg, err)
 	}
@@ -82,7 +107,7 @@ func enginePrune(e *env, cfg engine.Config, all bool) error {
 	return nil
 }
 
-func engineDU(e *env, cfg engine.Config, _ bool) error {
+func engineDU(e *env, cfg engine.Config, o engineOpts) error {
 	c, err := engine.Connect(e.ctx, cfg)
 	if err != nil {
 		return err
@@ -94,7 +119,38 @@ func engineDU(e *env, cfg engine.Config, _ bool) error {
 	}
 	fmt.Fprintf(e.stdout, "records\t%d\ntotal\t%s\nreclaimable\t%s\n", len(u.Records),
 		units.HumanSize(float64(u.Total)), units.HumanSize(float64(u.Reclaimable)))
+	if o.verbose {
+		return listRecords(e.stdout, u.Records)
+	}
 	return nil
+}
+
+// listRecords prints the cache records, largest first.
+func listRecords(w io.Writer, recs []*client.UsageInfo) error {
+	recs = slices.Clone(recs)
+	slices.SortStableFunc(recs, func(a, b *client.UsageInfo) int { return cmp.Compare(b.Size, a.Size) })
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "\nID\tSIZE\tLAST USED\tUSES\tTYPE\tIN USE\tDESCRIPTION")
+	for _, r := range recs {
+		last := "-"
+		if r.LastUsedAt != nil {
+			last = r.LastUsedAt.UTC().Format(time.DateTime)
+		}
+		id := r.ID
+		if len(id) > 12 {
+			id = id[:12]
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%t\t%s\n", id, units.HumanSize(float64(r.Size)), last, r.UsageCount, r.RecordType, r.InUse, oneLine(r.Description))
+	}
+	return tw.Flush()
+}
+
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 100 {
+		s = s[:97] + "..."
+	}
+	return s
 }
 
 // lostOr explains err as a lost engine when it is one (see engine.Lost),

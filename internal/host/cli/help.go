@@ -125,11 +125,16 @@ or the one --addr names.
 subcommands:
   status   whether it runs, where, its version and platforms
   stop     stop the embedded engine (its cache stays)
-  prune    remove unused build cache (--all: all of it)
-  du       the build cache's size and what could be reclaimed
+  prune    remove unused build cache (--all: all not in use); --keep-duration,
+           --keep-storage and --filter keep what is still wanted
+  du       the build cache's size and what could be reclaimed (--verbose:
+           every record)
 
 examples:
   cairn engine status
+  cairn engine du --verbose | head -20
+  cairn engine prune --keep-duration 168h     # keep what the last week used
+  cairn engine prune --keep-storage 20GB      # keep 20 GB, least recently used go first
   cairn engine prune --all
 `,
 	"docs": `usage: cairn docs

@@ -3,11 +3,11 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/cairn-build/cairn/internal/host/why"
 	"os"
 	"path/filepath"
 
 	"github.com/cairn-build/cairn/internal/epoch"
+	"github.com/cairn-build/cairn/internal/host/why"
 	"github.com/containerd/platforms"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
@@ -19,7 +19,13 @@ type targetResult struct {
 	Recipe    string      `json:"recipe"`
 	Platforms []string    `json:"platforms,omitempty"`
 	Epoch     epoch.Epoch `json:"source_date_epoch"`
-	Digest    string      `json:"digest"`
+	// Digest is cairn's tree digest of the output: SHA-256 over every
+	// entry's path, mode and content (a file's SHA-256, a link's target)
+	// in path order (treehash.go).
+	Digest string `json:"digest"`
+	// Sums are the SHA-256 (hex, as sha256sum prints it) of each regular
+	// file of the output, by path inside it.
+	Sums map[string]string `json:"files_sha256,omitempty"`
 	// Graph is the digest of the target's LLB when the LLB alone decides
 	// the output (see uptodate.go); empty otherwise.
 	Graph string `json:"graph,omitempty"`
@@ -103,6 +109,10 @@ func (o *output) commit(res *targetResult, sums map[string]string, docs func(*ta
 		return fmt.Errorf("hashing output of %s: %w", res.Target, err)
 	}
 	res.Digest, res.Dir, res.Files = d, o.dir, index
+	res.Sums = make(map[string]string, len(index))
+	for rel, st := range index {
+		res.Sums[rel] = st.Sum
+	}
 	ds, err := docs(res)
 	if err != nil {
 		return err

@@ -10,7 +10,6 @@ import (
 
 	"github.com/cairn-build/cairn/frontends"
 	"github.com/cairn-build/cairn/internal/host/llbdump"
-	"github.com/cairn-build/cairn/internal/host/why"
 	"github.com/moby/buildkit/client/llb"
 	gateway "github.com/moby/buildkit/frontend/gateway/client"
 	"github.com/moby/buildkit/solver/pb"
@@ -96,7 +95,7 @@ func (b *buildPlan) openShell(ctx context.Context, gc gateway.Client, sh *debugS
 	if err != nil {
 		return err
 	}
-	pos := why.Positions(def, b.project.dir)
+	pos := llbdump.Positions(def, b.project.dir)
 	var lines []string
 	var found *llbdump.Op
 	for i, o := range ops {

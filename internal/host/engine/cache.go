@@ -3,17 +3,37 @@ package engine
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/moby/buildkit/client"
 )
 
-// Prune deletes the engine's unused build cache and returns the bytes
-// freed. With all set it also deletes internal and frontend records
-// (everything not in use), like `buildctl prune --all`.
-func Prune(ctx context.Context, c *client.Client, all bool) (int64, error) {
+// PruneOptions narrow a prune, as buildctl prune's flags do.
+type PruneOptions struct {
+	// All also deletes internal and frontend records (everything not in
+	// use), like `buildctl prune --all`.
+	All bool
+	// KeepDuration keeps the records used within it.
+	KeepDuration time.Duration
+	// KeepStorage keeps this many bytes of cache (BuildKit's reserved
+	// space), deleting the least recently used first.
+	KeepStorage int64
+	// Filters are BuildKit's (`type==regular`, `description~=apt`).
+	Filters []string
+}
+
+// Prune deletes the engine's unused build cache that o selects and
+// returns the bytes freed.
+func Prune(ctx context.Context, c *client.Client, o PruneOptions) (int64, error) {
 	var opts []client.PruneOption
-	if all {
+	if o.All {
 		opts = append(opts, client.PruneAll)
+	}
+	if o.KeepDuration != 0 || o.KeepStorage != 0 {
+		opts = append(opts, client.WithKeepOpt(o.KeepDuration, o.KeepStorage, 0, 0))
+	}
+	if len(o.Filters) > 0 {
+		opts = append(opts, client.WithFilter(o.Filters))
 	}
 	ch := make(chan client.UsageInfo)
 	freed := make(chan int64)

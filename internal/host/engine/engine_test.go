@@ -383,7 +383,13 @@ func TestPruneAndDiskUsage(t *testing.T) {
 	if len(u.Records) == 0 || u.Total <= 0 || u.Reclaimable <= 0 {
 		t.Fatalf("DiskUsage after a solve = %+v, want reclaimable records", u)
 	}
-	freed, err := Prune(t.Context(), c, true)
+	// What was used within the hour, or fits in 1 GB, is kept.
+	for _, keep := range []PruneOptions{{All: true, KeepDuration: time.Hour}, {All: true, KeepStorage: 1 << 30}} {
+		if freed, err := Prune(t.Context(), c, keep); err != nil || freed != 0 {
+			t.Errorf("Prune(%+v) freed %d bytes (%v), want 0: the records are fresh and small", keep, freed, err)
+		}
+	}
+	freed, err := Prune(t.Context(), c, PruneOptions{All: true})
 	if err != nil {
 		t.Fatal(err)
 	}

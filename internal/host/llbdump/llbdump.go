@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/moby/buildkit/client/llb"
@@ -60,10 +61,15 @@ func Dot(w io.Writer, def *llb.Definition) error {
 	if err != nil {
 		return err
 	}
+	at := Positions(def, "")
 	var b strings.Builder
 	b.WriteString("digraph llb {\n  rankdir=BT;\n  node [shape=box];\n")
 	for _, o := range ops {
-		fmt.Fprintf(&b, "  %q [label=%q];\n", o.Digest, label(o))
+		l := label(o)
+		if p := at[o.Digest.String()]; p != "" {
+			l = p + "\n" + l // the recipe line first: what the reader looks for
+		}
+		fmt.Fprintf(&b, "  %q [label=%q];\n", o.Digest, l)
 		for _, in := range o.Op.Inputs {
 			fmt.Fprintf(&b, "  %q -> %q;\n", o.Digest, in.Digest)
 		}
@@ -112,4 +118,28 @@ func Kind(op *pb.Op) string {
 		return "build"
 	}
 	return "result"
+}
+
+// Positions maps each vertex of def (by digest) to the first recipe
+// position (file:line) its source map gives, files under root relative
+// to it.
+func Positions(def *llb.Definition, root string) map[string]string {
+	out := map[string]string{}
+	if def.Source == nil {
+		return out
+	}
+	for d, locs := range def.Source.Locations {
+		for _, l := range locs.Locations {
+			if int(l.SourceIndex) >= len(def.Source.Infos) || len(l.Ranges) == 0 {
+				continue
+			}
+			file := def.Source.Infos[l.SourceIndex].Filename
+			if rel, ok := strings.CutPrefix(file, root+"/"); ok && root != "" {
+				file = rel
+			}
+			out[d] = file + ":" + strconv.Itoa(int(l.Ranges[0].Start.Line))
+			break
+		}
+	}
+	return out
 }

@@ -89,7 +89,7 @@ func FromDefs(ctx context.Context, target string, defs []*llb.Definition, o Opti
 		if err != nil {
 			return nil, err
 		}
-		at := positions(def, o.Root)
+		at := llbdump.Positions(def, o.Root)
 		for _, op := range ops {
 			d := op.Digest.String()
 			if seen[d] || op.Op.Op == nil { // the terminal vertex has no op
@@ -118,32 +118,6 @@ func FromDefs(ctx context.Context, target string, defs []*llb.Definition, o Opti
 	}
 	sort.Slice(r.Steps, func(i, j int) bool { return r.Steps[i].Digest < r.Steps[j].Digest })
 	return r, nil
-}
-
-// Positions maps each vertex of def (by digest) to the first recipe
-// position (file:line) its source map gives, files under root relative
-// to it.
-func Positions(def *llb.Definition, root string) map[string]string { return positions(def, root) }
-
-func positions(def *llb.Definition, root string) map[string]string {
-	out := map[string]string{}
-	if def.Source == nil {
-		return out
-	}
-	for d, locs := range def.Source.Locations {
-		for _, l := range locs.Locations {
-			if int(l.SourceIndex) >= len(def.Source.Infos) || len(l.Ranges) == 0 {
-				continue
-			}
-			file := def.Source.Infos[l.SourceIndex].Filename
-			if rel, ok := strings.CutPrefix(file, root+"/"); ok && root != "" {
-				file = rel
-			}
-			out[d] = file + ":" + strconv.Itoa(int(l.Ranges[0].Start.Line))
-			break
-		}
-	}
-	return out
 }
 
 // flatten writes op as path -> value, without its inputs; a JSON
