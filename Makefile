@@ -102,9 +102,10 @@ lint:
 	$(GO) vet ./...
 	$(GO) test -count=1 -run TestLayers ./internal/layers/
 
-## docs: regenerate docs/reference.md from the builtin table
+## docs: regenerate docs/reference.md and the editors' stubs from the builtin table
 docs:
 	$(GO) run ./cmd/cairn docs > docs/reference.md
+	$(GO) run ./cmd/cairn docs --stubs > docs/editors/cairn_builtins.py
 
 clean:
 	rm -rf bin out $(HELPERDIR)/cairn-helper-*

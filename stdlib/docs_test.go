@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -140,4 +141,45 @@ func evalSnippet(proj fstest.MapFS, src string) error {
 	}
 	_, err := stdlib.Evaluate(stdlib.Options{Project: files})
 	return err
+}
+
+// stubsPath is the generated Python stub of the builtins for editors.
+const stubsPath = "../docs/editors/cairn_builtins.py"
+
+// TestStubsUpToDate fails when the builtin table and the editors' stub
+// file have drifted apart, and checks that Python parses the stubs (what
+// a language server does with them).
+func TestStubsUpToDate(t *testing.T) {
+	var b bytes.Buffer
+	if err := stdlib.WriteStubs(&b); err != nil {
+		t.Fatal(err)
+	}
+	if *update {
+		if err := os.WriteFile(stubsPath, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	have, err := os.ReadFile(stubsPath)
+	if err != nil {
+		t.Fatalf("%v; run `make docs`", err)
+	}
+	if !bytes.Equal(have, b.Bytes()) {
+		t.Errorf("%s is out of date with the builtin table; run `make docs`\n%s", stubsPath, firstDiff(string(have), b.String()))
+	}
+	for _, bi := range stdlib.Builtins() {
+		name := bi.Name
+		if _, member, ok := strings.Cut(name, "."); ok {
+			name = member
+		}
+		if !bytes.Contains(have, []byte("def "+name+"(")) {
+			t.Errorf("the stubs lack %s", bi.Name)
+		}
+	}
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("no python3 to parse the stubs")
+	}
+	if out, err := exec.Command(py, "-c", "import ast, sys; ast.parse(open(sys.argv[1]).read())", stubsPath).CombinedOutput(); err != nil {
+		t.Errorf("python3 does not parse %s: %v\n%s", stubsPath, err, out)
+	}
 }

@@ -2,9 +2,14 @@ package stdlib
 
 import (
 	"fmt"
-	"github.com/cairn-build/cairn/internal/attest"
+	"path"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
 	"strings"
 
+	"github.com/cairn-build/cairn/internal/attest"
 	"github.com/cairn-build/cairn/internal/ingraph/request"
 	"github.com/cairn-build/cairn/internal/pkgs"
 	"github.com/containerd/platforms"
@@ -21,14 +26,22 @@ var ociImageBuiltin = Builtin{
 		{Name: "rootfs", Type: "artifact", Doc: "the image's filesystem, usually from `rootfs()`; built once per platform"},
 		{Name: "platforms", Type: "list of string", Default: "the build's platform", Doc: `platforms of the image, e.g. ["linux/amd64", "linux/arm64"]: one manifest each, listed in one index`},
 		{Name: "ref", Type: "string", Default: "None", Doc: "tag recorded as the index's `org.opencontainers.image.ref.name`"},
+		{Name: "entrypoint", Type: "list of string", Default: "[]", Doc: "the program the container runs (the config's `Entrypoint`)"},
+		{Name: "cmd", Type: "list of string", Default: "a shell", Doc: "the command, or the entrypoint's arguments (`Cmd`); without both, `/bin/bash` or `/bin/sh`"},
+		{Name: "env", Type: "dict of string to string", Default: "{}", Doc: "environment (`Env`) on top of the usual PATH (a PATH entry replaces it)"},
+		{Name: "workdir", Type: "string", Default: "None", Doc: "the working directory (`WorkingDir`), absolute"},
+		{Name: "user", Type: "string", Default: "None", Doc: "who runs it (`User`): `name`, `uid`, `uid:gid` or `name:group`"},
+		{Name: "ports", Type: "list of string", Default: "[]", Doc: "exposed ports (`ExposedPorts`): `8080`, `8080/tcp`, `53/udp`"},
+		{Name: "labels", Type: "dict of string to string", Default: "{}", Doc: "the config's `Labels`"},
 	},
 	Returns: "artifact: an OCI image layout (`oci-layout`, `index.json`, `blobs/`)",
 	Doc: "One layer per platform, a deterministic tar that keeps the files' owners and modes, with mtimes and the " +
 		"config's `created` from SOURCE_DATE_EPOCH, so digests repeat. When `rootfs` comes from `rootfs()`, its " +
 		"package list is attached to each manifest as an SPDX 2.3 SBOM (an OCI artifact whose subject is the image). " +
 		"Load it with `skopeo copy oci:DIR ...` or push it with any OCI tool.",
-	Example: `target("image", oci_image(base, platforms = ["linux/amd64", "linux/arm64"], ref = "edge:1"))`,
-	fn:      ociImageFn,
+	Example: `target("image", oci_image(base, platforms = ["linux/amd64", "linux/arm64"], ref = "edge:1",
+                             entrypoint = ["/usr/sbin/nginx", "-g", "daemon off;"], ports = ["80"], user = "www-data"))`,
+	fn: ociImageFn,
 }
 
 var sbomBuiltin = Builtin{
@@ -50,6 +63,7 @@ type ociNode struct {
 	rootfs    *Artifact
 	platforms []ocispecs.Platform // nil: the build's
 	ref       string
+	config    *request.OCIConfig // nil: the default
 }
 
 type sbomNode struct {
@@ -63,7 +77,15 @@ func ociImageFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 	src := artifactArg{}
 	plats := stringList{}
 	var ref string
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "rootfs", &src, "platforms?", &plats, "ref?", &ref); err != nil {
+	var entrypoint, cmd, ports stringList
+	var env, labels *starlark.Dict
+	var cfg request.OCIConfig
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "rootfs", &src, "platforms?", &plats, "ref?", &ref,
+		"entrypoint?", &entrypoint, "cmd?", &cmd, "env?", &env, "workdir?", &cfg.WorkingDir, "user?", &cfg.User,
+		"ports?", &ports, "labels?", &labels); err != nil {
+		return nil, err
+	}
+	if err := ociConfig(&cfg, entrypoint.v, cmd.v, ports.v, env, labels); err != nil {
 		return nil, err
 	}
 	ps, err := platformList("oci_image", plats.v)
@@ -73,7 +95,55 @@ func ociImageFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 	if strings.ContainsAny(ref, " \t\n") {
 		return nil, errParam("oci_image", "ref", quote(ref), `a reference like "edge:1"`)
 	}
-	return newArtifact(&ociNode{at: at{callPos(t)}, rootfs: src.v, platforms: ps, ref: ref}, "oci_image(...)"), nil
+	n := &ociNode{at: at{callPos(t)}, rootfs: src.v, platforms: ps, ref: ref}
+	if !reflect.DeepEqual(cfg, request.OCIConfig{}) {
+		n.config = &cfg
+	}
+	return newArtifact(n, "oci_image(...)"), nil
+}
+
+var ociPort = regexp.MustCompile(`^([0-9]{1,5})(/(tcp|udp|sctp))?$`)
+
+// ociConfig checks and fills what oci_image() sets of the runtime config.
+func ociConfig(c *request.OCIConfig, entrypoint, cmd, ports []string, env, labels *starlark.Dict) error {
+	c.Entrypoint, c.Cmd = entrypoint, cmd
+	var err error
+	if c.Env, err = envOf("oci_image", env); err != nil {
+		return err
+	}
+	if c.Labels, err = stringMap("oci_image", "labels", labels, "string: string pairs"); err != nil {
+		return err
+	}
+	if c.WorkingDir != "" && !path.IsAbs(c.WorkingDir) {
+		return errParam("oci_image", "workdir", quote(c.WorkingDir), `an absolute path like "/srv"`)
+	}
+	if strings.ContainsAny(c.User, " \t\n") {
+		return errParam("oci_image", "user", quote(c.User), `"name", "uid", "uid:gid" or "name:group"`)
+	}
+	seen := map[string]bool{}
+	for _, p := range ports {
+		m := ociPort.FindStringSubmatch(p)
+		if n, _ := strconv.Atoi(m1(m)); m == nil || n < 1 || n > 65535 {
+			return errParam("oci_image", "ports", quote(p), `a port like "8080", "8080/tcp" or "53/udp"`)
+		}
+		if m[3] == "" {
+			p += "/tcp"
+		}
+		if !seen[p] {
+			seen[p] = true
+			c.ExposedPorts = append(c.ExposedPorts, p)
+		}
+	}
+	sort.Strings(c.ExposedPorts)
+	return nil
+}
+
+// m1 is a match's first group, or "".
+func m1(m []string) string {
+	if len(m) < 2 {
+		return ""
+	}
+	return m[1]
 }
 
 func sbomFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -153,7 +223,7 @@ func (n *ociNode) compile(c *Compiler) (llb.State, error) {
 		return llb.State{}, errAt(n.p, "", err)
 	}
 	cs := c.each(n.platforms)
-	req := request.OCI{Out: "/out", Epoch: c.epoch, Ref: n.ref}
+	req := request.OCI{Out: "/out", Epoch: c.epoch, Ref: n.ref, Config: n.config}
 	opts := []llb.RunOption{}
 	if sets := setsOfCompiled(c, n, cs); sets != nil {
 		name := n.ref

@@ -74,7 +74,7 @@ func runFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs 
 	if n.mounts, err = mountsOf(mounts, n.output); err != nil {
 		return nil, err
 	}
-	if n.env, err = envOf(env); err != nil {
+	if n.env, err = envOf("run", env); err != nil {
 		return nil, err
 	}
 	return newArtifact(n, "run("+quote(strings.Join(n.args, " "))+")"), nil
@@ -128,23 +128,40 @@ func mountsOf(d *starlark.Dict, output string) ([]mountEntry, error) {
 	return out, nil
 }
 
-func envOf(d *starlark.Dict) ([]string, error) {
+// envOf is fn's env dict as sorted NAME=VALUE entries.
+func envOf(fn string, d *starlark.Dict) ([]string, error) {
+	m, err := stringMap(fn, "env", d, "NAME: string pairs")
+	if err != nil || len(m) == 0 {
+		return nil, err
+	}
+	out := make([]string, 0, len(m))
+	for k, v := range m {
+		if strings.Contains(k, "=") {
+			return nil, errParam(fn, "env", quote(k)+": string", "NAME: string pairs")
+		}
+		out = append(out, k+"="+v)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// stringMap is a dict of non-empty string keys to strings.
+func stringMap(fn, param string, d *starlark.Dict, want string) (map[string]string, error) {
 	if d == nil {
 		return nil, nil
 	}
-	keys, vals, err := sortedItems("run", "env", d)
+	keys, vals, err := sortedItems(fn, param, d)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]string, len(keys))
+	out := make(map[string]string, len(keys))
 	for i, k := range keys {
 		v, ok := starlark.AsString(vals[i])
-		if !ok || k == "" || strings.Contains(k, "=") {
-			return nil, errParam("run", "env", fmt.Sprintf("%s: %s", quote(k), vals[i].Type()), "NAME: string pairs")
+		if !ok || k == "" {
+			return nil, errParam(fn, param, fmt.Sprintf("%s: %s", quote(k), vals[i].Type()), want)
 		}
-		out[i] = k + "=" + v
+		out[k] = v
 	}
-	sort.Strings(out)
 	return out, nil
 }
 

@@ -26,7 +26,9 @@ const rootfsRecipe = `load("@cairn//distros/debian.star", "debian")
 target("amd64", debian.rootfs(arch = "amd64"))
 target("arm64", debian.rootfs(arch = "arm64"))
 target("amd64-plus", debian.rootfs(arch = "amd64", packages = ["netbase"]))
-target("image", oci_image(debian.rootfs(), platforms = ["linux/amd64", "linux/arm64"], ref = "minbase"))
+target("image", oci_image(debian.rootfs(), platforms = ["linux/amd64", "linux/arm64"], ref = "minbase",
+    entrypoint = ["/bin/sh", "-c"], cmd = ["echo hi"], env = {"LANG": "C.UTF-8"}, workdir = "/srv",
+    user = "nobody", ports = ["8080"], labels = {"org.opencontainers.image.title": "minbase"}))
 target("tar", archive(debian.rootfs(arch = "amd64"), name = "rootfs.tar", owners = "keep"))
 `
 
@@ -223,6 +225,33 @@ func TestRootfsReproducible(t *testing.T) {
 		}
 	}
 	checkImageProvenance(t, filepath.Join(out, "image"), 2)
+	checkImageConfig(t, filepath.Join(out, "image"))
+}
+
+// checkImageConfig reads the image's runtime configuration with skopeo:
+// what oci_image() set, PATH kept.
+func checkImageConfig(t *testing.T, layout string) {
+	t.Helper()
+	var cfg struct {
+		Config struct {
+			Entrypoint, Cmd, Env []string
+			WorkingDir, User     string
+			ExposedPorts         map[string]struct{}
+			Labels               map[string]string
+		} `json:"config"`
+	}
+	if err := json.Unmarshal([]byte(run(t, "skopeo", "inspect", "--config", "oci:"+layout+":minbase")), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	c := cfg.Config
+	if !slices.Equal(c.Entrypoint, []string{"/bin/sh", "-c"}) || !slices.Equal(c.Cmd, []string{"echo hi"}) ||
+		!slices.Equal(c.Env, []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8"}) ||
+		c.WorkingDir != "/srv" || c.User != "nobody" || len(c.ExposedPorts) != 1 || c.Labels["org.opencontainers.image.title"] != "minbase" {
+		t.Errorf("skopeo inspect --config: %+v", c)
+	}
+	if _, ok := c.ExposedPorts["8080/tcp"]; !ok {
+		t.Errorf("exposed ports %v, want 8080/tcp", c.ExposedPorts)
+	}
 }
 
 // treeSums maps every regular file under root (except cairn's records and

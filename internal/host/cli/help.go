@@ -137,12 +137,15 @@ examples:
   cairn engine prune --keep-storage 20GB      # keep 20 GB, least recently used go first
   cairn engine prune --all
 `,
-	"docs": `usage: cairn docs
+	"docs": `usage: cairn docs [--stubs]
 
-Writes the recipe reference, generated from the builtin table, to stdout.
+Writes the recipe reference, generated from the builtin table, to stdout;
+with --stubs, the builtins as a Python stub file for Starlark language
+servers (docs/editors.md).
 
-example:
+examples:
   cairn docs > docs/reference.md
+  cairn docs --stubs > docs/editors/cairn_builtins.py
 `,
 	"completion": `usage: cairn completion bash|zsh|fish
 

@@ -76,16 +76,20 @@ func newConfig(img image, diffID string, opts Options) imageConfig {
 
 // runtimeConfig is config or, when there is none, the default: a shell
 // (/bin/bash if the root file system on disk has it, else /bin/sh) and
-// the usual PATH.
+// the usual PATH. A config with neither Cmd nor Entrypoint gets the
+// default shell too.
 func runtimeConfig(img image, config *Config) Config {
+	c := Config{Env: []string{defaultPath}}
 	if config != nil {
-		return *config
+		c = *config
 	}
-	cmd := []string{"/bin/sh"}
-	if !img.inMemory && isFileInRoot(img.rootfs, "/bin/bash") {
-		cmd = []string{"/bin/bash"}
+	if len(c.Cmd) == 0 && len(c.Entrypoint) == 0 {
+		c.Cmd = []string{"/bin/sh"}
+		if !img.inMemory && isFileInRoot(img.rootfs, "/bin/bash") {
+			c.Cmd = []string{"/bin/bash"}
+		}
 	}
-	return Config{Cmd: cmd, Env: []string{defaultPath}}
+	return c
 }
 
 // isFileInRoot reports whether p names a regular file in the tree at

@@ -2,6 +2,7 @@ package ocilayout
 
 import (
 	"os"
+	"strings"
 
 	"github.com/cairn-build/cairn/internal/ingraph/request"
 )
@@ -21,9 +22,34 @@ func Run(req request.OCI) error {
 			return err
 		}
 	}
+	if req.Config != nil {
+		opts.Config = configOf(req)
+	}
 	images := make([]Image, len(req.Images))
 	for i, img := range req.Images {
 		images[i] = Image{Platform: Platform{OS: img.OS, Architecture: img.Architecture, Variant: img.Variant}, Rootfs: img.Root}
 	}
 	return Write(req.Out, images, opts)
+}
+
+// configOf is the runtime configuration req.Config asks for, its empty
+// fields the defaults.
+func configOf(req request.OCI) *Config {
+	rc := req.Config
+	c := &Config{Entrypoint: rc.Entrypoint, Cmd: rc.Cmd, Labels: rc.Labels, User: rc.User, WorkingDir: rc.WorkingDir}
+	c.Env = []string{defaultPath}
+	for _, kv := range rc.Env {
+		if strings.HasPrefix(kv, "PATH=") {
+			c.Env[0] = kv
+		} else {
+			c.Env = append(c.Env, kv)
+		}
+	}
+	if len(rc.ExposedPorts) > 0 {
+		c.ExposedPorts = map[string]struct{}{}
+		for _, p := range rc.ExposedPorts {
+			c.ExposedPorts[p] = struct{}{}
+		}
+	}
+	return c
 }

@@ -68,9 +68,15 @@ type Config struct {
 	Entrypoint []string `json:"Entrypoint,omitempty"`
 	// Env holds the environment, NAME=VALUE.
 	Env []string `json:"Env,omitempty"`
+	// ExposedPorts are the ports the image listens on ("8080/tcp").
+	ExposedPorts map[string]struct{} `json:"ExposedPorts,omitempty"`
 	// Labels annotate the image (BuildKit reads a frontend's
 	// capabilities from them).
 	Labels map[string]string `json:"Labels,omitempty"`
+	// User runs the process: a name or UID, with an optional :group.
+	User string `json:"User,omitempty"`
+	// WorkingDir is the process's working directory.
+	WorkingDir string `json:"WorkingDir,omitempty"`
 }
 
 // history describes how the one layer was made.

@@ -21,6 +21,22 @@ type OCI struct {
 	// every image in an in-toto statement naming it; empty for none.
 	Provenance string     `json:"provenance,omitempty"`
 	Images     []OCIImage `json:"images"`
+	// Config sets the images' runtime configuration; nil keeps the
+	// default (a shell, the usual PATH).
+	Config *OCIConfig `json:"config,omitempty"`
+}
+
+// OCIConfig is what oci_image() sets of an image's runtime configuration.
+// An empty field keeps the default: Cmd a shell unless Entrypoint is set,
+// Env the usual PATH (an entry for PATH replaces it).
+type OCIConfig struct {
+	Entrypoint   []string          `json:"entrypoint,omitempty"`
+	Cmd          []string          `json:"cmd,omitempty"`
+	Env          []string          `json:"env,omitempty"`
+	WorkingDir   string            `json:"workdir,omitempty"`
+	User         string            `json:"user,omitempty"`
+	ExposedPorts []string          `json:"ports,omitempty"`
+	Labels       map[string]string `json:"labels,omitempty"`
 }
 
 // OCIImage is one platform's root file system, the directory Root.
