@@ -43,6 +43,8 @@ func commands() map[string]command {
 		"engine":     {"manage the embedded BuildKit engine: status | stop | prune | du", runEngine},
 		"docs":       {"write the generated recipe reference (docs/reference.md)", runDocs},
 		"completion": {"print a shell completion script: bash, zsh or fish", runCompletion},
+		"fmt":        {"format .star files as buildifier does (--check for CI)", runFmt},
+		"lint":       {"report buildifier's Starlark lints in .star files", runLint},
 		"version":    {"print versions", runVersion},
 	}
 }

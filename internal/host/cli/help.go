@@ -157,6 +157,29 @@ examples:
   cairn completion zsh > "${fpath[1]}/_cairn"
   cairn completion fish > ~/.config/fish/completions/cairn.fish
 `,
+	"fmt": `usage: cairn fmt [--check] [PATH...]
+
+Formats the .star files under each PATH (default: the current directory;
+hidden directories and out/ are skipped) as buildifier formats Starlark,
+with buildifier's own packages: one style, the one Bazel users know.
+--check changes nothing, lists the files that are not formatted and
+fails if there are any.
+
+examples:
+  cairn fmt                      # the project's .star files, in place
+  cairn fmt --check recipes/     # CI: fail on an unformatted file
+`,
+	"lint": `usage: cairn lint [PATH...]
+
+Reports buildifier's lints that apply to any Starlark (unused variables
+and loads, unreachable code, redefined names, integer division, loads not
+on top, ...) in the .star files under each PATH, as FILE:LINE:COL:
+CATEGORY: MESSAGE (URL); fails if there is any. Silence one finding with a
+"# buildifier: disable=CATEGORY" comment on its line.
+
+example:
+  cairn lint examples/edge
+`,
 	"version": `usage: cairn version   (or cairn --version)
 
 Prints cairn's version, the Go and BuildKit versions it was built with
