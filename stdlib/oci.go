@@ -2,9 +2,11 @@ package stdlib
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -111,8 +113,12 @@ func ociConfig(c *request.OCIConfig, entrypoint, cmd, ports []string, env, label
 	if c.Env, err = envOf("oci_image", env); err != nil {
 		return err
 	}
-	if c.Labels, err = stringMap("oci_image", "labels", labels, "string: string pairs"); err != nil {
+	ls, err := stringMap("oci_image", "labels", labels, "string: string pairs")
+	if err != nil {
 		return err
+	}
+	for _, k := range slices.Sorted(maps.Keys(ls)) {
+		c.Labels = append(c.Labels, request.Label{Key: k, Value: ls[k]})
 	}
 	if c.WorkingDir != "" && !path.IsAbs(c.WorkingDir) {
 		return errParam("oci_image", "workdir", quote(c.WorkingDir), `an absolute path like "/srv"`)

@@ -36,7 +36,13 @@ func Run(req request.OCI) error {
 // fields the defaults.
 func configOf(req request.OCI) *Config {
 	rc := req.Config
-	c := &Config{Entrypoint: rc.Entrypoint, Cmd: rc.Cmd, Labels: rc.Labels, User: rc.User, WorkingDir: rc.WorkingDir}
+	c := &Config{Entrypoint: rc.Entrypoint, Cmd: rc.Cmd, User: rc.User, WorkingDir: rc.WorkingDir}
+	if len(rc.Labels) > 0 {
+		c.Labels = map[string]string{}
+		for _, l := range rc.Labels {
+			c.Labels[l.Key] = l.Value
+		}
+	}
 	c.Env = []string{defaultPath}
 	for _, kv := range rc.Env {
 		if strings.HasPrefix(kv, "PATH=") {

@@ -30,13 +30,21 @@ type OCI struct {
 // An empty field keeps the default: Cmd a shell unless Entrypoint is set,
 // Env the usual PATH (an entry for PATH replaces it).
 type OCIConfig struct {
-	Entrypoint   []string          `json:"entrypoint,omitempty"`
-	Cmd          []string          `json:"cmd,omitempty"`
-	Env          []string          `json:"env,omitempty"`
-	WorkingDir   string            `json:"workdir,omitempty"`
-	User         string            `json:"user,omitempty"`
-	ExposedPorts []string          `json:"ports,omitempty"`
-	Labels       map[string]string `json:"labels,omitempty"`
+	Entrypoint   []string `json:"entrypoint,omitempty"`
+	Cmd          []string `json:"cmd,omitempty"`
+	Env          []string `json:"env,omitempty"`
+	WorkingDir   string   `json:"workdir,omitempty"`
+	User         string   `json:"user,omitempty"`
+	ExposedPorts []string `json:"ports,omitempty"`
+	// Labels are sorted by key (a request holds no map: one JSON, one
+	// graph).
+	Labels []Label `json:"labels,omitempty"`
+}
+
+// Label is one image label.
+type Label struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
 }
 
 // OCIImage is one platform's root file system, the directory Root.
