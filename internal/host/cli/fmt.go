@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -48,73 +49,71 @@ func starFiles(paths []string) ([]string, error) {
 	return slices.Compact(out), nil
 }
 
-func runFmt(e *env) error {
-	fs := newFlags("fmt", e)
-	check := fs.Bool("check", false, "change nothing: list the files that are not formatted and fail if there are any (for CI)")
-	args, err := parse(fs, e.args)
+// eachStar parses a command line of PATHs and calls do with each .star
+// file under them and its content; it returns how many there were.
+func eachStar(fs *flag.FlagSet, args []string, do func(path string, data []byte) error) (int, error) {
+	paths, err := parse(fs, args)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	files, err := starFiles(args)
+	files, err := starFiles(paths)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	var unformatted []string
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
-			return err
+			return 0, err
 		}
+		if err := do(f, data); err != nil {
+			return 0, fmt.Errorf("cairn %s: %w", strings.TrimPrefix(fs.Name(), "cairn "), err)
+		}
+	}
+	return len(files), nil
+}
+
+func runFmt(e *env) error {
+	fs := newFlags("fmt", e)
+	check := fs.Bool("check", false, "change nothing: list the files that are not formatted and fail if there are any (for CI)")
+	var unformatted []string
+	n, err := eachStar(fs, e.args, func(f string, data []byte) error {
 		out, err := starfmt.Format(f, data)
-		if err != nil {
-			return fmt.Errorf("cairn fmt: %w", err)
-		}
-		if bytes.Equal(out, data) {
-			continue
+		if err != nil || bytes.Equal(out, data) {
+			return err
 		}
 		unformatted = append(unformatted, f)
 		if *check {
 			fmt.Fprintln(e.stdout, f)
-			continue
-		}
-		if err := writeFileAtomic(f, out); err != nil {
-			return err
+			return nil
 		}
 		fmt.Fprintf(e.stderr, "cairn fmt: formatted %s\n", f)
+		return writeFileAtomic(f, out)
+	})
+	if err != nil {
+		return err
 	}
 	if *check && len(unformatted) > 0 {
-		return fmt.Errorf("cairn fmt --check: %d of %d .star files are not formatted; run cairn fmt %s", len(unformatted), len(files), strings.Join(unformatted, " "))
+		return fmt.Errorf("cairn fmt --check: %d of %d .star files are not formatted; run cairn fmt %s", len(unformatted), n, strings.Join(unformatted, " "))
 	}
 	return nil
 }
 
 func runLint(e *env) error {
 	fs := newFlags("lint", e)
-	args, err := parse(fs, e.args)
-	if err != nil {
-		return err
-	}
-	files, err := starFiles(args)
-	if err != nil {
-		return err
-	}
-	n := 0
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return err
-		}
+	found := 0
+	n, err := eachStar(fs, e.args, func(f string, data []byte) error {
 		findings, err := starfmt.Lint(f, data)
-		if err != nil {
-			return fmt.Errorf("cairn lint: %w", err)
-		}
 		for _, x := range findings {
 			fmt.Fprintf(e.stdout, "%s:%s\n", f, x)
 		}
-		n += len(findings)
+		found += len(findings)
+		return err
+	})
+	if err != nil {
+		return err
 	}
-	if n > 0 {
-		return fmt.Errorf("cairn lint: %d finding(s) in %d .star file(s)", n, len(files))
+	if found > 0 {
+		return fmt.Errorf("cairn lint: %d finding(s) in %d .star file(s)", found, n)
 	}
 	return nil
 }
