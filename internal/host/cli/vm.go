@@ -124,7 +124,7 @@ func addVMFlags(fs *flag.FlagSet) *vmFlags {
 	fs.StringVar(&vf.o.Firmware, "firmware", "", "`uefi` or `bios`, for an image that boots with both (an ISO); default the board's first")
 	fs.StringVar(&vf.o.Vars, "vars", "", "UEFI variable store `FILE` to start from (a Secure Boot image needs one enrolling its key); copied, never written")
 	fs.StringVar(&vf.expect, "expect", "", "for CI: exit 0 once a console line matches `REGEX`, 1 with the last console lines if qemu stops or --timeout passes first")
-	fs.DurationVar(&vf.timeout, "timeout", 10*time.Minute, "with --expect, how long to wait (TCG on a busy 2-core machine boots in minutes)")
+	fs.DurationVar(&vf.timeout, "timeout", 10*time.Minute, "with --expect or --login, how long to wait for the console line or the guest's sshd (TCG on a busy 2-core machine boots in minutes)")
 	fs.BoolVar(&vf.noKVM, "no-kvm", false, "emulate (TCG) even when /dev/kvm is usable")
 	fs.BoolVar(&vf.halt, "halt", false, "with --expect, power the guest off after the match (the ACPI power button, then SysRq s, u, o over the serial console) instead of stopping qemu; fails if it does not power off")
 	fs.BoolVar(&vf.login, "login", false, "log in over ssh (as root, with the key cairn generated for this machine: the image's recipe adds vm_ssh_key()) once the guest's sshd answers, the console going to a file; a command after -- runs instead of a shell. --timeout bounds the wait")
