@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/cairn-build/cairn/frontends"
 	"github.com/cairn-build/cairn/internal/host/engine"
 	"github.com/cairn-build/cairn/internal/pkgs/lock"
+	"github.com/cairn-build/cairn/internal/pkgs/pkgsrc"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
@@ -67,7 +70,35 @@ func runLock(e *env) error {
 	if f.Git, err = gsrc.Entries(); err != nil {
 		return err
 	}
-	return writeLock(e.stderr, filepath.Join(p.dir, "cairn.lock"), filepath.Join(filepath.Dir(rf.file), "cairn.lock"), old, f)
+	if err := writeLock(e.stderr, filepath.Join(p.dir, "cairn.lock"), filepath.Join(filepath.Dir(rf.file), "cairn.lock"), old, f); err != nil {
+		return err
+	}
+	sayNewer(e.stderr, rf.file, src.NewerThanLocked(), f)
+	return nil
+}
+
+// sayNewer tells which locked packages the repositories offer in newer
+// versions, and the command that takes them.
+func sayNewer(w io.Writer, recipe string, newer []pkgsrc.Newer, f *lock.File) {
+	kept := map[string]string{}
+	for _, p := range f.Packages {
+		kept[p.Name+":"+p.Arch] = p.Version
+	}
+	var lines, names []string
+	for _, n := range newer {
+		if kept[n.Name+":"+n.Arch] != n.Locked {
+			continue // not kept at the old version after all
+		}
+		lines = append(lines, fmt.Sprintf("  %s:%s %s -> %s (%s)", n.Name, n.Arch, n.Locked, n.Offered, n.Repo))
+		if !slices.Contains(names, n.Name) {
+			names = append(names, n.Name)
+		}
+	}
+	if len(lines) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "cairn lock: %d locked package(s) are offered in newer versions by the recipe's repositories; the lock keeps them:\n%s\n", len(lines), strings.Join(lines, "\n"))
+	fmt.Fprintf(w, "  to take them: cairn lock -f %s --update %s\n", recipe, strings.Join(names, " "))
 }
 
 func checkUpdateNames(old *lock.File, names []string) error {

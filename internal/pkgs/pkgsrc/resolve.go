@@ -57,6 +57,7 @@ func (s *Source) universe(ctx context.Context, req pkgs.Request, arch string) (*
 		u.packages = append(u.packages, idx.packages...)
 		u.repos = append(u.repos, idx.lock)
 	}
+	s.noteNewer(u.packages, u.origin)
 	u.packages = s.preferLocked(u.packages)
 	return u, nil
 }

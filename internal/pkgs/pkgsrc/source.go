@@ -54,6 +54,8 @@ type Source struct {
 	indexes map[string]*once[*repoIndex]
 	answers map[string]*answer
 	sources map[string]*sourceAnswer
+	// newer are locked packages offered in newer versions (newer.go).
+	newer map[string]Newer
 }
 
 type answer struct {
