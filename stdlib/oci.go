@@ -40,7 +40,9 @@ var ociImageBuiltin = Builtin{
 	Doc: "One layer per platform, a deterministic tar that keeps the files' owners and modes, with mtimes and the " +
 		"config's `created` from SOURCE_DATE_EPOCH, so digests repeat. When `rootfs` comes from `rootfs()`, its " +
 		"package list is attached to each manifest as an SPDX 2.3 SBOM (an OCI artifact whose subject is the image). " +
-		"Load it with `skopeo copy oci:DIR ...` or push it with any OCI tool.",
+		"Each image also carries its SLSA provenance the same way. `index.json` lists one entry, named by `ref`: one image " +
+		"index holding the images and what is attached to them (the artifacts carry no platform, as BuildKit's attestations), " +
+		"so `skopeo inspect oci:DIR` needs no tag. Load it with `skopeo copy oci:DIR ...` or push it with any OCI tool.",
 	Example: `target("image", oci_image(base, platforms = ["linux/amd64", "linux/arm64"], ref = "edge:1",
                              entrypoint = ["/usr/sbin/nginx", "-g", "daemon off;"], ports = ["80"], user = "www-data"))`,
 	fn: ociImageFn,

@@ -421,7 +421,7 @@ def merge(artifacts):
 def oci_image(rootfs, platforms = None, ref = None, entrypoint = [], cmd = None, env = {}, workdir = None, user = None, ports = [], labels = {}):
     """An OCI image layout of a root filesystem, for one or several platforms.
 
-    One layer per platform, a deterministic tar that keeps the files' owners and modes, with mtimes and the config's `created` from SOURCE_DATE_EPOCH, so digests repeat. When `rootfs` comes from `rootfs()`, its package list is attached to each manifest as an SPDX 2.3 SBOM (an OCI artifact whose subject is the image). Load it with `skopeo copy oci:DIR ...` or push it with any OCI tool.
+    One layer per platform, a deterministic tar that keeps the files' owners and modes, with mtimes and the config's `created` from SOURCE_DATE_EPOCH, so digests repeat. When `rootfs` comes from `rootfs()`, its package list is attached to each manifest as an SPDX 2.3 SBOM (an OCI artifact whose subject is the image). Each image also carries its SLSA provenance the same way. `index.json` lists one entry, named by `ref`: one image index holding the images and what is attached to them (the artifacts carry no platform, as BuildKit's attestations), so `skopeo inspect oci:DIR` needs no tag. Load it with `skopeo copy oci:DIR ...` or push it with any OCI tool.
 
     Args:
         rootfs: artifact: the image's filesystem, usually from `rootfs()`; built once per platform

@@ -132,9 +132,9 @@ func prepareDir(dir string) error {
 	return nil
 }
 
-// writeImages writes every image and the SBOM artifacts and returns the
-// descriptors for index.json: the image and its SBOM artifact for one
-// image, else one nested index of them all.
+// writeImages writes every image and the SBOM and provenance artifacts
+// and returns the descriptors for index.json: the image alone when
+// nothing is attached to it, else one nested index of them all.
 func writeImages(s blobStore, images []image, opts Options) ([]descriptor, error) {
 	manifests, err := writeManifests(s, images, opts)
 	if err != nil {
@@ -154,10 +154,15 @@ func writeImages(s blobStore, images []image, opts Options) ([]descriptor, error
 		}
 		manifests = append(manifests, provs...)
 	}
-	if len(images) == 1 {
+	if len(manifests) == 1 {
+		// One image and nothing attached: index.json names it.
 		annotate(&manifests[0], opts.Ref)
 		return manifests, nil
 	}
+	// Otherwise one nested index holds the images and what is attached
+	// to them, so index.json lists one entry: `skopeo inspect oci:DIR`
+	// needs no tag, and tools pick the image by platform (the artifacts
+	// carry none), as with BuildKit's attestations.
 	nested, err := s.putJSON(mediaTypeIndex, newIndex(manifests))
 	annotate(&nested, opts.Ref)
 	return []descriptor{nested}, err

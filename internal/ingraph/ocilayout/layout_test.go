@@ -94,22 +94,40 @@ func TestLayoutStructure(t *testing.T) {
 	}
 }
 
+// TestSingleImageWithSBOM: one image with an SBOM is one nested index in
+// index.json (named by the ref), holding the image and the SBOM artifact,
+// so index.json lists one entry and `skopeo inspect oci:DIR` needs no tag.
 func TestSingleImageWithSBOM(t *testing.T) {
 	testutil.NeedRoot(t)
 	dir := filepath.Join(t.TempDir(), "layout")
 	img := Image{Platform{OS: "linux", Architecture: "arm64"}, rootfs(t, false)}
 	testutil.Must(t, Write(dir, []Image{img}, Options{Epoch: 1700000000, Ref: "one", SBOM: []byte(testSBOM)}))
-	idx := readIndex(t, dir)
-	if len(idx.Manifests) != 2 {
-		t.Fatalf("index: %+v", idx)
+	top, nested := platformIndex(t, dir)
+	if !maps.Equal(top.Annotations, map[string]string{v1.AnnotationRefName: "one"}) || len(nested.Manifests) != 2 {
+		t.Fatalf("index.json entry %+v, nested %+v", top, nested)
 	}
-	d := idx.Manifests[0]
-	if !maps.Equal(d.Annotations, map[string]string{v1.AnnotationRefName: "one"}) || d.Platform == nil ||
-		d.Platform.Architecture != "arm64" || d.MediaType != v1.MediaTypeImageManifest {
+	d := nested.Manifests[0]
+	if d.Platform == nil || d.Platform.Architecture != "arm64" || d.MediaType != v1.MediaTypeImageManifest || d.Annotations != nil {
 		t.Errorf("manifest: %+v", d)
 	}
 	checkImage(t, dir, d, "/bin/sh")
-	checkSBOM(t, dir, idx.Manifests[1], d)
+	checkSBOM(t, dir, nested.Manifests[1], d)
+}
+
+// TestSingleImage: one image with nothing attached is index.json's one
+// entry itself, named by the ref (umoci and other tools that do not read
+// nested indexes take it).
+func TestSingleImage(t *testing.T) {
+	testutil.NeedRoot(t)
+	dir := filepath.Join(t.TempDir(), "layout")
+	img := Image{Platform{OS: "linux", Architecture: "arm64"}, rootfs(t, false)}
+	testutil.Must(t, Write(dir, []Image{img}, Options{Epoch: 1700000000, Ref: "one"}))
+	idx := readIndex(t, dir)
+	if len(idx.Manifests) != 1 || idx.Manifests[0].MediaType != v1.MediaTypeImageManifest ||
+		!maps.Equal(idx.Manifests[0].Annotations, map[string]string{v1.AnnotationRefName: "one"}) {
+		t.Fatalf("index: %+v", idx)
+	}
+	checkImage(t, dir, idx.Manifests[0], "/bin/sh")
 }
 
 // checkImage checks one image manifest and its configuration.

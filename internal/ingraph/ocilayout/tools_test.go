@@ -90,6 +90,12 @@ func TestSkopeoInspectAndCopy(t *testing.T) {
 	if got.Digest != string(idx.Manifests[0].Digest) || got.Architecture != "amd64" || got.Os != "linux" {
 		t.Errorf("skopeo inspect: %+v, index %+v", got, idx.Manifests[0])
 	}
+	// One entry in index.json, the SBOM inside it: no tag needed.
+	var untagged struct{ Digest string }
+	testutil.Must(t, json.Unmarshal(run(t, "skopeo", "inspect", "oci:"+dir), &untagged))
+	if untagged.Digest != got.Digest {
+		t.Errorf("skopeo inspect oci:DIR (no tag): %+v, want %s", untagged, got.Digest)
+	}
 	var config v1.Image
 	testutil.Must(t, json.Unmarshal(run(t, "skopeo", "inspect", "--config", "oci:"+dir+":cairn-test:1"), &config))
 	if fmt.Sprint(config.Config.Cmd) != "[/bin/bash]" || config.Created.Unix() != 7 {
@@ -104,8 +110,9 @@ func TestUmociUnpack(t *testing.T) {
 	testutil.NeedTool(t, "umoci")
 	dir := filepath.Join(t.TempDir(), "layout")
 	src := rootfs(t, true)
-	// The SBOM entry carries no name, so "x" names exactly one manifest.
-	opts := Options{Epoch: 99, Ref: "x", SBOM: []byte(testSBOM)}
+	// umoci reads an image manifest, not a nested index: an image with
+	// nothing attached is one.
+	opts := Options{Epoch: 99, Ref: "x"}
 	testutil.Must(t, Write(dir, []Image{{Platform{OS: "linux", Architecture: "amd64"}, src}}, opts))
 	out := filepath.Join(t.TempDir(), "rootfs")
 	run(t, "umoci", "raw", "unpack", "--image", dir+":x", out)
