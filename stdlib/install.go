@@ -319,6 +319,27 @@ func configureScript(ps []pkgs.Locked, arch string, onTop bool) string {
 	return strings.ReplaceAll(script, "@IDS@", strings.Join(ids, " "))
 }
 
+// hostKeysScript keeps per-machine identities out of images: the SSH host
+// keys openssh-server's postinst generated (random: every device would
+// share them, and no two builds would match) are removed, a oneshot unit
+// makes them at first boot before ssh.service (Debian's own units do not),
+// and /usr/lib/cairn/removed-identities lists what was removed. A system
+// without systemd runs ssh-keygen -A itself before sshd. (machine-id is
+// emptied above: systemd's first-boot state.)
+const hostKeysScript = `if ls /etc/ssh/ssh_host_*_key >/dev/null 2>&1; then
+  mkdir -p /usr/lib/cairn /etc/systemd/system/ssh.service.wants /etc/systemd/system/multi-user.target.wants
+  ls /etc/ssh/ssh_host_*_key /etc/ssh/ssh_host_*_key.pub 2>/dev/null | sort >> /usr/lib/cairn/removed-identities
+  rm -f /etc/ssh/ssh_host_*_key /etc/ssh/ssh_host_*_key.pub
+  printf '%s\n' '[Unit]' 'Description=SSH host keys, made on first boot (cairn images carry none)' \
+    'Before=ssh.service' 'ConditionPathExists=!/etc/ssh/ssh_host_ed25519_key' '' \
+    '[Service]' 'Type=oneshot' 'ExecStart=/usr/bin/ssh-keygen -A' '' \
+    '[Install]' 'WantedBy=multi-user.target ssh.service' > /etc/systemd/system/cairn-ssh-host-keys.service
+  ln -sf ../cairn-ssh-host-keys.service /etc/systemd/system/ssh.service.wants/cairn-ssh-host-keys.service
+  ln -sf ../cairn-ssh-host-keys.service /etc/systemd/system/multi-user.target.wants/cairn-ssh-host-keys.service
+  echo "cairn: removed the SSH host keys (made at first boot by cairn-ssh-host-keys.service; listed in /usr/lib/cairn/removed-identities)"
+fi
+`
+
 // passwdLine configures base-passwd first: the other packages' scripts
 // need its users and groups.
 const passwdLine = "dpkg --configure --force-depends base-passwd\n"
@@ -343,7 +364,7 @@ dpkg --configure -a
 kill $progress 2>/dev/null || true
 if command -v ldconfig >/dev/null; then ldconfig; fi
 if [ -s /etc/machine-id ]; then : > /etc/machine-id; fi
-rm -f /var/log/dpkg.log /var/log/alternatives.log /var/log/bootstrap.log /var/cache/ldconfig/aux-cache \
+` + hostKeysScript + `rm -f /var/log/dpkg.log /var/log/alternatives.log /var/log/bootstrap.log /var/cache/ldconfig/aux-cache \
   /var/lib/dpkg/*-old /var/cache/debconf/*-old
 rm -rf /var/log/apt/* /var/cache/apt/*.bin /tmp/* /var/tmp/*
 `

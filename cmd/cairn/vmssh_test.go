@@ -4,6 +4,8 @@ package main
 // built with the key cairn generates for this machine, booted, logged into
 // over the forwarded port, and a command's output and exit status come
 // back; the private key reaches no output and the output is not written.
+// The image carries no SSH host keys (the guest makes them at boot, as a
+// first boot does) and a fresh engine builds it to the same bytes.
 
 import (
 	"maps"
@@ -26,6 +28,7 @@ mount -t devpts devpts /dev/pts
 ip link set lo up
 ip link set eth0 up
 ip addr add 10.0.2.15/24 dev eth0
+ssh-keygen -A
 /usr/sbin/sshd -e
 echo "CAIRN-SYSTEM-UP $(uname -m) $(cat /etc/hostname)"
 exec /bin/sh
@@ -58,11 +61,11 @@ func TestVMSSH(t *testing.T) {
 		return c.run(t, "vm", "-f", recipe, "-o", out, "--no-build", "dev", "--login", "--timeout", bootTimeout.String(), "--", command)
 	}
 	t.Run("command", func(t *testing.T) {
-		r := login(t, "cat /etc/hostname; id -u; cat /root/.ssh/authorized_keys")
+		r := login(t, "cat /etc/hostname; id -u; cat /root/.ssh/authorized_keys; test -s /etc/ssh/ssh_host_ed25519_key && echo made-at-boot")
 		if r.code != 0 {
 			t.Fatalf("cairn vm --login: %s", r)
 		}
-		if want := "dev\n0\n" + pub; r.stdout != want {
+		if want := "dev\n0\n" + pub + "made-at-boot\n"; r.stdout != want {
 			t.Errorf("the command printed %q, want %q", r.stdout, want)
 		}
 		t.Logf("%s", lastLine(r.stderr))
@@ -76,6 +79,31 @@ func TestVMSSH(t *testing.T) {
 	if after := treeSums(t, filepath.Join(out, "dev")); !maps.Equal(before, after) {
 		t.Errorf("cairn vm --login changed the output")
 	}
+	t.Run("no host keys", func(t *testing.T) {
+		img := filepath.Join(out, "dev", "dev.img")
+		root := extract(t, img, partitions(t, img), 1)
+		if ls := run(t, "debugfs", "-R", "ls /etc/ssh", root); strings.Contains(ls, "ssh_host_") {
+			t.Errorf("the image carries SSH host keys:\n%s", ls)
+		}
+		removed := run(t, "debugfs", "-R", "cat /usr/lib/cairn/removed-identities", root)
+		if !strings.Contains(removed, "/etc/ssh/ssh_host_ed25519_key\n") {
+			t.Errorf("/usr/lib/cairn/removed-identities = %q, want the host keys listed", removed)
+		}
+		if unit := run(t, "debugfs", "-R", "cat /etc/systemd/system/cairn-ssh-host-keys.service", root); !strings.Contains(unit, "ExecStart=/usr/bin/ssh-keygen -A") {
+			t.Errorf("no first-boot unit for the host keys:\n%s", unit)
+		}
+	})
+	t.Run("same bytes on a fresh engine", func(t *testing.T) {
+		// The same key (this home's) through --context: the image depends
+		// on whose key it carries, and on nothing else.
+		again := filepath.Join(t.TempDir(), "out")
+		f := freshEngine(t)
+		f.ok(t, "build", "-f", recipe, "-o", again, "dev", "--context", "cairn-vm-ssh="+filepath.Join(home, "vm-ssh", "public"))
+		f.ok(t, "engine", "stop")
+		if a, b := treeSums(t, filepath.Join(out, "dev")), treeSums(t, filepath.Join(again, "dev")); !maps.Equal(a, b) {
+			t.Errorf("two engines built different images: %v vs %v", a, b)
+		}
+	})
 	t.Run("usage", func(t *testing.T) {
 		for _, args := range [][]string{
 			{"dev", "--", "true"},
