@@ -158,7 +158,9 @@ func (f *frontendEnv) testErrors(t *testing.T) {
 func (f *frontendEnv) testLockedRootfs(t *testing.T) {
 	proj := lockedRootfsProject(t, f.cli)
 	r := f.buildctl(t, append(f.buildArgs("gateway.v0", proj, t.TempDir()), "--opt", "source="+f.image, "--opt", "target=tar")...)
-	for _, w := range []string{"cairn.star:7", "--opt mirror:debian=URL"} {
+	// The error names the line of the tar target's rootfs() in the recipe.
+	line := strings.Count(rootfsRecipe[:strings.Index(rootfsRecipe, `target("tar"`)], "\n") + 1
+	for _, w := range []string{fmt.Sprintf("cairn.star:%d", line), "--opt mirror:debian=URL"} {
 		if r.code == 0 || !strings.Contains(r.stderr, w) {
 			t.Errorf("without a mirror: exit %d, want a failure naming %q:\n%s", r.code, w, clip(r.stderr))
 		}
