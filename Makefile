@@ -73,7 +73,7 @@ demo: setup build
 	bin/cairn build -f examples/edge/cairn.star -o out/edge --locked --progress plain rpi4 qemu iso \
 	  iso-sb qemu-sb sb-vars-amd64 sb-vars-arm64 --secret id=edge-db-key,src=examples/edge/keys/db.key
 	bin/cairn build -f examples/packages/cairn.star -o out/packages --locked --progress plain system
-	@echo "demo: boot the images with the commands in docs/boards.md"
+	@echo "demo: boot one with: bin/cairn vm -f examples/edge/cairn.star -o out/edge --locked qemu (Ctrl-A X quits; docs/loop.md)"
 
 ## bench: the performance table (each measure against its peer, min and
 ## median of alternating runs, ratios and goals; ~19 min on 2 cores) after
