@@ -60,10 +60,16 @@ func localSources(ops [][]byte) (srcs []localSource, ok bool) {
 
 // localDir is the host directory a local source name is served from.
 func (b *buildPlan) localDir(name string) (string, bool) {
+	return localDirOf(b.project.dir, b.flags.contexts, name)
+}
+
+// localDirOf is the directory session local name serves: the project's,
+// or a named context's.
+func localDirOf(project string, contexts contextFlag, name string) (string, bool) {
 	if name == stdlib.DefaultLocalName {
-		return b.project.dir, true
+		return project, true
 	}
-	for ctxName, dir := range b.flags.contexts {
+	for ctxName, dir := range contexts {
 		if stdlib.ContextLocalName(ctxName) == name {
 			return dir, true
 		}

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/cairn-build/cairn/internal/host/why"
-	"github.com/cairn-build/cairn/stdlib"
 )
 
 // cairn watch rebuilds a target when a file it reads changes: the recipe
@@ -121,9 +120,9 @@ func watchedFiles(f buildFlags, name string) []string {
 	cur, _ := whyPaths(f.out, name)
 	if rec, err := why.Read(cur); err == nil {
 		for _, s := range rec.Steps {
-			base := dir
-			if name, ok := strings.CutPrefix(s.Local(), stdlib.ContextLocalName("")); ok && f.contexts[name] != "" {
-				base = f.contexts[name]
+			base, ok := localDirOf(dir, f.contexts, s.Local())
+			if !ok {
+				continue
 			}
 			for p := range s.Files {
 				seen[filepath.Join(base, p)] = true

@@ -24,21 +24,10 @@ func Expect(ctx context.Context, w io.Writer, re *regexp.Regexp, timeout time.Du
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	con := &console{w: w, re: re, seen: make(chan struct{})}
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Stdout, cmd.Stderr = con, con
-	cmd.WaitDelay = 5 * time.Second
-	var stdin io.WriteCloser
-	if halt != nil {
-		var err error
-		if stdin, err = cmd.StdinPipe(); err != nil {
-			return err
-		}
+	stdin, done, err := start(ctx, con, halt != nil, name, args...)
+	if err != nil {
+		return err
 	}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("%s: %w (Debian packages qemu-system-x86, qemu-system-arm; make setup installs them)", name, err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
 	select {
 	case <-con.seen:
 		if halt != nil {
@@ -73,6 +62,28 @@ func Expect(ctx context.Context, w io.Writer, re *regexp.Regexp, timeout time.Du
 		}
 		return ctx.Err()
 	}
+}
+
+// start runs qemu in the background, its console (stdout and stderr) to
+// w, and returns its stdin (when asked for: the monitor and serial line
+// for powerOff) and a channel that gets Wait's answer.
+func start(ctx context.Context, w io.Writer, withStdin bool, name string, args ...string) (io.WriteCloser, <-chan error, error) {
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Stdout, cmd.Stderr = w, w
+	cmd.WaitDelay = 5 * time.Second
+	var stdin io.WriteCloser
+	if withStdin {
+		var err error
+		if stdin, err = cmd.StdinPipe(); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, nil, fmt.Errorf("%s: %w (Debian packages qemu-system-x86, qemu-system-arm; make setup installs them)", name, err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	return stdin, done, nil
 }
 
 // Interactive runs qemu with the terminal as its serial console.

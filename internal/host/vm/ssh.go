@@ -59,14 +59,10 @@ func (l Login) Run(ctx context.Context) (int, error) {
 	defer con.Close()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, l.Qemu, l.Args...)
-	cmd.Stdout, cmd.Stderr = con, con
-	cmd.WaitDelay = 5 * time.Second
-	if err := cmd.Start(); err != nil {
-		return 0, fmt.Errorf("%s: %w (Debian packages qemu-system-x86, qemu-system-arm; make setup installs them)", l.Qemu, err)
+	_, done, err := start(ctx, con, false, l.Qemu, l.Args...)
+	if err != nil {
+		return 0, err
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
 	defer func() { cancel(); <-done }()
 	start := time.Now()
 	fmt.Fprintf(l.Log, "cairn vm: waiting for the guest's sshd on 127.0.0.1:%d (the console goes to %s)\n", l.Port, l.Console)
