@@ -130,11 +130,11 @@ func ociConfig(c *request.OCIConfig, entrypoint, cmd, ports []string, env, label
 	}
 	seen := map[string]bool{}
 	for _, p := range ports {
-		m := ociPort.FindStringSubmatch(p)
-		if n, _ := strconv.Atoi(m1(m)); m == nil || n < 1 || n > 65535 {
+		num, proto, _ := strings.Cut(p, "/")
+		if n, err := strconv.Atoi(num); !ociPort.MatchString(p) || err != nil || n < 1 || n > 65535 {
 			return errParam("oci_image", "ports", quote(p), `a port like "8080", "8080/tcp" or "53/udp"`)
 		}
-		if m[3] == "" {
+		if proto == "" {
 			p += "/tcp"
 		}
 		if !seen[p] {
@@ -144,14 +144,6 @@ func ociConfig(c *request.OCIConfig, entrypoint, cmd, ports []string, env, label
 	}
 	sort.Strings(c.ExposedPorts)
 	return nil
-}
-
-// m1 is a match's first group, or "".
-func m1(m []string) string {
-	if len(m) < 2 {
-		return ""
-	}
-	return m[1]
 }
 
 func sbomFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {

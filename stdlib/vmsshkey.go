@@ -57,9 +57,8 @@ func (n *vmSSHKeyNode) compile(c *Compiler) (llb.State, error) {
 	default:
 		return llb.State{}, errAt(n.p, "vm_ssh_key", fmt.Errorf("this build was not given the key: cairn build provides it; other clients pass a directory holding authorized_keys as the named context %q", VMSSHKeyContext))
 	}
-	own := llb.WithUIDGID(0, 0)
-	fa := llb.Mkdir("/root", 0o700, c.created(), own).
-		Mkdir("/root/.ssh", 0o700, c.created(), own).
+	fa := llb.Mkdir("/root", 0o700, c.created(), rootOwner()).
+		Mkdir("/root/.ssh", 0o700, c.created(), rootOwner()).
 		Copy(key, "/authorized_keys", "/root/.ssh/authorized_keys", &llb.CopyInfo{ChownOpt: rootOwner(), Mode: &llb.ChmodOpt{Mode: 0o600}}, c.created())
 	return llb.Scratch().File(fa, llb.WithCustomName("vm_ssh_key"), c.loc(n.p)), nil
 }
