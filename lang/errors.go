@@ -112,14 +112,23 @@ func errEscapeProject(pos syntax.Position, module, display string) *Error {
 			"(use a path relative to the project, or @cairn// for the bundled library)", module, dir)}
 }
 
-func errEscapeLibrary(pos syntax.Position, module string) *Error {
+func errEscapeLibrary(pos syntax.Position, module, repo string) *Error {
+	what := "the library @" + repo
+	if repo == libraryRepo {
+		what = "the bundled library"
+	}
 	return &Error{Pos: pos, Msg: fmt.Sprintf(
-		"load %q: escapes the bundled library; @cairn// files may only load other @cairn// files", module)}
+		"load %q: escapes %s; its files may load its own files (relative or //path), @cairn// and the project's libraries", module, what)}
 }
 
-func errUnknownRepo(pos syntax.Position, module, repo string) *Error {
-	return &Error{Pos: pos, Msg: fmt.Sprintf(
-		"load %q: unknown repository @%s; the only repository is @cairn (the bundled library)", module, repo)}
+// errUnknownRepo reports a repository that is not @cairn and that
+// Options.Repos did not open (err, nil when there is no Repos at all).
+func errUnknownRepo(pos syntax.Position, module, repo string, err error) *Error {
+	if err == nil {
+		return &Error{Pos: pos, Msg: fmt.Sprintf(
+			"load %q: unknown repository @%s; the only repository is @cairn (the bundled library)", module, repo)}
+	}
+	return &Error{Pos: pos, Msg: fmt.Sprintf("load %q: library @%s: %v", module, repo, err), Err: err}
 }
 
 func errNoLibrary(pos syntax.Position, module string) *Error {

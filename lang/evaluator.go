@@ -26,6 +26,11 @@ type Options struct {
 	// Library is the bundled library addressed as "@cairn//path.star".
 	// Its files show as "@cairn//path.star". It may be nil.
 	Library fs.FS
+	// Repos, if non-nil, opens the library a project declares under a
+	// name, for load("@NAME//path.star", ...): called once per name, on
+	// its first load. An error (no such library, a failed fetch) is
+	// reported at the load. Its files show as "@NAME//path.star".
+	Repos func(name string) (fs.FS, error)
 	// Predeclared are the names every file sees besides Starlark's
 	// universe (cairn's builtins). Evaluation does not modify the dict.
 	Predeclared starlark.StringDict
@@ -63,6 +68,7 @@ type Evaluator struct {
 	mu      sync.Mutex
 	budget  budget
 	modules map[string]*module    // by file.key()
+	repos   map[string]fs.FS      // opened libraries, by name
 	srcMu   sync.Mutex            // guards sources apart from mu, so builtins may call Source during Load
 	sources map[string][]byte     // by display file name
 	calls   map[string]callStarts // by display file name, guarded by srcMu
@@ -112,6 +118,7 @@ func New(opts Options) *Evaluator {
 		display:  display,
 		fileOpts: fileOptions(),
 		modules:  map[string]*module{},
+		repos:    map[string]fs.FS{},
 		sources:  map[string][]byte{},
 		calls:    map[string]callStarts{},
 	}
@@ -328,7 +335,7 @@ func (e *Evaluator) newThread(name string, deps map[string]starlark.StringDict) 
 // displayName is the name of f in positions and messages.
 func (e *Evaluator) displayName(f file) string {
 	switch {
-	case f.lib:
+	case f.repo != "":
 		return f.key()
 	case e.display == "":
 		return f.path
@@ -339,8 +346,11 @@ func (e *Evaluator) displayName(f file) string {
 // read returns the bytes of f, which site asked for.
 func (e *Evaluator) read(f file, site LoadSite) ([]byte, *Error) {
 	fsys, name := e.opts.Project, e.displayName(f)
-	if f.lib {
+	switch {
+	case f.repo == libraryRepo:
 		fsys = e.opts.Library
+	case f.repo != "":
+		fsys = e.repos[f.repo]
 	}
 	if fsys == nil {
 		return nil, errNotFound(site, name, "", fs.ErrNotExist)

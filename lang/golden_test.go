@@ -2,6 +2,8 @@ package lang
 
 import (
 	"flag"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,7 +18,7 @@ var update = flag.Bool("update", false, "rewrite the want sections of testdata/*
 
 // TestGolden evaluates each testdata/*.txtar project and compares the
 // outcome with its "want" section. Files named "@cairn/..." form the
-// library; the others the project, displayed as "examples/x". The main
+// library, "@NAME/..." a declared library NAME; the others the project, displayed as "examples/x". The main
 // file is cairn.star. "want" holds the error text, or "ok: NAME = VALUE"
 // lines for the globals of a successful evaluation.
 func TestGolden(t *testing.T) {
@@ -36,19 +38,31 @@ func runGolden(t *testing.T, p string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	project, library := fstest.MapFS{}, fstest.MapFS{}
+	project, library, repos := fstest.MapFS{}, fstest.MapFS{}, map[string]fstest.MapFS{}
 	want := -1
 	for i, f := range ar.Files {
+		repo, rest, _ := strings.Cut(f.Name, "/")
 		switch {
 		case f.Name == "want":
 			want = i
-		case strings.HasPrefix(f.Name, "@cairn/"):
-			library[strings.TrimPrefix(f.Name, "@cairn/")] = &fstest.MapFile{Data: f.Data}
+		case repo == "@cairn":
+			library[rest] = &fstest.MapFile{Data: f.Data}
+		case strings.HasPrefix(repo, "@"):
+			if repos[repo[1:]] == nil {
+				repos[repo[1:]] = fstest.MapFS{}
+			}
+			repos[repo[1:]][rest] = &fstest.MapFile{Data: f.Data}
 		default:
 			project[f.Name] = &fstest.MapFile{Data: f.Data}
 		}
 	}
-	ev := New(Options{Project: project, Display: "examples/x", Library: library, Predeclared: testBuiltins()})
+	open := func(name string) (fs.FS, error) {
+		if r, ok := repos[name]; ok {
+			return r, nil
+		}
+		return nil, fmt.Errorf("no library %q is declared", name)
+	}
+	ev := New(Options{Project: project, Display: "examples/x", Library: library, Repos: open, Predeclared: testBuiltins()})
 	got := outcome(ev.Load("cairn.star"))
 	if *update {
 		updateGolden(t, p, ar, want, got)

@@ -52,6 +52,7 @@ func Builtins() []Builtin {
 		kernelBuiltin,
 		kernelModuleBuiltin,
 		keyringBuiltin,
+		libraryBuiltin,
 		localBuiltin,
 		mergeBuiltin,
 		ociImageBuiltin,

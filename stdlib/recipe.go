@@ -53,6 +53,9 @@ type Options struct {
 	File string
 	// Library is the bundled recipe library addressed as @cairn//.
 	Library fs.FS
+	// Libraries fetches the libraries LibrariesFile declares; nil makes
+	// every load of one an error.
+	Libraries LibrarySource
 	// Print receives the recipe's print() output; nil discards it.
 	Print func(thread *starlark.Thread, msg string)
 	// Context, MaxSteps and BudgetHint bound the evaluation (see
@@ -69,10 +72,12 @@ func Evaluate(opts Options) (*Recipe, error) {
 		opts.File = "cairn.star"
 	}
 	st := &evalState{project: opts.Project, targets: map[string]*Target{}}
+	libs := &libraries{opts: opts, open: map[string]libResult{}}
 	ev := lang.New(lang.Options{
 		Project:     opts.Project,
 		Display:     opts.Display,
 		Library:     opts.Library,
+		Repos:       libs.repo,
 		Predeclared: Universe(),
 		SetupThread: func(t *starlark.Thread) { t.SetLocal(stateKey, st) },
 		Print:       opts.Print,
@@ -103,6 +108,8 @@ type evalState struct {
 	callStart func(syntax.Position) syntax.Position
 	// vmSSHKey: vm_ssh_key() was called.
 	vmSSHKey bool
+	// libraries collects library() calls; nil outside LibrariesFile.
+	libraries map[string]*libraryDecl
 }
 
 const stateKey = "cairn.stdlib.state"

@@ -16,7 +16,12 @@ import (
 
 // vmSSHRecipe is a PC disk image running Debian's sshd from a shell init
 // (networking as qemu's user mode hands it out), with cairn's key for root.
-const vmSSHRecipe = `load("@cairn//boards/pc_x86_64.star", "pc_x86_64")
+const vmSSHRecipe = vmSSHSystem + `target("dev", dev_image())
+`
+
+// vmSSHSystem defines dev_image(), the image of vmSSHRecipe; the library
+// test serves it as a vendor's board library, to the same graph.
+const vmSSHSystem = `load("@cairn//boards/pc_x86_64.star", "pc_x86_64")
 load("@cairn//distros/debian.star", "debian")
 
 INIT = """#!/bin/sh
@@ -38,7 +43,8 @@ system = debian.rootfs(arch = "amd64", packages = ["openssh-server", "iproute2"]
     files({"usr/sbin/cairn-init": INIT}, mode = 0o755),
     vm_ssh_key(),
 ])
-target("dev", pc_x86_64.image(rootfs = system, repos = debian.repos(), name = "dev", cmdline = "init=/usr/sbin/cairn-init"))
+def dev_image():
+    return pc_x86_64.image(rootfs = system, repos = debian.repos(), name = "dev", cmdline = "init=/usr/sbin/cairn-init")
 `
 
 func TestVMSSH(t *testing.T) {

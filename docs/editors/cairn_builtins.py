@@ -382,6 +382,27 @@ def keyring(path):
     """
     ...
 
+def library(name, git = None, http = None, path = None, subdir = ""):
+    """Declares a library of .star files the project loads as `@NAME//path.star`; only in `libraries.star`.
+
+    Give exactly one of `git`, `http` and `path`. The file `libraries.star` beside the recipe holds the project's `library()` calls (it may `load()` project files and `@cairn//`, not other libraries). A library's files load their own files (relative, or `//path` from the library's root), `@cairn//` and the project's other libraries. `cairn` fetches a git or http library once into its home (`$CAIRN_HOME/libraries`); `--locked` builds take the commit from `cairn.lock` and need no network once the library was fetched. See docs/boards.md.
+
+    Args:
+        name: string: the name loads use: `load("@NAME//boards/x.star", ...)`; lower-case letters, digits and `_`, not `cairn`
+        git: artifact: a `git()` source: a signed tag (`ref` with `verify`) or a `commit`; the ref is pinned in `cairn.lock` like any git() ref
+        http: artifact: an `http()` file pinned by sha256: a tar archive, plain or compressed with gzip, xz or zstd
+        path: string: a directory on this machine, absolute or relative to the project directory, read as it is (not pinned): for developing a library beside a project
+        subdir: string: the library's root inside the tree or archive, e.g. `"acme-boards-1.2"` for an archive with a top directory
+
+    Returns:
+        None
+
+    Example:
+
+        library(name = "acme", git = git("https://git.example.org/acme/boards.git", ref = "v1.2", verify = keyring("keys/acme.asc")))
+    """
+    ...
+
 def local(path, include = [], exclude = []):
     """Files from the project directory.
 

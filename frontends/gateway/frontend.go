@@ -36,7 +36,7 @@ func Frontend(cfg Config) gwclient.BuildFunc {
 			return nil, err
 		}
 		read := sourceReader(p.fsys, cfg.Library)
-		req, err := p.request(ctx, o, cfg)
+		req, err := p.request(ctx, c, o, cfg)
 		if err != nil {
 			return nil, withSource(err, read)
 		}
@@ -50,11 +50,15 @@ func Frontend(cfg Config) gwclient.BuildFunc {
 
 // request evaluates the recipe and says what to build.
 // The build's cancellation stops the evaluation too.
-func (p *project) request(ctx context.Context, o *options, cfg Config) (frontends.Request, error) {
+func (p *project) request(ctx context.Context, c gwclient.Client, o *options, cfg Config) (frontends.Request, error) {
+	// git() refs come from cairn.lock only: the frontend has no
+	// credentials and must not depend on a remote's current state.
+	git := gitsrc.New(gitsrc.Config{Lock: p.lock, Locked: true})
 	r, err := stdlib.Evaluate(stdlib.Options{
 		Project:    p.fsys,
 		File:       p.file,
 		Library:    cfg.Library,
+		Libraries:  &engineLibraries{c: c, git: git},
 		Print:      func(*starlark.Thread, string) {}, // no terminal to print to
 		Context:    ctx,
 		MaxSteps:   o.MaxSteps,
@@ -68,9 +72,7 @@ func (p *project) request(ctx context.Context, o *options, cfg Config) (frontend
 		return frontends.Request{}, err
 	}
 	req.Packages = newLockedPackages(p.lock, o.Mirrors)
-	// git() refs come from cairn.lock only: the frontend has no
-	// credentials and must not depend on a remote's current state.
-	req.Git = gitsrc.New(gitsrc.Config{Lock: p.lock, Locked: true})
+	req.Git = git
 	// The helper is inlined into the very graph the CLI compiles.
 	req.Rewrite = func(ctx context.Context, def *llb.Definition, h stdlib.Helper) (*llb.Definition, error) {
 		return inlineHelper(ctx, def, h, o.Epoch)

@@ -132,6 +132,7 @@ func planBuild(e *env, f buildFlags, names []string) (*buildPlan, error) {
 	if err := checkProgressMode(e, f.progress); err != nil {
 		return nil, err
 	}
+	f.recipe.libs = libraryFlags{locked: f.packages.locked, secrets: f.session.secrets, home: homeOf(*f.engine)}
 	p, err := loadRecipe(e.ctx, f.recipe, e.stderr)
 	if err != nil {
 		return nil, err

@@ -35,6 +35,7 @@ func runGraph(e *env) error {
 	if len(rf.opts.Platforms) == 0 {
 		rf.opts.Platforms = []ocispecs.Platform{host}
 	}
+	rf.libs.locked = pf.locked
 	p, err := loadRecipe(e.ctx, rf, e.stderr)
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cairn-build/cairn/frontends"
 	"github.com/cairn-build/cairn/internal/host/engine"
+	"github.com/cairn-build/cairn/internal/host/gitsrc"
 	"github.com/cairn-build/cairn/internal/pkgs/lock"
 	"github.com/cairn-build/cairn/internal/pkgs/pkgsrc"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
@@ -36,6 +37,8 @@ func runLock(e *env) error {
 	if len(rf.opts.Platforms) == 0 {
 		rf.opts.Platforms = []ocispecs.Platform{hostPlatform()}
 	}
+	opts := sourceOptions{fresh: *update && len(args) == 0, update: args, relock: true}
+	rf.libs = libraryFlags{fresh: opts.fresh, secrets: *secrets}
 	p, err := loadRecipe(e.ctx, rf, e.stderr)
 	if err != nil {
 		return err
@@ -43,7 +46,6 @@ func runLock(e *env) error {
 	if err := rf.readEnv(); err != nil {
 		return err
 	}
-	opts := sourceOptions{fresh: *update && len(args) == 0, update: args, relock: true}
 	src, old, err := newSource(p.dir, homeOf(engine.Config{}), rf.opts.Mirrors, pf, opts, e.stderr)
 	if err != nil {
 		return err
@@ -67,7 +69,7 @@ func runLock(e *env) error {
 	if err != nil {
 		return err
 	}
-	if f.Git, err = gsrc.Entries(); err != nil {
+	if f.Git, err = gitEntries(gsrc, p.libGit); err != nil {
 		return err
 	}
 	if err := writeLock(e.stderr, filepath.Join(p.dir, "cairn.lock"), filepath.Join(filepath.Dir(rf.file), "cairn.lock"), old, f); err != nil {
@@ -174,4 +176,26 @@ func lockDiff(old, f *lock.File) (added, removed, changed int) {
 		}
 	}
 	return added, removed, changed
+}
+
+// gitEntries are the git refs the recipe's sources and its libraries
+// pinned, one entry per ref.
+func gitEntries(srcs ...*gitsrc.Source) ([]lock.Git, error) {
+	var out []lock.Git
+	for _, s := range srcs {
+		if s == nil {
+			continue
+		}
+		es, err := s.Entries()
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range es {
+			if !slices.ContainsFunc(out, func(o lock.Git) bool { return o.URL == e.URL && o.Ref == e.Ref }) {
+				out = append(out, e)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b lock.Git) int { return strings.Compare(a.URL+"\x00"+a.Ref, b.URL+"\x00"+b.Ref) })
+	return out, nil
 }

@@ -7,7 +7,13 @@ import (
 	"io"
 	"os"
 
+	"path/filepath"
+
 	"github.com/cairn-build/cairn/frontends"
+	"github.com/cairn-build/cairn/internal/host/engine"
+	"github.com/cairn-build/cairn/internal/host/gitsrc"
+	"github.com/cairn-build/cairn/internal/host/libsrc"
+	"github.com/cairn-build/cairn/internal/pkgs/lock"
 	"github.com/cairn-build/cairn/recipes"
 	"github.com/cairn-build/cairn/stdlib"
 	"go.starlark.net/starlark"
@@ -17,6 +23,9 @@ import (
 type project struct {
 	dir    string // absolute project directory
 	recipe *stdlib.Recipe
+	// libGit pinned the git refs of the libraries the recipe loaded,
+	// for cairn.lock; nil when the project declares none.
+	libGit *gitsrc.Source
 }
 
 // recipeFlags are the flags of every command that evaluates a recipe, and
@@ -24,6 +33,17 @@ type project struct {
 type recipeFlags struct {
 	file string
 	opts frontends.Options
+	// libs says how the libraries the project declares are fetched; the
+	// command fills it from its own flags before loadRecipe.
+	libs libraryFlags
+}
+
+// libraryFlags are the settings of a command that fetching libraries
+// (stdlib.LibrariesFile) follows.
+type libraryFlags struct {
+	locked, fresh bool
+	secrets       secretFlag
+	home          string // cairn's home; "" for the default one
 }
 
 // addRecipeFlags registers -f and --max-steps.
@@ -47,11 +67,16 @@ func loadRecipe(ctx context.Context, rf *recipeFlags, stderr io.Writer) (*projec
 		return nil, fmt.Errorf("project directory: %w", err)
 	}
 	defer root.Close()
+	libs, libGit, err := librarySource(dir, name, rf.libs, stderr)
+	if err != nil {
+		return nil, err
+	}
 	r, err := stdlib.Evaluate(stdlib.Options{
 		Project:    root.FS(), // confined: symlinks cannot lead loads out of the project
 		Display:    display,
 		File:       name,
 		Library:    recipes.FS,
+		Libraries:  libs,
 		Print:      func(_ *starlark.Thread, msg string) { fmt.Fprintln(stderr, msg) },
 		Context:    ctx,
 		MaxSteps:   rf.opts.MaxSteps,
@@ -60,5 +85,24 @@ func loadRecipe(ctx context.Context, rf *recipeFlags, stderr io.Writer) (*projec
 	if err != nil {
 		return nil, err
 	}
-	return &project{dir: dir, recipe: r}, nil
+	return &project{dir: dir, recipe: r, libGit: libGit}, nil
+}
+
+// librarySource fetches the libraries of a project that declares some,
+// into cairn's home, pinning git refs in (or taking them from) cairn.lock.
+func librarySource(dir, recipe string, f libraryFlags, stderr io.Writer) (stdlib.LibrarySource, *gitsrc.Source, error) {
+	if !fileExists(filepath.Join(dir, filepath.Dir(recipe), stdlib.LibrariesFile)) {
+		return nil, nil, nil
+	}
+	lf, err := lock.Read(filepath.Join(dir, "cairn.lock"))
+	if err != nil {
+		return nil, nil, err
+	}
+	home := f.home
+	if home == "" {
+		home = homeOf(engine.Config{})
+	}
+	gs := newGitSource(lf, f.locked, f.fresh, f.secrets, stderr)
+	src := libsrc.New(libsrc.Config{Git: gs, Cache: filepath.Join(home, "libraries"), Project: dir, Log: progressLine(stderr)})
+	return src, gs, nil
 }
