@@ -14,6 +14,7 @@ import (
 	"github.com/moby/buildkit/exporter/containerimage/exptypes"
 	commonexptypes "github.com/moby/buildkit/exporter/exptypes"
 	gateway "github.com/moby/buildkit/frontend/gateway/client"
+	"github.com/moby/buildkit/solver/pb"
 	digest "github.com/opencontainers/go-digest"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"golang.org/x/sync/errgroup"
@@ -92,10 +93,11 @@ func Build(req Request) gateway.BuildFunc {
 }
 
 func solve(ctx context.Context, c gateway.Client, req Request, p, native ocispecs.Platform) (gateway.Reference, error) {
-	def, bill, err := compile(ctx, req, p, native)
+	def, bill, warnings, err := compile(ctx, req, p, native)
 	if err != nil {
 		return nil, err
 	}
+	warn(ctx, c, req.Recipe, def, warnings)
 	if req.Bill != nil {
 		req.Bill(p, bill)
 	}
@@ -118,15 +120,16 @@ func solve(ctx context.Context, c gateway.Client, req Request, p, native ocispec
 // Definition compiles the requested target for one platform, with the helper
 // native to helperPlatform. It needs no engine (`cairn graph`).
 func Definition(ctx context.Context, req Request, p, helperPlatform ocispecs.Platform) (*llb.Definition, error) {
-	def, _, err := compile(ctx, req, p, helperPlatform)
+	def, _, _, err := compile(ctx, req, p, helperPlatform)
 	return def, err
 }
 
-// compile is Definition with the bill of what the graph reads.
-func compile(ctx context.Context, req Request, p, helperPlatform ocispecs.Platform) (*llb.Definition, *attest.Bill, error) {
+// compile is Definition with the bill of what the graph reads and the
+// warnings compiling gave.
+func compile(ctx context.Context, req Request, p, helperPlatform ocispecs.Platform) (*llb.Definition, *attest.Bill, []stdlib.Warning, error) {
 	t, err := FindTarget(req.Recipe, req.Target)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	h := req.helper(helperPlatform)
 	opts := req.CompileOptions
@@ -142,9 +145,28 @@ func compile(ctx context.Context, req Request, p, helperPlatform ocispecs.Platfo
 		def, err = req.Rewrite(ctx, def, h)
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return def, c.Bill(), nil
+	return def, c.Bill(), c.Warnings(), nil
+}
+
+// warn gives BuildKit what compiling found doubtful, as warnings on the
+// graph's last step with the recipe line: the CLI prints them after the
+// build, buildctl with the line's text.
+func warn(ctx context.Context, c gateway.Client, r *stdlib.Recipe, def *llb.Definition, ws []stdlib.Warning) {
+	if len(def.Def) == 0 {
+		return
+	}
+	last := digest.FromBytes(def.Def[len(def.Def)-1])
+	for _, w := range ws {
+		data, _ := r.Source(w.Pos.Filename())
+		pos := &pb.Position{Line: w.Pos.Line, Character: w.Pos.Col}
+		_ = c.Warn(ctx, last, w.String(), gateway.WarnOpts{
+			Level:      1,
+			SourceInfo: &pb.SourceInfo{Filename: w.Pos.Filename(), Data: data, Language: "Starlark"},
+			Range:      []*pb.Range{{Start: pos, End: pos}},
+		}) // a warning the engine cannot take is not worth failing the build
+	}
 }
 
 // ignoreCache marks every op of def to run again. Op metadata is not part

@@ -69,6 +69,7 @@ func Builtins() []Builtin {
 		sshAgentBuiltin,
 		transitBuiltin,
 		ukiBuiltin,
+		userBuiltin,
 		vmProfileBuiltin,
 		vmSSHKeyBuiltin,
 		targetBuiltin,

@@ -52,6 +52,8 @@ type shared struct {
 	// built and sources feed the bill (see Bill).
 	built   []attest.Built
 	sources []attest.Source
+	// warnings is what compiling found doubtful (see Warnings).
+	warnings []Warning
 }
 
 // CompileOptions configures a Compiler. The front doors fill it once, as

@@ -34,6 +34,7 @@ func (c *Compiler) packageSet(n *rootfsNode, arch string) (*pkgs.Set, error) {
 		return nil, errAt(n.p, n.call, err)
 	}
 	c.shared.sets[setKey{n, arch}] = set
+	c.checkConsole(n, set)
 	return set, nil
 }
 
@@ -244,7 +245,8 @@ func names(ps []pkgs.Locked) string {
 	return strings.Join(out, " ")
 }
 
-// customize lays the recipe's files over the system and runs its commands.
+// customize lays the recipe's files over the system, makes its accounts
+// and runs its commands.
 func (n *rootfsNode) customize(c *Compiler, root llb.State, arch string) (llb.State, error) {
 	if len(n.files) > 0 {
 		states := []llb.State{root}
@@ -257,6 +259,7 @@ func (n *rootfsNode) customize(c *Compiler, root llb.State, arch string) (llb.St
 		}
 		root = llb.Merge(states, llb.WithCustomName("rootfs files"), c.loc(n.p))
 	}
+	root = n.accounts(c, root, arch)
 	for _, cmd := range n.run {
 		root = root.Run(
 			llb.Args([]string{"/bin/sh", "-c", cmd}),

@@ -121,3 +121,12 @@ func stateOf(t *starlark.Thread) (*evalState, error) {
 	}
 	return st, nil
 }
+
+// Source returns the text of a file the evaluation read, by its display
+// name (as positions name it), for showing a recipe line.
+func (r *Recipe) Source(filename string) ([]byte, bool) {
+	if r.sources == nil {
+		return nil, false
+	}
+	return r.sources(filename)
+}

@@ -18,7 +18,8 @@ var rootfsBuiltin = Builtin{
 		{Name: "arch", Type: "string", Default: "the build's platform", Doc: `Debian architecture ("amd64", "arm64", "armhf", ...) or platform ("linux/arm64")`},
 		{Name: "merged_usr", Type: "bool", Default: "True", Doc: "install with /bin, /sbin and /lib as symlinks into /usr, as Debian does since bookworm"},
 		{Name: "files", Type: "list of artifact", Default: "[]", Doc: "trees laid over the configured system, in order"},
-		{Name: "run", Type: "list of string", Default: "[]", Doc: "shell commands run inside the system after `files`, without network"},
+		{Name: "run", Type: "list of string", Default: "[]", Doc: "shell commands run inside the system after `files` and `users`, without network"},
+		{Name: "users", Type: "list of user", Default: "[]", Doc: "accounts to make or change (see `user`), after `files` and before `run`; `/etc/shadow` is deterministic"},
 	},
 	Returns: "artifact: the configured root filesystem",
 	Doc: "The package set is resolved at evaluation time (from `cairn.lock` when it covers the request, else from the " +
@@ -45,6 +46,7 @@ type rootfsNode struct {
 	mergedUsr bool
 	files     []*Artifact
 	run       []string
+	users     []*User
 	follow    []string             // variant "files" only
 	depends   []string             // dependency clauses to satisfy too (a build root's build dependencies)
 	host      string               // a cross build root's host architecture (see pkgs.Request.HostArch)
@@ -53,12 +55,12 @@ type rootfsNode struct {
 
 func rootfsFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var repos *starlark.List
-	var files *starlark.List
+	var files, users *starlark.List
 	packages, run := stringList{}, stringList{}
 	variant, mergedUsr := "minbase", true
 	var archV starlark.Value = starlark.None
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "repos", &repos, "packages?", &packages,
-		"variant?", &variant, "arch?", &archV, "merged_usr?", &mergedUsr, "files?", &files, "run?", &run); err != nil {
+		"variant?", &variant, "arch?", &archV, "merged_usr?", &mergedUsr, "files?", &files, "run?", &run, "users?", &users); err != nil {
 		return nil, err
 	}
 	n := &rootfsNode{at: at{callPos(t)}, call: "rootfs", packages: packages.v, variant: variant, mergedUsr: mergedUsr, run: run.v}
@@ -73,6 +75,9 @@ func rootfsFn(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwar
 	}
 	var err error
 	if n.files, err = artifactList("rootfs", "files", files); err != nil {
+		return nil, err
+	}
+	if n.users, err = userList(users); err != nil {
 		return nil, err
 	}
 	return newArtifact(n, "rootfs("+strings.Join(n.packages, " ")+")"), nil

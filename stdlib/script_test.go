@@ -166,13 +166,14 @@ func runScript(t *testing.T, proj fs.FS, name string) {
 // fake linux/amd64 helper (helper = False: a cairn built without one), a
 // package source answering every request (packages = False: none; see
 // scriptPackages), a git resolver pinning every ref to the commit git
-// names (None: no resolver), and the named contexts given.
+// names (None: no resolver), and the named contexts given. With
+// warnings = True it returns the compile's warnings instead.
 func scriptCompile(r *Recipe) func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
 	return func(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		a, plat, contexts := artifactArg{}, platformArg{}, stringList{}
-		helper, packages, commit := true, true, ""
+		helper, packages, commit, warnings := true, true, "", false
 		if err := starlark.UnpackArgs(b.Name(), args, kwargs, "artifact", &a, "platform?", &plat, "helper?", &helper,
-			"packages?", &packages, "git?", &commit, "contexts?", &contexts); err != nil {
+			"packages?", &packages, "git?", &commit, "contexts?", &contexts, "warnings?", &warnings); err != nil {
 			return nil, err
 		}
 		opts := CompileOptions{Platform: scriptPlatform, Epoch: 315532800, Contexts: map[string]llb.State{}}
@@ -192,9 +193,17 @@ func scriptCompile(r *Recipe) func(*starlark.Thread, *starlark.Builtin, starlark
 		for _, name := range contexts.v {
 			opts.Contexts[name] = ContextLocal(name)
 		}
-		def, err := r.NewCompiler(opts).Marshal(context.Background(), a.v)
+		c := r.NewCompiler(opts)
+		def, err := c.Marshal(context.Background(), a.v)
 		if err != nil {
 			return nil, err
+		}
+		if warnings {
+			var ws []starlark.Value
+			for _, w := range c.Warnings() {
+				ws = append(ws, starlark.String(w.String()))
+			}
+			return starlark.NewList(ws), nil
 		}
 		var out bytes.Buffer
 		if err := llbdump.JSON(&out, def); err != nil {

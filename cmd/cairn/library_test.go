@@ -77,7 +77,7 @@ func TestBoardLibrary(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "out")
-	c.ok(t, "build", "-f", recipe, "-o", out, "--locked", "--progress", "plain", "dev")
+	c.ok(t, "build", "-f", recipe, "-o", out, "--locked", "--progress", "plain", "--secret", rootHashSecret(t), "dev")
 	img := filepath.Join(out, "dev", "dev.img")
 	if st, err := os.Stat(img); err != nil || st.Size() == 0 {
 		t.Fatalf("no board image: %v", err)

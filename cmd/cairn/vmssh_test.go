@@ -5,18 +5,24 @@ package main
 // over the forwarded port, and a command's output and exit status come
 // back; the private key reaches no output and the output is not written.
 // The image carries no SSH host keys (the guest makes them at boot, as a
-// first boot does) and a fresh engine builds it to the same bytes.
+// first boot does), its accounts come from user() with a deterministic
+// /etc/shadow, and a fresh engine builds it to the same bytes. The same
+// system booted by systemd (the appliance) reaches a login prompt on its
+// serial console, its host keys made by the first-boot unit.
 
 import (
 	"maps"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
 
 // vmSSHRecipe is a PC disk image running Debian's sshd from a shell init
-// (networking as qemu's user mode hands it out), with cairn's key for root.
+// (networking as qemu's user mode hands it out), with cairn's key for root;
+// and the same system booted by systemd: an appliance.
 const vmSSHRecipe = vmSSHSystem + `target("dev", dev_image())
+target("appliance", appliance_image())
 `
 
 // vmSSHSystem defines dev_image(), the image of vmSSHRecipe; the library
@@ -38,21 +44,42 @@ ssh-keygen -A
 echo "CAIRN-SYSTEM-UP $(uname -m) $(cat /etc/hostname)"
 exec /bin/sh
 """
-system = debian.rootfs(arch = "amd64", packages = ["openssh-server", "iproute2"], files = [
+system = debian.rootfs(arch = "amd64", packages = ["openssh-server", "iproute2", "systemd-sysv"] + pc_x86_64.console_packages, files = [
     files({"etc/hostname": "dev\n"}),
     files({"usr/sbin/cairn-init": INIT}, mode = 0o755),
     vm_ssh_key(),
+], users = [
+    user("admin", groups = ["adm"], comment = "Admin", authorized_keys = ["` + adminKey + `"]),
+    user("root", password = secret("root-hash")),
 ])
 def dev_image():
     return pc_x86_64.image(rootfs = system, repos = debian.repos(), name = "dev", cmdline = "init=/usr/sbin/cairn-init")
+def appliance_image():
+    return pc_x86_64.image(rootfs = system, repos = debian.repos(), name = "appliance", cmdline = "rw")
 `
+
+// adminKey is the admin account's key, rootHash root's password hash,
+// given to the build as a secret.
+const (
+	adminKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBdZ5oPp0wz1n8y0nOqtnoJ4bK2c0DQ2tq0NfYb9u6hs admin@example.org"
+	rootHash = "$6$cairnsalt$0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ./0123456789abcdefghijklmn"
+)
+
+// rootHashSecret writes rootHash to a file and returns the --secret flag
+// that gives it to a build.
+func rootHashSecret(t *testing.T) string {
+	f := filepath.Join(t.TempDir(), "root-hash")
+	writeFile(t, f, rootHash+"\n")
+	return "id=root-hash,src=" + f
+}
 
 func TestVMSSH(t *testing.T) {
 	c := shared(t)
 	proj := newProject(t, vmSSHRecipe)
 	recipe := filepath.Join(proj, "cairn.star")
 	out := filepath.Join(t.TempDir(), "out")
-	c.ok(t, "build", "-f", recipe, "-o", out, "--progress", "plain", "dev")
+	secret := rootHashSecret(t)
+	c.ok(t, "build", "-f", recipe, "-o", out, "--progress", "plain", "--secret", secret, "dev", "appliance")
 	home := suite.home
 	pub := readFile(t, filepath.Join(home, "vm-ssh", "public", "authorized_keys"))
 	// The fourth line of the key's base64 holds the private seed (the
@@ -99,15 +126,60 @@ func TestVMSSH(t *testing.T) {
 			t.Errorf("no first-boot unit for the host keys:\n%s", unit)
 		}
 	})
+	t.Run("accounts", func(t *testing.T) {
+		img := filepath.Join(out, "dev", "dev.img")
+		root := extract(t, img, partitions(t, img), 1)
+		cat := func(p string) string { return run(t, "debugfs", "-R", "cat "+p, root) }
+		// 3652 days: SOURCE_DATE_EPOCH (1980-01-01), not the day of the build.
+		shadow := cat("/etc/shadow")
+		for _, want := range []string{"\nroot:" + rootHash + ":", "\nadmin:!:3652:"} {
+			if !strings.Contains("\n"+shadow, want) {
+				t.Errorf("/etc/shadow lacks %q:\n%s", want, shadow)
+			}
+		}
+		if p := cat("/etc/passwd"); !strings.Contains(p, "\nadmin:x:1000:1000:Admin:/home/admin:/bin/bash\n") {
+			t.Errorf("/etc/passwd:\n%s", p)
+		}
+		if g := cat("/etc/group"); !strings.Contains(g, "\nadm:x:4:admin\n") {
+			t.Errorf("admin is not in group adm:\n%s", g)
+		}
+		if k := cat("/home/admin/.ssh/authorized_keys"); k != adminKey+"\n" {
+			t.Errorf("admin's authorized_keys = %q", k)
+		}
+		if st := run(t, "debugfs", "-R", "stat /home/admin/.ssh/authorized_keys", root); !strings.Contains(st, "Mode:  0600") || !strings.Contains(st, "User:  1000") {
+			t.Errorf("admin's authorized_keys is not 0600 and admin's:\n%s", st)
+		}
+		if ls := run(t, "debugfs", "-R", "ls /etc", root); strings.Contains(ls, "shadow-") {
+			t.Errorf("/etc keeps a backup of the shadow file (the hash twice)")
+		}
+	})
+	t.Run("appliance", func(t *testing.T) {
+		// systemd with udev (the board's console_packages) reaches the
+		// getty on the serial console: its issue line precedes the
+		// prompt (which ends in no newline to match). On the way the
+		// first-boot unit made the host keys and sshd started.
+		r := c.run(t, "vm", "-f", recipe, "-o", out, "--no-build", "appliance", "--timeout", bootTimeout.String(), "--expect", `^Debian GNU/Linux 12 dev ttyS0`)
+		if r.code != 0 {
+			t.Fatalf("the appliance did not reach its serial login prompt: %s", r)
+		}
+		for _, want := range []string{"Finished.*SSH host keys, made on first boot", "Started.*OpenBSD Secure Shell server"} {
+			if !regexp.MustCompile(want).MatchString(r.stdout) {
+				t.Errorf("the console lacks %q", want)
+			}
+		}
+		t.Logf("%s", lastLine(r.stderr))
+	})
 	t.Run("same bytes on a fresh engine", func(t *testing.T) {
 		// The same key (this home's) through --context: the image depends
 		// on whose key it carries, and on nothing else.
 		again := filepath.Join(t.TempDir(), "out")
 		f := freshEngine(t)
-		f.ok(t, "build", "-f", recipe, "-o", again, "dev", "--context", "cairn-vm-ssh="+filepath.Join(home, "vm-ssh", "public"))
+		f.ok(t, "build", "-f", recipe, "-o", again, "dev", "appliance", "--secret", secret, "--context", "cairn-vm-ssh="+filepath.Join(home, "vm-ssh", "public"))
 		f.ok(t, "engine", "stop")
-		if a, b := treeSums(t, filepath.Join(out, "dev")), treeSums(t, filepath.Join(again, "dev")); !maps.Equal(a, b) {
-			t.Errorf("two engines built different images: %v vs %v", a, b)
+		for _, target := range []string{"dev", "appliance"} {
+			if a, b := treeSums(t, filepath.Join(out, target)), treeSums(t, filepath.Join(again, target)); !maps.Equal(a, b) {
+				t.Errorf("two engines built different %s images: %v vs %v", target, a, b)
+			}
 		}
 	})
 	t.Run("usage", func(t *testing.T) {

@@ -549,7 +549,7 @@ def raw_write(contents, offset):
     """
     ...
 
-def rootfs(repos, packages = [], variant = "minbase", arch = None, merged_usr = True, files = [], run = []):
+def rootfs(repos, packages = [], variant = "minbase", arch = None, merged_usr = True, files = [], run = [], users = []):
     """A root filesystem installed from package repositories, inside BuildKit.
 
     The package set is resolved at evaluation time (from `cairn.lock` when it covers the request, else from the repositories' signed indexes). Every package file is a download pinned by SHA-256, unpacked by cairn's helper into its own layer; the layers are merged and a configure step runs the maintainer scripts (`preinst install` in dependency order, then `dpkg --configure -a`) without network, foreign architectures under qemu-user. The packages the recipe names are unpacked and configured on top of the configured variant (the base, shared by every rootfs of that variant and architecture), so adding one redoes that second stage only; the split is recorded in `cairn.lock`, and a cold build takes the same two stages. `dpkg -l` in the result lists exactly the resolved set.
@@ -561,7 +561,8 @@ def rootfs(repos, packages = [], variant = "minbase", arch = None, merged_usr = 
         arch: string: Debian architecture ("amd64", "arm64", "armhf", ...) or platform ("linux/arm64") (default: the build's platform)
         merged_usr: bool: install with /bin, /sbin and /lib as symlinks into /usr, as Debian does since bookworm
         files: list of artifact: trees laid over the configured system, in order
-        run: list of string: shell commands run inside the system after `files`, without network
+        run: list of string: shell commands run inside the system after `files` and `users`, without network
+        users: list of user: accounts to make or change (see `user`), after `files` and before `run`; `/etc/shadow` is deterministic
 
     Returns:
         artifact: the configured root filesystem
@@ -705,6 +706,31 @@ def uki(stub, kernel, initrd = None, cmdline = "", os_release = None, name = "li
     Example:
 
         linux = uki(stub = stub, kernel = vmlinuz, initrd = initrd, cmdline = "console=ttyS0 root=PARTLABEL=root")
+    """
+    ...
+
+def user(name, uid = None, groups = [], shell = "/bin/bash", home = "/home/NAME", comment = "", system = False, authorized_keys = [], password = None):
+    """An account for `rootfs(users = [...])`: made with useradd, or an existing one (root) changed.
+
+    The accounts are made in one step after `files`, before `run`, by Debian's useradd/groupadd/usermod in the system, with SOURCE_DATE_EPOCH as the date shadow records: `/etc/shadow` is the same bytes on every build. The password hash reaches the step as a secret (`--secret id=NAME,src=FILE`): the graph holds its name only. As with every secret, changing its value does not invalidate the cache: build with `--no-cache` after changing it.
+
+    Args:
+        name: string: login name, e.g. "admin"; "root" (or any account the packages made) changes that account
+        uid: int: user id; None takes the next free one (the same on every build of the same system)
+        groups: list of string: supplementary groups, made when the system has none of that name, e.g. ["sudo", "adm"]
+        shell: string: login shell
+        home: string: home directory, made from /etc/skel (`/root` for root)
+        comment: string: the GECOS field
+        system: bool: a system account (uid below 1000, no aging)
+        authorized_keys: list of string: SSH public keys written to `~/.ssh/authorized_keys` (0600, `.ssh` 0700, owned by the user)
+        password: secret: a build secret holding a crypt(3) hash (`mkpasswd -m yescrypt`, `openssl passwd -6`); None leaves new accounts locked (`!`) and existing ones as they are
+
+    Returns:
+        user
+
+    Example:
+
+        rootfs(repos = REPOS, packages = ["openssh-server", "sudo"], users = [user("admin", groups = ["sudo"], authorized_keys = [ADMIN_KEY]), user("root", password = secret("root-hash"))])
     """
     ...
 

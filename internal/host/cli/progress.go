@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"crypto/sha256"
+	"fmt"
 	"io"
 	"sync"
 
@@ -21,6 +22,8 @@ type progress struct {
 	main   chan *client.SolveStatus
 	fwd    sync.WaitGroup
 	done   chan struct{}
+	// warnings are the builds' warnings, as the display collected them.
+	warnings []client.VertexWarning
 	// mask hides the values of --secret in step logs (see mask.go).
 	mask *masker
 	// failedDir is where a failed step's whole log is written.
@@ -77,7 +80,7 @@ func newProgress(e *env, mode string) (*progress, error) {
 		logged:   map[logKey]bool{},
 	}
 	go func() {
-		d.UpdateFrom(context.Background(), p.main)
+		p.warnings, _ = d.UpdateFrom(context.Background(), p.main)
 		close(p.done)
 	}()
 	return p, nil
@@ -103,11 +106,21 @@ func (p *progress) channel() chan *client.SolveStatus {
 	return ch
 }
 
-// wait returns when every build's channel is closed and the display is done.
+// wait returns when every build's channel is closed and the display is
+// done, and prints the builds' warnings (what compiling found doubtful,
+// see stdlib.Warning), each once.
 func (p *progress) wait() {
 	p.fwd.Wait()
 	close(p.main)
 	<-p.done
+	seen := map[string]bool{}
+	for _, w := range p.warnings {
+		msg := string(w.Short)
+		if !seen[msg] {
+			seen[msg] = true
+			fmt.Fprintf(p.stderr, "cairn: warning: %s\n", msg)
+		}
+	}
 }
 
 // dedup drops the log chunks another build's channel forwarded already:

@@ -203,7 +203,10 @@ func (b *buildPlan) vmBoot(e *env, name string, vf *vmFlags) (*boot, error) {
 			o.Volumes = matches[1:] // a volume set: every volume in a drive
 		}
 	}
-	o.KVM = !vf.noKVM && vm.KVMUsable(*prof)
+	var noKVM string
+	if !vf.noKVM {
+		o.KVM, noKVM = vm.KVMUsable(e.ctx, *prof)
+	}
 	if o.Scratch, err = os.MkdirTemp("", "cairn-vm-"); err != nil {
 		return nil, err
 	}
@@ -214,6 +217,9 @@ func (b *buildPlan) vmBoot(e *env, name string, vf *vmFlags) (*boot, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	accel := "emulated (TCG)"
+	if noKVM != "" {
+		accel += "; KVM fails here: " + noKVM
+	}
 	if o.KVM {
 		accel = "KVM"
 	}

@@ -59,14 +59,18 @@ func (l Login) Run(ctx context.Context) (int, error) {
 	defer con.Close()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	_, done, err := start(ctx, con, false, l.Qemu, l.Args...)
+	_, waited, err := start(ctx, con, false, l.Qemu, l.Args...)
 	if err != nil {
 		return 0, err
 	}
+	// done closes when qemu exits (qerr says how): waiting for sshd
+	// and stopping the guest both watch it.
+	done, qerr := make(chan struct{}), error(nil)
+	go func() { qerr = <-waited; close(done) }()
 	defer func() { cancel(); <-done }()
 	start := time.Now()
 	fmt.Fprintf(l.Log, "cairn vm: waiting for the guest's sshd on 127.0.0.1:%d (the console goes to %s)\n", l.Port, l.Console)
-	if err := l.waitSSH(ctx, done); err != nil {
+	if err := l.waitSSH(ctx, done, func() error { return qerr }); err != nil {
 		return 0, fmt.Errorf("%w; the console's last lines:\n%s", err, fileTail(l.Console, 40))
 	}
 	fmt.Fprintf(l.Log, "cairn vm: sshd answered after %s; leaving ssh stops the guest\n", time.Since(start).Round(time.Second))
@@ -99,15 +103,15 @@ func (l Login) sshArgs() []string {
 // waitSSH polls the forwarded port until an sshd greets. qemu accepts a
 // connection to a forwarded port at once and drops it while nothing
 // listens in the guest, so only the banner counts.
-func (l Login) waitSSH(ctx context.Context, done <-chan error) error {
+func (l Login) waitSSH(ctx context.Context, done <-chan struct{}, qerr func() error) error {
 	deadline := time.Now().Add(l.Timeout)
 	for {
 		if banner(l.Port) {
 			return nil
 		}
 		select {
-		case err := <-done:
-			return fmt.Errorf("qemu exited (%v) before the guest's sshd answered", err)
+		case <-done:
+			return fmt.Errorf("qemu exited (%v) before the guest's sshd answered", qerr())
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(2 * time.Second):

@@ -10,13 +10,16 @@ package vm
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cairn-build/cairn/stdlib"
 )
@@ -57,19 +60,46 @@ type Options struct {
 	Scratch string
 }
 
-// KVMUsable says whether KVM can run a guest of the profile's system here.
-func KVMUsable(p stdlib.VMProfile) bool {
+// KVMUsable says whether KVM can run a guest of the profile's system here,
+// and when not, why (for the "emulated" notice; "" when there is no KVM
+// to speak of). A /dev/kvm that opens is not enough: under nested
+// virtualisation qemu can abort while it sets up the vCPU ("failed to
+// set MSR"), so qemu itself is asked, for the profile's machine, stopped
+// before the first instruction (-S), and told to quit at once.
+func KVMUsable(ctx context.Context, p stdlib.VMProfile) (bool, string) {
 	host := map[string]string{"amd64": "qemu-system-x86_64", "arm64": "qemu-system-aarch64"}[runtime.GOARCH]
 	if host != p.System {
-		return false
+		return false, ""
 	}
 	f, err := os.OpenFile("/dev/kvm", os.O_RDWR, 0)
 	if err != nil {
-		return false
+		return false, ""
 	}
 	f.Close()
-	return true
+	ctx, cancel := context.WithTimeout(ctx, kvmProbeWait)
+	defer cancel()
+	args := []string{"-enable-kvm", "-cpu", "host", "-display", "none", "-nodefaults", "-S", "-monitor", "stdio", "-serial", "none"}
+	if p.Machine != "" {
+		args = append(args, "-M", p.Machine)
+	}
+	cmd := exec.CommandContext(ctx, p.System, args...)
+	cmd.Stdin = strings.NewReader("quit\n")
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		return true, ""
+	}
+	why := strings.TrimSpace(string(out))
+	if i := strings.IndexByte(why, '\n'); i >= 0 {
+		why = why[:i]
+	}
+	if ctx.Err() != nil {
+		why = fmt.Sprintf("qemu did not start within %s", kvmProbeWait)
+	}
+	return false, cmp.Or(why, err.Error())
 }
+
+// kvmProbeWait bounds KVMUsable's qemu, which answers in milliseconds.
+var kvmProbeWait = 20 * time.Second
 
 // Command is the qemu binary and its arguments for o.
 func Command(o Options) (string, []string, error) {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -133,5 +134,63 @@ func TestHalt(t *testing.T) {
 	}
 	if err := Expect(ctx, nil, up, time.Minute, func(string) {}, "sh", "-c", "echo UP; exec sleep 60"); err == nil || !strings.Contains(err.Error(), "did not power off") {
 		t.Errorf("a guest that does not power off: %v", err)
+	}
+}
+
+// TestKVMProbe: a /dev/kvm that opens is not enough; a qemu that aborts
+// setting up the vCPU (nested virtualisation) means no KVM, and says why.
+func TestKVMProbe(t *testing.T) {
+	if runtime.GOARCH != "amd64" {
+		t.Skip("the probe's fake qemu is qemu-system-x86_64")
+	}
+	if f, err := os.OpenFile("/dev/kvm", os.O_RDWR, 0); err != nil {
+		t.Skip("no usable /dev/kvm here: the probe is not reached")
+	} else {
+		f.Close()
+	}
+	dir := t.TempDir()
+	fake := filepath.Join(dir, "qemu-system-x86_64")
+	for _, tc := range []struct {
+		script string
+		ok     bool
+		why    string
+	}{
+		{"#!/bin/sh\necho 'qemu-system-x86_64: error: failed to set MSR 0x10a to 0x69' >&2\nkill -ABRT $$\n", false, "qemu-system-x86_64: error: failed to set MSR 0x10a to 0x69"},
+		{"#!/bin/sh\nread cmd; test \"$cmd\" = quit\n", true, ""},
+	} {
+		if err := os.WriteFile(fake, []byte(tc.script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		t.Setenv("PATH", dir+":"+os.Getenv("PATH"))
+		ok, why := KVMUsable(context.Background(), stdlib.VMProfile{System: "qemu-system-x86_64", Machine: "q35"})
+		if ok != tc.ok || why != tc.why {
+			t.Errorf("KVMUsable = %v, %q; want %v, %q", ok, why, tc.ok, tc.why)
+		}
+	}
+}
+
+// TestLoginQemuDies: a qemu that exits before the guest's sshd answers
+// ends the login with its reason at once, rather than at --timeout (or
+// never: the wait once took qemu's exit status from the shutdown path).
+func TestLoginQemuDies(t *testing.T) {
+	dir := t.TempDir()
+	fake := filepath.Join(dir, "qemu")
+	if err := os.WriteFile(fake, []byte("#!/bin/sh\necho 'qemu: KVM broke' >&2\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	port, err := FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	l := Login{Qemu: fake, Port: port, Key: "k", User: "root", Console: filepath.Join(dir, "console.log"), Timeout: time.Minute, Log: &log}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err = l.Run(ctx)
+	if err == nil || !strings.Contains(err.Error(), "qemu exited (exit status 1) before the guest's sshd answered") || !strings.Contains(err.Error(), "qemu: KVM broke") {
+		t.Errorf("Run = %v; want qemu's exit and its last console lines", err)
+	}
+	if ctx.Err() != nil {
+		t.Error("Run waited for the test's deadline")
 	}
 }
