@@ -108,6 +108,9 @@ func solve(ctx context.Context, c gateway.Client, req Request, p, native ocispec
 		ignoreCache(def)
 	}
 	res, err := c.Solve(ctx, gateway.SolveRequest{Definition: def.ToPB(), Evaluate: true, CacheImports: req.CacheImports})
+	if err != nil {
+		err = explainMissing(ctx, c, def, err)
+	}
 	if err != nil && req.OnFail != nil {
 		return nil, req.OnFail(ctx, c, err)
 	}

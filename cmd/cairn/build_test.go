@@ -219,6 +219,28 @@ target("bad", broken())
 	}
 }
 
+// TestPickMissingNamesNearest: a pick() of a path its artifact lacks fails
+// at the pick's line with the nearest paths the artifact has there, read
+// back from the failed solve.
+func TestPickMissingNamesNearest(t *testing.T) {
+	c := shared(t)
+	src := `tree = files({"usr/bin/hello": "a\n", "usr/bin/help": "b\n", "etc/motd": "m\n"})
+target("typo", pick(tree, "/usr/bin/helo"))
+target("deep", pick(tree, "/usr/lib/x/y"))
+`
+	recipe := filepath.Join(newProject(t, src), "cairn.star")
+	for _, tc := range []struct{ target, want string }{
+		{"typo", `/usr/bin/helo is not in the artifact; nearest there: /usr/bin/hello, /usr/bin/help`},
+		{"deep", `/usr/lib/x/y is not in the artifact; nearest there: /usr/bin`},
+	} {
+		r := c.run(t, "build", "-f", recipe, "-o", filepath.Join(t.TempDir(), "out"), tc.target, "--progress", "plain")
+		line, col := posOf(t, src, `pick(tree, "/usr/`+map[string]string{"typo": "bin/helo", "deep": "lib/x/y"}[tc.target])
+		if r.code != 1 || !strings.Contains(r.stderr, tc.want) || !strings.Contains(r.stderr, fmt.Sprintf("%s:%d:%d: ", recipe, line, col)) {
+			t.Errorf("cairn build %s: want exit 1 at the pick's line naming %s; %s", tc.target, tc.want, r)
+		}
+	}
+}
+
 // TestFailedBuildKeepsPreviousOutput builds a target, breaks its recipe,
 // and checks that the failed rebuild left the previous output and record
 // exactly as they were.

@@ -12,10 +12,14 @@ package main
 
 import (
 	"maps"
+	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/cairn-build/cairn/internal/testutil"
 )
 
 // vmSSHRecipe is a PC disk image running Debian's sshd from a shell init
@@ -32,7 +36,9 @@ load("@cairn//distros/debian.star", "debian")
 
 INIT = """#!/bin/sh
 mount -t proc proc /proc
-mount -o remount,rw /
+# source and target both given: mount looks up no fstab entry (whose
+# PARTLABEL= needs udev's links)
+mount -o remount,rw "$(awk '$2 == "/" { print $1 }' /proc/mounts)" /
 mount -t tmpfs tmpfs /run
 mkdir -p /run/sshd /dev/pts
 mount -t devpts devpts /dev/pts
@@ -44,18 +50,30 @@ ssh-keygen -A
 echo "CAIRN-SYSTEM-UP $(uname -m) $(cat /etc/hostname)"
 exec /bin/sh
 """
+# Test only: the root's size on the console, once it may have grown.
+REPORT = """[Unit]
+Description=cairn test: report the root's size
+After=systemd-growfs-root.service local-fs.target
+Before=getty.target
+[Service]
+Type=oneshot
+ExecStart=/bin/sh -c 'df -k --output=size / | tail -1 | sed "s/^ */CAIRN-ROOT-KB /" > /dev/console'
+[Install]
+WantedBy=multi-user.target
+"""
 system = debian.rootfs(arch = "amd64", packages = ["openssh-server", "iproute2", "systemd-sysv"] + pc_x86_64.console_packages, files = [
     files({"etc/hostname": "dev\n"}),
     files({"usr/sbin/cairn-init": INIT}, mode = 0o755),
+    files({"etc/systemd/system/cairn-report-root.service": REPORT}),
     vm_ssh_key(),
-], users = [
+], run = ["systemctl enable cairn-report-root.service"], users = [
     user("admin", groups = ["adm"], comment = "Admin", authorized_keys = ["` + adminKey + `"]),
     user("root", password = secret("root-hash")),
 ])
 def dev_image():
     return pc_x86_64.image(rootfs = system, repos = debian.repos(), name = "dev", cmdline = "init=/usr/sbin/cairn-init")
 def appliance_image():
-    return pc_x86_64.image(rootfs = system, repos = debian.repos(), name = "appliance", cmdline = "rw")
+    return pc_x86_64.image(rootfs = system, repos = debian.repos(), name = "appliance", grow_root = True)
 `
 
 // adminKey is the admin account's key, rootHash root's password hash,
@@ -157,15 +175,30 @@ func TestVMSSH(t *testing.T) {
 		// systemd with udev (the board's console_packages) reaches the
 		// getty on the serial console: its issue line precedes the
 		// prompt (which ends in no newline to match). On the way the
-		// first-boot unit made the host keys and sshd started.
-		r := c.run(t, "vm", "-f", recipe, "-o", out, "--no-build", "appliance", "--timeout", bootTimeout.String(), "--expect", `^Debian GNU/Linux 12 dev ttyS0`)
+		// first-boot unit made the host keys, sshd started, and the root
+		// grew to fill a disk 512 MiB larger than the image.
+		img := filepath.Join(out, "appliance", "appliance.img")
+		rootKB := partitions(t, img).PartitionTable.Partitions[1].Size / 2
+		grown := filepath.Join(t.TempDir(), "out")
+		testutil.Must(t, copyFile(img, filepath.Join(grown, "appliance", "appliance.img")))
+		st, err := os.Stat(img)
+		testutil.Must(t, err)
+		testutil.Must(t, os.Truncate(filepath.Join(grown, "appliance", "appliance.img"), st.Size()+512<<20))
+		r := c.run(t, "vm", "-f", recipe, "-o", grown, "--no-build", "appliance", "--timeout", bootTimeout.String(), "--expect", `^Debian GNU/Linux 12 dev ttyS0`)
 		if r.code != 0 {
 			t.Fatalf("the appliance did not reach its serial login prompt: %s", r)
 		}
-		for _, want := range []string{"Finished.*SSH host keys, made on first boot", "Started.*OpenBSD Secure Shell server"} {
+		for _, want := range []string{`Finished .*cairn-ssh-host-ke`, `Started .*ssh.service`} {
 			if !regexp.MustCompile(want).MatchString(r.stdout) {
-				t.Errorf("the console lacks %q", want)
+				t.Errorf("the console lacks %q:\n%s", want, tailLines(r.stdout, 30))
 			}
+		}
+		m := regexp.MustCompile(`CAIRN-ROOT-KB ([0-9]+)`).FindStringSubmatch(r.stdout)
+		if m == nil {
+			t.Fatalf("the console does not report the root's size:\n%s", tailLines(r.stdout, 30))
+		}
+		if kb, _ := strconv.ParseInt(m[1], 10, 64); kb < rootKB+256<<10 {
+			t.Errorf("the root file system has %d KiB on a 512 MiB larger disk, its partition %d KiB in the image: it did not grow", kb, rootKB)
 		}
 		t.Logf("%s", lastLine(r.stderr))
 	})

@@ -84,11 +84,13 @@ func KVMUsable(ctx context.Context, p stdlib.VMProfile) (bool, string) {
 	}
 	cmd := exec.CommandContext(ctx, p.System, args...)
 	cmd.Stdin = strings.NewReader("quit\n")
-	out, err := cmd.CombinedOutput()
+	var stderr strings.Builder
+	cmd.Stderr = &stderr // stdout is the monitor's banner
+	err = cmd.Run()
 	if err == nil {
 		return true, ""
 	}
-	why := strings.TrimSpace(string(out))
+	why := strings.TrimSpace(stderr.String())
 	if i := strings.IndexByte(why, '\n'); i >= 0 {
 		why = why[:i]
 	}
