@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/cairn-build/cairn/internal/atomicfile"
 	"github.com/cairn-build/cairn/internal/host/gitsrc"
 )
 
@@ -60,7 +61,7 @@ func (s *Source) GitLibrary(ctx context.Context, req gitsrc.Request) (fs.FS, err
 		if data, err = s.cfg.Git.Archive(ctx, req, commit); err != nil {
 			return nil, fmt.Errorf("%w (it is not in cairn's cache %s yet: fetching it once needs the network)", err, s.cfg.Cache)
 		}
-		err = writeKept(kept, data)
+		err = atomicfile.WriteFile(kept, data, 0o644)
 	}
 	if err != nil {
 		return nil, err
@@ -84,7 +85,7 @@ func (s *Source) HTTPLibrary(ctx context.Context, url, sum string) (fs.FS, error
 		if got := sha256Hex(data); got != want {
 			return nil, fmt.Errorf("%s: got sha256:%s, the recipe pins sha256:%s; if the new file is the one you want, put its digest in http()", url, got, want)
 		}
-		err = writeKept(kept, data)
+		err = atomicfile.WriteFile(kept, data, 0o644)
 	}
 	if err != nil {
 		return nil, err
@@ -141,24 +142,4 @@ func download(ctx context.Context, url string) ([]byte, error) {
 func sha256Hex(data []byte) string {
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:])
-}
-
-// writeKept writes a fetched archive whole or not at all.
-func writeKept(name string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), ".fetch-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
 }

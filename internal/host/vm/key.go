@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/cairn-build/cairn/internal/atomicfile"
+
 	"golang.org/x/crypto/ssh"
 )
 
@@ -61,17 +63,9 @@ func generate(k Key) error {
 	}
 	// Written beside, then renamed: a build that runs meanwhile reads
 	// either no key or a whole one.
-	if err := writeAtomic(k.Private, pem.EncodeToMemory(block), 0o600); err != nil {
+	if err := atomicfile.WriteFile(k.Private, pem.EncodeToMemory(block), 0o600); err != nil {
 		return err
 	}
 	line := strings.TrimSuffix(string(ssh.MarshalAuthorizedKey(sshPub)), "\n") + " cairn vm\n"
-	return writeAtomic(filepath.Join(k.Dir, "authorized_keys"), []byte(line), 0o644)
-}
-
-func writeAtomic(path string, data []byte, mode os.FileMode) error {
-	tmp := path + ".new"
-	if err := os.WriteFile(tmp, data, mode); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return atomicfile.WriteFile(filepath.Join(k.Dir, "authorized_keys"), []byte(line), 0o644)
 }

@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/cairn-build/cairn/internal/atomicfile"
 )
 
 // cache is the on-disk store under Client.CacheDir:
@@ -82,19 +84,7 @@ func (c cache) store(body io.Reader, sum FileSum) (path string, v verdict, ok bo
 
 // writeAtomic writes data to path through a temporary file and a rename.
 func writeAtomic(path string, data []byte) error {
-	tmp, err := createTemp(filepath.Dir(path))
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := closeSynced(tmp); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.WriteFile(path, data, 0o644)
 }
 
 // removeIfExists removes path, ignoring its absence.
