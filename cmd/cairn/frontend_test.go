@@ -22,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cairn-build/cairn/internal/host/gitsrc/gittest"
 	"github.com/cairn-build/cairn/internal/pkgs/deb/debrepo"
 )
 
@@ -43,6 +44,7 @@ func TestFrontend(t *testing.T) {
 	t.Run("ErrorsShowRecipeLine", f.testErrors)
 	t.Run("LockedRootfs", f.testLockedRootfs)
 	t.Run("NamedContext", f.testNamedContext)
+	t.Run("Library", f.testLibrary)
 	t.Run("FlagshipISO", f.testFlagshipISO)
 	t.Run("Secret", f.testSecret)
 	t.Run("CancelStopsEvaluation", f.testCancel)
@@ -216,6 +218,32 @@ func (f *frontendEnv) testNamedContext(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "fe")
 	f.build(t, "gateway.v0", proj, out, "--opt", "source="+f.image, "--opt", "context:extra=local:extra", "--local", "extra="+extra)
 	feSameTree(t, filepath.Join(cliOut, "t"), out)
+}
+
+// testLibrary loads a library at a signed tag that cairn lock pinned: the
+// frontend fetches it through the engine, by the locked commit, to the
+// same bytes as cairn build.
+func (f *frontendEnv) testLibrary(t *testing.T) {
+	g := gittest.NewGPG(t)
+	key := g.NewKey(t, "Vendor <vendor@example.org>")
+	repo := gittest.NewRepo(t, filepath.Join(t.TempDir(), "src"), g)
+	repo.Commit(t, "lib", map[string]string{"parts.star": "load(\"//more/x.star\", \"X\")\nPART = files({\"etc/part\": X})\n", "more/x.star": "X = \"from the library\\n\"\n"})
+	repo.Tag(t, "v1", true, key)
+	base := t.TempDir()
+	repo.Serve(t, base, "lib")
+	url := gittest.Daemon(t, base) + "lib.git"
+	proj := newProject(t, "load(\"@vendor//parts.star\", \"PART\")\ntarget(\"t\", PART)\n")
+	writeFile(t, filepath.Join(proj, "vendor.asc"), string(g.Export(t, key)))
+	writeFile(t, filepath.Join(proj, "libraries.star"), fmt.Sprintf("library(name = \"vendor\", git = git(%q, ref = \"v1\", verify = keyring(\"vendor.asc\")))\n", url))
+	f.cli.ok(t, "lock", "-f", filepath.Join(proj, "cairn.star"))
+	cliOut := filepath.Join(t.TempDir(), "cli")
+	f.cli.ok(t, "build", "-f", filepath.Join(proj, "cairn.star"), "--addr", f.addr, "-o", cliOut, "--locked", "t")
+	out := filepath.Join(t.TempDir(), "fe")
+	f.build(t, "gateway.v0", proj, out, "--opt", "source="+f.image)
+	feSameTree(t, filepath.Join(cliOut, "t"), out)
+	if got := readFile(t, filepath.Join(out, "etc", "part")); got != "from the library\n" {
+		t.Errorf("etc/part = %q", got)
+	}
 }
 
 // testSecret passes a build secret with buildctl --secret: the step mounting
