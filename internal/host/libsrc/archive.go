@@ -2,8 +2,6 @@ package libsrc
 
 import (
 	"archive/tar"
-	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -13,8 +11,7 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/klauspost/compress/zstd"
-	"github.com/ulikunitz/xz"
+	"github.com/cairn-build/cairn/internal/decompress"
 )
 
 // ReadArchive reads a tar archive (plain, gzip, xz or zstd) into memory as
@@ -23,7 +20,7 @@ import (
 // would leave the tree. what names the archive in errors. The gateway
 // frontend reads http libraries with it too.
 func ReadArchive(data []byte, what string) (fs.FS, error) {
-	r, err := decompress(data)
+	r, err := decompress.Reader(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
@@ -52,21 +49,4 @@ func ReadArchive(data []byte, what string) (fs.FS, error) {
 		out[name] = &fstest.MapFile{Data: b, Mode: 0o644, ModTime: time.Unix(0, 0)}
 	}
 	return out, nil
-}
-
-// decompress recognises the compression by its magic bytes.
-func decompress(data []byte) (io.Reader, error) {
-	switch {
-	case bytes.HasPrefix(data, []byte{0x1f, 0x8b}):
-		return gzip.NewReader(bytes.NewReader(data))
-	case bytes.HasPrefix(data, []byte{0xfd, '7', 'z', 'X', 'Z', 0}):
-		return xz.NewReader(bytes.NewReader(data))
-	case bytes.HasPrefix(data, []byte{0x28, 0xb5, 0x2f, 0xfd}):
-		d, err := zstd.NewReader(bytes.NewReader(data))
-		if err != nil {
-			return nil, err
-		}
-		return d.IOReadCloser(), nil
-	}
-	return bytes.NewReader(data), nil
 }
