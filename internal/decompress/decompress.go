@@ -55,5 +55,5 @@ func All(data []byte, max int64) ([]byte, error) {
 type errTooLarge int64
 
 func (e errTooLarge) Error() string {
-	return fmt.Sprintf("larger than %d MiB uncompressed", int64(e)>>20)
+	return fmt.Sprintf("larger than %d bytes uncompressed", int64(e))
 }
