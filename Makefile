@@ -12,7 +12,7 @@ ARCHES    := amd64 arm64
 APT_PKGS  := runc qemu-user-static binfmt-support git tar cpio xorriso mtools \
              dosfstools e2fsprogs fdisk gdisk squashfs-tools genisoimage zstd xz-utils \
              bmap-tools skopeo umoci libcap2-bin kmod gnupg openssl sbsigntool softhsm2 opensc openssh-client lintian diffoscope-minimal \
-             qemu-system-x86 qemu-system-arm ovmf qemu-efi-aarch64 busybox-static python3-rpm rpm createrepo-c
+             qemu-system-x86 qemu-system-arm ovmf qemu-efi-aarch64 busybox-static python3-rpm rpm createrepo-c dnf
 TEST_TIMEOUT ?= 75m
 # The peers make bench times: mmdebstrap (an sbuild-like package build) and
 # the kernel's build tools on the host (plain make).

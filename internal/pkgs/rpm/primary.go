@@ -8,6 +8,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/cairn-build/cairn/internal/decompress"
 )
 
 // Package is one package of a repository's primary metadata.
@@ -236,4 +238,15 @@ func mergeSorted(a, b []string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// ParsePrimaryCompressed reads a primary.xml as a repository serves it
+// (gzip, xz, zstd or bzip2), unchecked: for tools and tests that have no
+// repomd.xml to check it against.
+func ParsePrimaryCompressed(data []byte) ([]Package, error) {
+	plain, err := decompress.All(data, maxMetadata)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePrimary(plain)
 }
