@@ -117,3 +117,11 @@ func run(tb testing.TB, dir string, env []string, name string, args ...string) {
 		tb.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
 	}
 }
+
+// Sign signs .rpm files in place with rpmsign, as a distribution signs
+// its packages.
+func Sign(tb testing.TB, s Signer, files ...string) {
+	tb.Helper()
+	args := []string{"--addsign", "--define", "__gpg /usr/bin/gpg", "--define", "_gpg_name " + s.Fingerprint, "--define", "_gpg_path " + s.Home}
+	run(tb, "", []string{"GNUPGHOME=" + s.Home}, "rpmsign", append(args, files...)...)
+}
