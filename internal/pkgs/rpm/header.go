@@ -142,17 +142,9 @@ type Checked struct {
 // signature of the main header by a key of keyring. A nil keyring checks
 // the digests alone (packages this build made itself).
 func Verify(data []byte, keyring openpgp.EntityList) (*Checked, error) {
-	if len(data) < leadSize || !bytes.Equal(data[:4], leadMagic) {
-		return nil, errors.New("not an RPM package (no lead)")
-	}
-	sig, err := readHeader(data, leadSize)
+	sig, main, payload, err := split(data)
 	if err != nil {
-		return nil, fmt.Errorf("signature header: %w", err)
-	}
-	mainAt := leadSize + (len(sig.raw)+7)/8*8 // the signature header is padded to 8 bytes
-	main, err := readHeader(data, mainAt)
-	if err != nil {
-		return nil, fmt.Errorf("header: %w", err)
+		return nil, err
 	}
 	c := &Checked{Name: main.str(tagName), Arch: main.str(tagArch),
 		EVR: EVR{Version: main.str(tagVersion), Release: main.str(tagRelease)}}
@@ -166,7 +158,6 @@ func Verify(data []byte, keyring openpgp.EntityList) (*Checked, error) {
 	if got := sha256Hex(main.raw); got != want {
 		return nil, fmt.Errorf("header SHA-256 digest is %s, the package says %s: the header was altered", got, want)
 	}
-	payload := data[mainAt+len(main.raw):]
 	if algo, _ := main.int32(tagPayloadDigestAlgo); algo != 8 {
 		return nil, fmt.Errorf("payload digest algorithm %d: cairn checks SHA-256 (8)", algo)
 	}
@@ -189,6 +180,21 @@ func Verify(data []byte, keyring openpgp.EntityList) (*Checked, error) {
 	}
 	c.Signer = signer
 	return c, nil
+}
+
+// split finds the two headers and the payload of an .rpm file.
+func split(data []byte) (sig, main *header, payload []byte, err error) {
+	if len(data) < leadSize || !bytes.Equal(data[:4], leadMagic) {
+		return nil, nil, nil, errors.New("not an RPM package (no lead)")
+	}
+	if sig, err = readHeader(data, leadSize); err != nil {
+		return nil, nil, nil, fmt.Errorf("signature header: %w", err)
+	}
+	mainAt := leadSize + (len(sig.raw)+7)/8*8 // the signature header is padded to 8 bytes
+	if main, err = readHeader(data, mainAt); err != nil {
+		return nil, nil, nil, fmt.Errorf("header: %w", err)
+	}
+	return sig, main, data[mainAt+len(main.raw):], nil
 }
 
 func sha256Hex(b []byte) string {
