@@ -35,7 +35,13 @@ func (s *syncBuffer) String() string {
 
 func TestWatch(t *testing.T) {
 	c := shared(t)
-	proj := newProject(t, `target("site", local("site"))`+"\n")
+	// The target also takes a file from a library on disk beside the
+	// project (library(path = ...)): editing it rebuilds too.
+	proj := newProject(t, "load(\"@lib//extra.star\", \"extra\")\ntarget(\"site\", merge([local(\"site\"), extra()]))\n")
+	lib := t.TempDir()
+	libFile := filepath.Join(lib, "extra.star")
+	writeFile(t, libFile, "def extra():\n    return files({\"from-lib\": \"1\\n\"})\n")
+	writeFile(t, filepath.Join(proj, "libraries.star"), "library(name = \"lib\", path = \""+lib+"\")\n")
 	if err := os.MkdirAll(filepath.Join(proj, "site"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -73,8 +79,13 @@ func TestWatch(t *testing.T) {
 	if got := readFile(t, filepath.Join(out, "site", "index.html")); got != "vvvvv\n" {
 		t.Errorf("the output holds %q, want the last edit", got)
 	}
-	if !strings.Contains(stderr.String(), "first cause: cairn.star:1 (modified site/index.html)") {
+	if !strings.Contains(stderr.String(), "first cause: cairn.star:2 (modified site/index.html)") {
 		t.Errorf("the rebuild does not name its cause:\n%s", stderr.String())
+	}
+	writeFile(t, libFile, "def extra():\n    return files({\"from-lib\": \"2\\n\"})\n")
+	waitFor("rebuild after the library changed", func() bool { return builds() == 3 && strings.Count(stderr.String(), "cairn watch: watching") == 3 })
+	if got := readFile(t, filepath.Join(out, "site", "from-lib")); got != "2\n" {
+		t.Errorf("the output's from-lib holds %q after the library changed, want 2", got)
 	}
 	cmd.Process.Signal(syscall.SIGINT)
 	err := cmd.Wait()

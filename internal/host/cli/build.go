@@ -132,7 +132,7 @@ func planBuild(e *env, f buildFlags, names []string) (*buildPlan, error) {
 	if err := checkProgressMode(e, f.progress); err != nil {
 		return nil, err
 	}
-	f.recipe.libs = libraryFlags{locked: f.packages.locked, secrets: f.session.secrets, home: homeOf(*f.engine)}
+	f.recipe.libs.locked, f.recipe.libs.secrets, f.recipe.libs.home = f.packages.locked, f.session.secrets, homeOf(*f.engine)
 	p, err := loadRecipe(e.ctx, f.recipe, e.stderr)
 	if err != nil {
 		return nil, err

@@ -8,6 +8,8 @@ import (
 	"os"
 
 	"path/filepath"
+	"slices"
+	"sync"
 
 	"github.com/cairn-build/cairn/frontends"
 	"github.com/cairn-build/cairn/internal/host/engine"
@@ -44,6 +46,29 @@ type libraryFlags struct {
 	locked, fresh bool
 	secrets       secretFlag
 	home          string // cairn's home; "" for the default one
+	// local, when set, collects the directories of path libraries the
+	// evaluation opened, even when it failed (cairn watch).
+	local *localLibraries
+}
+
+// localLibraries are the directories of path libraries opened.
+type localLibraries struct {
+	mu   sync.Mutex
+	dirs []string
+}
+
+func (l *localLibraries) add(dir string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !slices.Contains(l.dirs, dir) {
+		l.dirs = append(l.dirs, dir)
+	}
+}
+
+func (l *localLibraries) list() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.dirs)
 }
 
 // addRecipeFlags registers -f and --max-steps.
@@ -103,6 +128,10 @@ func librarySource(dir, recipe string, f libraryFlags, stderr io.Writer) (stdlib
 		home = homeOf(engine.Config{})
 	}
 	gs := newGitSource(lf, f.locked, f.fresh, f.secrets, stderr)
-	src := libsrc.New(libsrc.Config{Git: gs, Cache: filepath.Join(home, "libraries"), Project: dir, Log: progressLine(stderr)})
+	cfg := libsrc.Config{Git: gs, Cache: filepath.Join(home, "libraries"), Project: dir, Log: progressLine(stderr)}
+	if f.local != nil {
+		cfg.Local = f.local.add
+	}
+	src := libsrc.New(cfg)
 	return src, gs, nil
 }

@@ -46,6 +46,7 @@ func runWatch(e *env) error {
 		}
 	}
 	defer stopVM()
+	f.recipe.libs.local = &localLibraries{}
 	for round := 1; ; round++ {
 		fmt.Fprintf(e.stderr, "cairn watch: build %d of %s\n", round, name)
 		stopVM()
@@ -98,25 +99,32 @@ func startVM(e *env, plan *buildPlan, name string, vf *vmFlags) (*exec.Cmd, erro
 	return cmd, nil
 }
 
-// watchedFiles are the recipe, the project's .star files and the files
-// the target's local trees and named contexts sent in its last build.
+// watchedFiles are the recipe, the .star files of the project and of
+// its path libraries, and the files the target's local trees and named
+// contexts sent in its last build.
 func watchedFiles(f buildFlags, name string) []string {
 	recipe, _ := filepath.Abs(f.recipe.file)
 	dir := filepath.Dir(recipe)
 	seen := map[string]bool{recipe: true}
 	outAbs, _ := filepath.Abs(f.out)
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
+	roots := []string{dir}
+	if f.recipe.libs.local != nil {
+		roots = append(roots, f.recipe.libs.local.list()...)
+	}
+	for _, root := range roots {
+		filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return nil
+			}
+			if d.IsDir() && p != root && (strings.HasPrefix(d.Name(), ".") || p == outAbs) {
+				return filepath.SkipDir
+			}
+			if !d.IsDir() && strings.HasSuffix(p, ".star") {
+				seen[p] = true
+			}
 			return nil
-		}
-		if d.IsDir() && p != dir && (strings.HasPrefix(d.Name(), ".") || p == outAbs) {
-			return filepath.SkipDir
-		}
-		if !d.IsDir() && strings.HasSuffix(p, ".star") {
-			seen[p] = true
-		}
-		return nil
-	})
+		})
+	}
 	cur, _ := whyPaths(f.out, name)
 	if rec, err := why.Read(cur); err == nil {
 		for _, s := range rec.Steps {

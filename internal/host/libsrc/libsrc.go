@@ -36,6 +36,9 @@ type Config struct {
 	Project string
 	// Log receives one line per library fetched; nil discards them.
 	Log func(string)
+	// Local, when set, is told the absolute directory of each path
+	// library opened (cairn watch watches its files).
+	Local func(dir string)
 }
 
 // Source implements stdlib.LibrarySource.
@@ -102,6 +105,11 @@ func (s *Source) LocalLibrary(dir string) (fs.FS, error) {
 	root, err := os.OpenRoot(p)
 	if err != nil {
 		return nil, fmt.Errorf("path %q: %w", dir, err)
+	}
+	if s.cfg.Local != nil {
+		if abs, err := filepath.Abs(p); err == nil {
+			s.cfg.Local(abs)
+		}
 	}
 	return root.FS(), nil // open for the life of the command, as the project is
 }
