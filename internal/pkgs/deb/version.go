@@ -1,6 +1,10 @@
 package deb
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/cairn-build/cairn/internal/pkgs"
+)
 
 // CompareVersions orders two Debian versions exactly as dpkg does and
 // returns -1, 0 or 1. The epoch is compared as a number, then the upstream
@@ -44,15 +48,8 @@ func splitVersion(s string) version {
 	return v
 }
 
-// compareNumbers compares two strings of decimal digits by value; the empty
-// string is zero.
-func compareNumbers(a, b string) int {
-	a, b = strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
-	if len(a) != len(b) {
-		return sign(len(a) - len(b))
-	}
-	return strings.Compare(a, b)
-}
+// compareNumbers compares two strings of decimal digits by value.
+var compareNumbers = pkgs.CompareNumbers
 
 // verrevcmp is dpkg's comparison of an upstream version or a revision. The
 // result's sign is the order.

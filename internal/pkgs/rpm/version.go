@@ -1,6 +1,10 @@
 package rpm
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/cairn-build/cairn/internal/pkgs"
+)
 
 // EVR is an epoch, a version and a release, as rpm orders packages.
 type EVR struct {
@@ -39,7 +43,7 @@ func (e EVR) String() string {
 // release missing on either side is not compared (a requirement on
 // "1.0" is met by every "1.0-N").
 func CompareEVR(a, b EVR) int {
-	if c := compareEpochs(a.Epoch, b.Epoch); c != 0 {
+	if c := pkgs.CompareNumbers(a.Epoch, b.Epoch); c != 0 {
 		return c
 	}
 	if c := Vercmp(a.Version, b.Version); c != 0 {
@@ -49,14 +53,6 @@ func CompareEVR(a, b EVR) int {
 		return 0
 	}
 	return Vercmp(a.Release, b.Release)
-}
-
-func compareEpochs(a, b string) int {
-	a, b = strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
-	if len(a) != len(b) {
-		return sign(len(a) - len(b))
-	}
-	return strings.Compare(a, b)
 }
 
 // Vercmp orders two version (or release) strings exactly as rpm 4.18's
@@ -110,13 +106,11 @@ func Vercmp(a, b string) int {
 			}
 			return -1
 		}
+		c := strings.Compare(sa, sb)
 		if numeric {
-			sa, sb = strings.TrimLeft(sa, "0"), strings.TrimLeft(sb, "0")
-			if len(sa) != len(sb) {
-				return sign(len(sa) - len(sb))
-			}
+			c = pkgs.CompareNumbers(sa, sb)
 		}
-		if c := strings.Compare(sa, sb); c != 0 {
+		if c != 0 {
 			return c
 		}
 		a, b = ra, rb
@@ -155,14 +149,4 @@ func allDigits(s string) bool {
 		}
 	}
 	return s != ""
-}
-
-func sign(n int) int {
-	switch {
-	case n < 0:
-		return -1
-	case n > 0:
-		return 1
-	}
-	return 0
 }
