@@ -2,13 +2,8 @@ package gateway
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path"
-	"testing/fstest"
-	"time"
 
 	"github.com/cairn-build/cairn/internal/host/gitsrc"
 	"github.com/cairn-build/cairn/internal/host/libsrc"
@@ -35,17 +30,17 @@ func (l *engineLibraries) GitLibrary(ctx context.Context, req gitsrc.Request) (f
 		}
 		commit = pin.Commit
 	}
-	ref, err := l.solve(ctx, llb.Git(req.URL, commit, llb.WithCustomName("[cairn] library "+req.URL)))
+	ref, err := solveState(ctx, l.c, llb.Git(req.URL, commit, llb.WithCustomName("[cairn] library "+req.URL)))
 	if err != nil {
 		return nil, fmt.Errorf("fetching %s at %s: %w", req.URL, commit[:12], err)
 	}
-	out := fstest.MapFS{}
-	return out, readTree(ctx, ref, "", out)
+	// Read as the project is: a file at a time, only those loaded.
+	return &refFS{ctx: ctx, ref: ref}, nil
 }
 
 func (l *engineLibraries) HTTPLibrary(ctx context.Context, url, sum string) (fs.FS, error) {
 	const name = "library.tar"
-	ref, err := l.solve(ctx, llb.HTTP(url, llb.Checksum(digest.Digest(sum)), llb.Filename(name), llb.WithCustomName("[cairn] library "+url)))
+	ref, err := solveState(ctx, l.c, llb.HTTP(url, llb.Checksum(digest.Digest(sum)), llb.Filename(name), llb.WithCustomName("[cairn] library "+url)))
 	if err != nil {
 		return nil, fmt.Errorf("fetching %s: %w", url, err)
 	}
@@ -58,41 +53,4 @@ func (l *engineLibraries) HTTPLibrary(ctx context.Context, url, sum string) (fs.
 
 func (l *engineLibraries) LocalLibrary(dir string) (fs.FS, error) {
 	return nil, fmt.Errorf("path %q: a library on disk is read by the cairn CLI only; the frontend sees the project's context and nothing beside it: declare the library with git or http", dir)
-}
-
-func (l *engineLibraries) solve(ctx context.Context, st llb.State) (gwclient.Reference, error) {
-	def, err := st.Marshal(ctx)
-	if err != nil {
-		return nil, err
-	}
-	res, err := l.c.Solve(ctx, gwclient.SolveRequest{Definition: def.ToPB(), Evaluate: true})
-	if err != nil {
-		return nil, err
-	}
-	return res.SingleRef()
-}
-
-// readTree reads the regular files under dir of ref into out.
-func readTree(ctx context.Context, ref gwclient.Reference, dir string, out fstest.MapFS) error {
-	entries, err := ref.ReadDir(ctx, gwclient.ReadDirRequest{Path: dir})
-	if err != nil {
-		return err
-	}
-	for _, e := range entries {
-		name := path.Join(dir, path.Base(e.Path))
-		mode := os.FileMode(e.Mode)
-		switch {
-		case mode.IsDir():
-			if err := readTree(ctx, ref, name, out); err != nil {
-				return err
-			}
-		case mode.IsRegular():
-			data, err := ref.ReadFile(ctx, gwclient.ReadRequest{Filename: name})
-			if err != nil {
-				return errors.Join(fmt.Errorf("reading %s", name), err)
-			}
-			out[name] = &fstest.MapFile{Data: data, Mode: 0o644, ModTime: time.Unix(0, 0)}
-		}
-	}
-	return nil
 }

@@ -124,7 +124,12 @@ func contextFS(ctx context.Context, c gwclient.Client) (*refFS, error) {
 // solveLocal transfers a session local and returns it as a reference.
 func solveLocal(ctx context.Context, c gwclient.Client, name, desc string, opts ...llb.LocalOption) (gwclient.Reference, error) {
 	opts = append(opts, llb.SessionID(c.BuildOpts().SessionID), llb.WithCustomName(desc))
-	def, err := llb.Local(name, opts...).Marshal(ctx, llb.LocalUniqueID(localUniqueID))
+	return solveState(ctx, c, llb.Local(name, opts...), llb.LocalUniqueID(localUniqueID))
+}
+
+// solveState solves st and returns its result as a reference.
+func solveState(ctx context.Context, c gwclient.Client, st llb.State, co ...llb.ConstraintsOpt) (gwclient.Reference, error) {
+	def, err := st.Marshal(ctx, co...)
 	if err != nil {
 		return nil, err
 	}
