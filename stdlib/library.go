@@ -13,7 +13,6 @@ import (
 
 	"github.com/cairn-build/cairn/internal/host/gitsrc"
 	"github.com/cairn-build/cairn/internal/suggest"
-	"github.com/cairn-build/cairn/lang"
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 )
@@ -182,18 +181,7 @@ func (l *libraries) declare() {
 		return
 	}
 	st := &evalState{project: l.opts.Project, targets: map[string]*Target{}, libraries: l.decls}
-	ev := lang.New(lang.Options{
-		Project:     l.opts.Project,
-		Display:     l.opts.Display,
-		Library:     l.opts.Library,
-		Predeclared: Universe(),
-		SetupThread: func(t *starlark.Thread) { t.SetLocal(stateKey, st) },
-		Print:       l.opts.Print,
-		Context:     l.opts.Context,
-		MaxSteps:    l.opts.MaxSteps,
-		BudgetHint:  l.opts.BudgetHint,
-	})
-	st.callStart = ev.CallStart
+	ev := newEvaluator(l.opts, st, nil) // declarations load no libraries
 	if _, err := ev.Load(file); err != nil {
 		l.err = fmt.Errorf("in %s:\n%w", displayName(l.opts.Display, file), err)
 		return

@@ -73,11 +73,21 @@ func Evaluate(opts Options) (*Recipe, error) {
 	}
 	st := &evalState{project: opts.Project, targets: map[string]*Target{}}
 	libs := &libraries{opts: opts, open: map[string]libResult{}}
+	ev := newEvaluator(opts, st, libs.repo)
+	if _, err := ev.Load(opts.File); err != nil {
+		return nil, err
+	}
+	return &Recipe{File: displayName(opts.Display, opts.File), targets: st.targets, sources: ev.Source, vmSSHKey: st.vmSSHKey}, nil
+}
+
+// newEvaluator is the evaluator of opts whose builtins share st; repos
+// opens declared libraries (nil: none can be loaded).
+func newEvaluator(opts Options, st *evalState, repos func(string) (fs.FS, error)) *lang.Evaluator {
 	ev := lang.New(lang.Options{
 		Project:     opts.Project,
 		Display:     opts.Display,
 		Library:     opts.Library,
-		Repos:       libs.repo,
+		Repos:       repos,
 		Predeclared: Universe(),
 		SetupThread: func(t *starlark.Thread) { t.SetLocal(stateKey, st) },
 		Print:       opts.Print,
@@ -86,10 +96,7 @@ func Evaluate(opts Options) (*Recipe, error) {
 		BudgetHint:  opts.BudgetHint,
 	})
 	st.callStart = ev.CallStart
-	if _, err := ev.Load(opts.File); err != nil {
-		return nil, err
-	}
-	return &Recipe{File: displayName(opts.Display, opts.File), targets: st.targets, sources: ev.Source, vmSSHKey: st.vmSSHKey}, nil
+	return ev
 }
 
 func displayName(prefix, file string) string {
